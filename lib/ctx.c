@@ -1,0 +1,69 @@
+/*
+ * ctx.c - the context: which /proc tree, and this machine's constants.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libproc2/misc.h>
+
+struct ms_ctx *ms_ctx_new(const char *proc_root)
+{
+	struct ms_ctx *ctx = calloc(1, sizeof(*ctx));
+
+	if (!proc_root)
+		proc_root = "/proc";
+	if (!ctx)
+		return NULL;
+	ctx->root = strdup(proc_root);
+	ctx->rootfd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (!ctx->root || ctx->rootfd < 0) {
+		int e = ctx->root ? errno : ENOMEM;
+
+		ms_ctx_free(ctx);
+		errno = e;
+		return NULL;
+	}
+	ctx->page_size = sysconf(_SC_PAGESIZE);
+	ctx->hertz = procps_hertz_get();
+	if (ctx->hertz <= 0)
+		ctx->hertz = 100;
+	return ctx;
+}
+
+void ms_ctx_free(struct ms_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	if (ctx->rootfd >= 0)
+		close(ctx->rootfd);
+	free(ctx->root);
+	free(ctx);
+}
+
+const char *ms_ctx_proc_root(const struct ms_ctx *ctx)
+{
+	return ctx->root;
+}
+
+long ms_ctx_page_size(const struct ms_ctx *ctx)
+{
+	return ctx->page_size;
+}
+
+int ms_fail(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}

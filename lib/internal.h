@@ -1,0 +1,99 @@
+/*
+ * internal.h - what the library's files share and do not export.
+ */
+#ifndef MEMSCOPE_INTERNAL_H
+#define MEMSCOPE_INTERNAL_H
+
+#include "memscope.h"
+
+#include <stdarg.h>
+
+#define MS_HIDDEN __attribute__((visibility("hidden")))
+
+struct ms_ctx {
+	int rootfd;   /* the /proc root, O_DIRECTORY */
+	char *root;
+	long page_size;
+	long hertz;   /* clock ticks per second, for stat's starttime */
+};
+
+/* Writes one line into err (when given); returns code, so callers can
+ * "return ms_fail(err, errlen, -EBADMSG, ...)". */
+MS_HIDDEN int ms_fail(char *err, size_t errlen, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* ---- pool.c: strings that live as long as a snapshot ---- */
+struct ms_pool;
+MS_HIDDEN struct ms_pool *ms_pool_new(void);
+MS_HIDDEN void ms_pool_free(struct ms_pool *pool);
+/* A NUL-terminated copy of s[0..len) in pool; NULL when out of memory. */
+MS_HIDDEN char *ms_pool_strndup(struct ms_pool *pool, const char *s, size_t len);
+
+/* ---- scan.c: cursor-advancing parsers; on failure *p is unchanged ---- */
+MS_HIDDEN bool ms_scan_hex(const char **p, const char *end, uint64_t *v);
+MS_HIDDEN bool ms_scan_dec(const char **p, const char *end, uint64_t *v);
+MS_HIDDEN bool ms_scan_char(const char **p, const char *end, char c);
+MS_HIDDEN void ms_scan_blanks(const char **p, const char *end);
+/* Advances past the next run of non-blanks; false when there is none. */
+MS_HIDDEN bool ms_scan_word(const char **p, const char *end,
+			    const char **word, size_t *len);
+
+/* ---- lines.c: a /proc file read line by line, lines of any length ---- */
+#define MS_LINE_MAX (16u << 20) /* longer: -E2BIG, not an endless read */
+
+struct ms_lines {
+	int fd;
+	char *buf;
+	size_t cap, len, pos;
+	bool eof;
+	bool unterminated; /* the last line returned had no newline */
+	unsigned long lineno;
+};
+
+/* Takes fd (closed by ms_lines_release). Returns 0 or -ENOMEM. */
+MS_HIDDEN int ms_lines_init(struct ms_lines *lr, int fd);
+MS_HIDDEN void ms_lines_release(struct ms_lines *lr);
+/* 1 and a line (without its newline), 0 at the end, or a negative errno. */
+MS_HIDDEN int ms_lines_next(struct ms_lines *lr, const char **line, size_t *len);
+
+/* ---- pid.c: one process, opened once ---- */
+/* openat(rootfd, "PID", O_DIRECTORY|O_NOFOLLOW); -ESRCH when there is none. */
+MS_HIDDEN int ms_pid_open(struct ms_ctx *ctx, pid_t pid);
+/* openat(dirfd, name) for reading; ENOENT becomes -ESRCH (the process went). */
+MS_HIDDEN int ms_pid_openat(int dirfd, const char *name);
+/* Reads a small file whole, NUL-terminated, into *out (malloc'ed). */
+MS_HIDDEN int ms_read_small(int dirfd, const char *name, char **out, size_t *len);
+/* 0 while the process lives, -ESRCH when it is gone or a zombie. */
+MS_HIDDEN int ms_pid_alive(int piddir);
+
+/* ---- smaps.c ---- */
+struct ms_region_vec {
+	struct ms_region *v;
+	size_t n, cap;
+};
+/* Parses maps (smaps == false) or smaps from fd into vec, strings in pool. */
+MS_HIDDEN int ms_smaps_parse(int fd, bool smaps, struct ms_region_vec *vec,
+			     struct ms_pool *pool, char *err, size_t errlen);
+/* The counts of one "Key:   N kB" line; 1 when taken, 0 when the key is no
+ * byte count, -EBADMSG when the line is malformed. */
+MS_HIDDEN int ms_counts_line(struct ms_counts *c, const char *line, size_t len,
+			     unsigned *hint);
+MS_HIDDEN void ms_counts_add(struct ms_counts *sum, const struct ms_counts *c);
+
+/* ---- procinfo.c: pid, comm, argv, exe, uid, start ---- */
+MS_HIDDEN int ms_procinfo_read(struct ms_ctx *ctx, int piddir,
+			       struct ms_snapshot *snap, char *err, size_t errlen);
+
+/* ---- classify.c ---- */
+MS_HIDDEN int ms_classify(struct ms_snapshot *snap, int piddir);
+MS_HIDDEN void ms_sum(struct ms_snapshot *snap);
+
+/* ---- threads.c: stack pointers of the threads other than the main one ---- */
+struct ms_sps {
+	uint64_t *v;
+	size_t n;
+	size_t unknown; /* threads whose stack pointer could not be read */
+};
+MS_HIDDEN int ms_thread_sps(int piddir, pid_t pid, struct ms_sps *sps);
+
+#endif

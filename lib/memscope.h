@@ -1,0 +1,252 @@
+/*
+ * memscope.h - libmemscope: where a Linux process's memory is, and how much
+ * of it is in RAM.
+ *
+ * Rules that hold for every function here (see memscope(3)):
+ *  - Functions returning int return 0 or a negative errno.  -ESRCH means the
+ *    process is gone (or exited while it was read), -EACCES or -EPERM that we
+ *    may not read it, -EBADMSG that a /proc file did not parse.
+ *  - Functions returning a pointer return NULL and set errno.
+ *  - Where a person needs the reason, the caller passes a buffer (err, errlen)
+ *    that receives one lowercase line.
+ *  - The library keeps no global state, never prints and never exits.  A
+ *    context may be used by one thread at a time; snapshots are plain data.
+ */
+#ifndef MEMSCOPE_H
+#define MEMSCOPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Version of the JSON snapshot document ("schema" key). */
+#define MS_SNAPSHOT_SCHEMA "memscope-snapshot/1"
+
+/* ------------------------------------------------------------------ */
+/* Context                                                              */
+
+struct ms_ctx;
+
+/*
+ * Opens the /proc tree at proc_root (NULL means "/proc"); a saved fixture
+ * tree works as well as the live one.  The caller frees it with
+ * ms_ctx_free().  Returns NULL and sets errno when the root cannot be opened.
+ */
+struct ms_ctx *ms_ctx_new(const char *proc_root);
+void ms_ctx_free(struct ms_ctx *ctx);
+/* The root given to ms_ctx_new(); lives as long as ctx. */
+const char *ms_ctx_proc_root(const struct ms_ctx *ctx);
+/* Bytes per page of this machine (sysconf), the unit of pagemap. */
+long ms_ctx_page_size(const struct ms_ctx *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Byte counts of smaps                                                 */
+
+/*
+ * One value per smaps key.  All are bytes (smaps prints kB; the parser
+ * multiplies by 1024 in one place).  The comment names the smaps key.
+ */
+enum ms_field {
+	MS_SIZE,            /* Size */
+	MS_KERNEL_PAGE,     /* KernelPageSize */
+	MS_MMU_PAGE,        /* MMUPageSize */
+	MS_RSS,             /* Rss */
+	MS_PSS,             /* Pss */
+	MS_PSS_DIRTY,       /* Pss_Dirty (6.0+) */
+	MS_PSS_ANON,        /* Pss_Anon (smaps_rollup only) */
+	MS_PSS_FILE,        /* Pss_File (smaps_rollup only) */
+	MS_PSS_SHMEM,       /* Pss_Shmem (smaps_rollup only) */
+	MS_SHARED_CLEAN,    /* Shared_Clean */
+	MS_SHARED_DIRTY,    /* Shared_Dirty */
+	MS_PRIVATE_CLEAN,   /* Private_Clean */
+	MS_PRIVATE_DIRTY,   /* Private_Dirty */
+	MS_REFERENCED,      /* Referenced */
+	MS_ANONYMOUS,       /* Anonymous */
+	MS_KSM,             /* KSM (6.7+) */
+	MS_LAZYFREE,        /* LazyFree */
+	MS_ANON_HUGE,       /* AnonHugePages */
+	MS_SHMEM_PMD,       /* ShmemPmdMapped */
+	MS_FILE_PMD,        /* FilePmdMapped */
+	MS_SHARED_HUGETLB,  /* Shared_Hugetlb */
+	MS_PRIVATE_HUGETLB, /* Private_Hugetlb */
+	MS_SWAP,            /* Swap */
+	MS_SWAP_PSS,        /* SwapPss */
+	MS_LOCKED,          /* Locked */
+	MS_FIELD_COUNT
+};
+
+struct ms_counts {
+	uint64_t v[MS_FIELD_COUNT]; /* bytes, indexed by enum ms_field */
+	uint32_t have;              /* bit (1u << field) set: v[field] was read */
+};
+
+static inline bool ms_counts_has(const struct ms_counts *c, enum ms_field f)
+{
+	return c->have & (1u << f);
+}
+
+/* The smaps key of a field ("Pss_Dirty") and its JSON key ("pss_dirty"). */
+const char *ms_field_smaps_key(enum ms_field f);
+const char *ms_field_json_key(enum ms_field f);
+
+/*
+ * USS: Private_Clean + Private_Dirty, bytes.  Returns false when either is
+ * unknown.
+ */
+bool ms_counts_uss(const struct ms_counts *c, uint64_t *uss);
+
+/* ------------------------------------------------------------------ */
+/* Classes (docs/classes.md has the rules)                              */
+
+enum ms_class {
+	MS_CLASS_CODE,
+	MS_CLASS_RODATA,
+	MS_CLASS_DATA,
+	MS_CLASS_BSS,
+	MS_CLASS_HEAP,
+	MS_CLASS_STACK,
+	MS_CLASS_THREAD_STACK,
+	MS_CLASS_ANON,
+	MS_CLASS_ANON_SHARED,
+	MS_CLASS_FILE_PRIVATE,
+	MS_CLASS_FILE_SHARED,
+	MS_CLASS_SYSV_SHM,
+	MS_CLASS_KERNEL,
+	MS_CLASS_GUARD,
+	MS_CLASS_COUNT
+};
+
+/* "code", "thread-stack", ...: a public contract; NULL when out of range. */
+const char *ms_class_name(enum ms_class c);
+/* Inverse of ms_class_name(); -1 when name is no class. */
+int ms_class_from_name(const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Regions and objects                                                  */
+
+struct ms_region {
+	uint64_t start, end;    /* maps: address range, [start, end) */
+	uint64_t offset;        /* maps: file offset, bytes */
+	uint64_t inode;         /* maps: inode, 0 when anonymous */
+	unsigned dev_major, dev_minor; /* maps: device, hex in the file */
+	char perms[5];          /* maps: "rwxp" / "r--s" ... */
+	bool deleted;           /* maps: the name ended in " (deleted)" */
+	const char *path;       /* maps: name as printed (a newline is "\012"),
+				   without " (deleted)"; "" when none.  Lives as
+				   long as the snapshot. */
+	enum ms_class class;
+	int object;             /* index into snapshot objects, -1 for none */
+	struct ms_counts c;     /* smaps: byte counts */
+	int thp_eligible;       /* smaps: THPeligible, -1 when absent */
+	int protection_key;     /* smaps: ProtectionKey, -1 when absent */
+	const char *vmflags;    /* smaps: VmFlags, space-separated two-letter
+				   codes; NULL when absent */
+};
+
+enum ms_object_kind {
+	MS_OBJECT_EXE,   /* the ELF image of /proc/PID/exe */
+	MS_OBJECT_LIB,   /* any other ELF image: a shared library, ld.so */
+	MS_OBJECT_FILE,  /* a mapped file that is no ELF image */
+};
+
+/* A mapped file and the sum of all its regions (its segments and bss). */
+struct ms_object {
+	const char *path;        /* as in ms_region.path */
+	uint64_t inode;
+	unsigned dev_major, dev_minor;
+	enum ms_object_kind kind;
+	size_t count;            /* regions */
+	struct ms_counts c;      /* summed; a field is unknown if unknown in
+				    any region */
+};
+
+/* Sums over a set of regions. */
+struct ms_total {
+	size_t count;
+	struct ms_counts c;
+};
+
+/* ------------------------------------------------------------------ */
+/* Snapshots                                                            */
+
+struct ms_snapshot {
+	char *schema;            /* MS_SNAPSHOT_SCHEMA when taken here */
+	pid_t pid;
+	char *comm;              /* stat: comm */
+	char **argv;             /* cmdline: NULL-terminated; empty for
+				    kernel threads and zombies */
+	char *exe;               /* readlink exe; NULL when unreadable */
+	long long uid;           /* status: Uid (real); -1 when unknown */
+	long long start_ticks;   /* stat: starttime, clock ticks since boot;
+				    -1 when unknown */
+	double started_at;       /* unix seconds: stat btime + start_ticks /
+				    HZ; < 0 when unknown */
+	double taken_at;         /* unix seconds, when the read began */
+	uint64_t took_ns;        /* how long the read took, nanoseconds */
+	char *kernel;            /* sys/kernel/osrelease */
+	long page_size;          /* bytes */
+	bool have_smaps;         /* false: read from maps, counts unknown */
+
+	struct ms_region *regions;  /* ascending by address */
+	size_t nr_regions;
+	struct ms_object *objects;
+	size_t nr_objects;
+	struct ms_total totals;
+	struct ms_total classes[MS_CLASS_COUNT];
+
+	struct ms_pool *pool;    /* private: storage of strings */
+};
+
+enum ms_snap_flags {
+	MS_SNAP_MAPS_ONLY = 1 << 0, /* read maps, not smaps: no byte counts
+				       (cheap: no page-table walk) */
+};
+
+/*
+ * Reads /proc/PID of ctx into a new snapshot; the caller frees it with
+ * ms_snapshot_free().  Returns 0, -ESRCH (no such process, or it exited
+ * during the read), -EACCES/-EPERM, -EBADMSG (a file did not parse), -ENOMEM.
+ */
+int ms_snapshot_take(struct ms_ctx *ctx, pid_t pid, unsigned flags,
+		     struct ms_snapshot **out, char *err, size_t errlen);
+void ms_snapshot_free(struct ms_snapshot *snap);
+
+enum ms_json_flags {
+	MS_JSON_PRETTY = 1 << 0,  /* indented, a key a line */
+	MS_JSON_SUMMARY = 1 << 1, /* no "regions": schema MS_SUMMARY_SCHEMA */
+};
+
+/* Version of the summary document (a snapshot without its regions). */
+#define MS_SUMMARY_SCHEMA "memscope-summary/1"
+
+/*
+ * The snapshot as one JSON document (docs/snapshot.md); flags from enum
+ * ms_json_flags.  The caller frees the string with free().  NULL and errno
+ * on failure.
+ */
+char *ms_snapshot_to_json(const struct ms_snapshot *snap, unsigned flags);
+
+/*
+ * Reads a document written by ms_snapshot_to_json().  Returns 0, -EBADMSG
+ * (not JSON, or not a snapshot; err says what is wrong), -EPROTO (a newer
+ * schema version), -ENOMEM.
+ */
+int ms_snapshot_from_json(const char *text, size_t len,
+			  struct ms_snapshot **out, char *err, size_t errlen);
+
+/*
+ * Reads /proc/PID/smaps_rollup: the kernel's own sums over all regions.
+ * Returns as ms_snapshot_take().
+ */
+int ms_rollup_read(struct ms_ctx *ctx, pid_t pid, struct ms_counts *out,
+		   char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MEMSCOPE_H */

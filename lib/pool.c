@@ -1,0 +1,70 @@
+/*
+ * pool.c - an arena of strings freed together with their snapshot.
+ *
+ * Blocks are chained, never moved, so pointers into the pool stay valid while
+ * the region array around them grows.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define POOL_BLOCK (64u << 10)
+
+struct ms_pool_block {
+	struct ms_pool_block *next;
+	size_t used, cap;
+	char data[];
+};
+
+struct ms_pool {
+	struct ms_pool_block *head;
+};
+
+struct ms_pool *ms_pool_new(void)
+{
+	return calloc(1, sizeof(struct ms_pool));
+}
+
+void ms_pool_free(struct ms_pool *pool)
+{
+	if (!pool)
+		return;
+	while (pool->head) {
+		struct ms_pool_block *next = pool->head->next;
+		free(pool->head);
+		pool->head = next;
+	}
+	free(pool);
+}
+
+static struct ms_pool_block *pool_grow(struct ms_pool *pool, size_t need)
+{
+	size_t cap = need > POOL_BLOCK ? need : POOL_BLOCK;
+	struct ms_pool_block *b = malloc(sizeof(*b) + cap);
+
+	if (!b)
+		return NULL;
+	b->used = 0;
+	b->cap = cap;
+	b->next = pool->head;
+	pool->head = b;
+	return b;
+}
+
+char *ms_pool_strndup(struct ms_pool *pool, const char *s, size_t len)
+{
+	struct ms_pool_block *b = pool->head;
+	char *dst;
+
+	if (!b || b->cap - b->used < len + 1) {
+		b = pool_grow(pool, len + 1);
+		if (!b)
+			return NULL;
+	}
+	dst = b->data + b->used;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+	b->used += len + 1;
+	return dst;
+}

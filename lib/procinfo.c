@@ -1,0 +1,161 @@
+/*
+ * procinfo.c - who the process is: comm and start time (stat), uid
+ * (status), argv (cmdline), exe; all read through the one directory
+ * descriptor.  libproc2 supplies the clock-tick rate; its own readers open
+ * /proc/PID by name, which is what a recycled PID must not be able to fool.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* stat: "pid (comm) S ppid ..." - comm may hold spaces and ')'. */
+static int read_stat(int piddir, struct ms_snapshot *snap, char *err, size_t errlen)
+{
+	char *stat, *open, *close;
+	const char *p, *end;
+	uint64_t v = 0;
+	int rc = ms_read_small(piddir, "stat", &stat, NULL);
+
+	if (rc < 0)
+		return ms_fail(err, errlen, rc, "cannot read stat");
+	open = strchr(stat, '(');
+	close = strrchr(stat, ')');
+	if (!open || !close || close < open)
+		goto bad;
+	snap->comm = strndup(open + 1, (size_t)(close - open - 1));
+	if (!snap->comm) {
+		free(stat);
+		return -ENOMEM;
+	}
+	/* starttime is field 22; field 3 (state) follows ") " */
+	p = close + 1;
+	end = stat + strlen(stat);
+	for (int field = 3; field <= 22; field++) {
+		const char *w;
+		size_t len;
+
+		if (!ms_scan_word(&p, end, &w, &len))
+			goto bad;
+		if (field == 22) {
+			const char *q = w;
+
+			if (!ms_scan_dec(&q, w + len, &v) || q != w + len)
+				goto bad;
+		}
+	}
+	snap->start_ticks = (long long)v;
+	free(stat);
+	return 0;
+bad:
+	free(stat);
+	return ms_fail(err, errlen, -EBADMSG, "stat: cannot parse");
+}
+
+/* status: "Uid:\treal\teffective\tsaved\tfs" */
+static void read_uid(int piddir, struct ms_snapshot *snap)
+{
+	char *status, *line;
+	uint64_t uid;
+
+	if (ms_read_small(piddir, "status", &status, NULL) < 0)
+		return;
+	line = strstr(status, "\nUid:");
+	if (line) {
+		const char *p = line + 5, *end = p + strcspn(p, "\n");
+
+		ms_scan_blanks(&p, end);
+		if (ms_scan_dec(&p, end, &uid))
+			snap->uid = (long long)uid;
+	}
+	free(status);
+}
+
+/* cmdline: arguments separated and ended by NUL. */
+static int read_argv(int piddir, struct ms_snapshot *snap)
+{
+	char *buf;
+	size_t len, n = 0, i = 0;
+	int rc = ms_read_small(piddir, "cmdline", &buf, &len);
+
+	if (rc < 0)
+		len = 0, buf = NULL;
+	for (size_t k = 0; k < len; k++)
+		n += buf[k] == '\0' || k + 1 == len;
+	snap->argv = calloc(n + 1, sizeof(char *));
+	if (!snap->argv) {
+		free(buf);
+		return -ENOMEM;
+	}
+	for (size_t k = 0; k < len && i < n; i++) {
+		snap->argv[i] = strndup(buf + k, len - k);
+		if (!snap->argv[i]) {
+			free(buf);
+			return -ENOMEM;
+		}
+		k += strlen(snap->argv[i]) + 1;
+	}
+	free(buf);
+	return 0;
+}
+
+/* stat of the root: "btime N", boot time in unix seconds. */
+static double boot_time(struct ms_ctx *ctx)
+{
+	char *stat, *line;
+	uint64_t btime = 0;
+
+	if (ms_read_small(ctx->rootfd, "stat", &stat, NULL) < 0)
+		return -1;
+	line = strstr(stat, "\nbtime ");
+	if (line) {
+		const char *p = line + 7;
+
+		if (!ms_scan_dec(&p, p + strcspn(p, "\n"), &btime))
+			btime = 0;
+	}
+	free(stat);
+	return btime ? (double)btime : -1;
+}
+
+static char *read_osrelease(struct ms_ctx *ctx)
+{
+	char *rel;
+
+	if (ms_read_small(ctx->rootfd, "sys/kernel/osrelease", &rel, NULL) < 0)
+		return NULL;
+	rel[strcspn(rel, "\n")] = '\0';
+	return rel;
+}
+
+int ms_procinfo_read(struct ms_ctx *ctx, int piddir, struct ms_snapshot *snap,
+		     char *err, size_t errlen)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+	double btime;
+	int rc = read_stat(piddir, snap, err, errlen);
+
+	if (rc < 0)
+		return rc;
+	snap->uid = -1;
+	read_uid(piddir, snap);
+	rc = read_argv(piddir, snap);
+	if (rc < 0)
+		return rc;
+	n = readlinkat(piddir, "exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		snap->exe = strdup(exe);
+	}
+	btime = boot_time(ctx);
+	snap->started_at = btime < 0 ? -1 :
+		btime + (double)snap->start_ticks / (double)ctx->hertz;
+	snap->kernel = read_osrelease(ctx);
+	snap->page_size = ctx->page_size;
+	return 0;
+}

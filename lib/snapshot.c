@@ -1,0 +1,158 @@
+/*
+ * snapshot.c - one read of a process: its facts, its regions with their
+ * classes, and the sums.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_real(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void ms_snapshot_free(struct ms_snapshot *snap)
+{
+	if (!snap)
+		return;
+	for (size_t i = 0; snap->argv && snap->argv[i]; i++)
+		free(snap->argv[i]);
+	free(snap->argv);
+	free(snap->schema);
+	free(snap->comm);
+	free(snap->exe);
+	free(snap->kernel);
+	free(snap->regions);
+	free(snap->objects);
+	ms_pool_free(snap->pool);
+	free(snap);
+}
+
+/* Reads the regions.  ENOENT/ESRCH on the way mean the process went. */
+static int read_regions(int piddir, bool smaps, struct ms_snapshot *snap,
+			char *err, size_t errlen)
+{
+	const char *file = smaps ? "smaps" : "maps";
+	struct ms_region_vec vec = { 0 };
+	int fd = ms_pid_openat(piddir, file);
+	int rc;
+
+	if (fd < 0)
+		return ms_fail(err, errlen, fd, "cannot open %s: %s", file, strerror(-fd));
+	rc = ms_smaps_parse(fd, smaps, &vec, snap->pool, err, errlen);
+	snap->regions = vec.v;
+	snap->nr_regions = vec.n;
+	if (rc < 0 && rc != -EBADMSG && rc != -E2BIG)
+		ms_fail(err, errlen, rc, "cannot read %s: %s", file, strerror(-rc));
+	return rc;
+}
+
+static int take(struct ms_ctx *ctx, int piddir, unsigned flags,
+		struct ms_snapshot *snap, char *err, size_t errlen)
+{
+	bool smaps = !(flags & MS_SNAP_MAPS_ONLY);
+	uint64_t t0 = now_ns();
+	int rc;
+
+	snap->taken_at = now_real();
+	snap->have_smaps = smaps;
+	rc = ms_procinfo_read(ctx, piddir, snap, err, errlen);
+	if (rc == 0)
+		rc = read_regions(piddir, smaps, snap, err, errlen);
+	/* A process that exits mid-read leaves a short or empty file: it must
+	 * still be there, and no zombie, after the read for the read to count. */
+	if (rc == 0 || rc == -EBADMSG) {
+		int alive = ms_pid_alive(piddir);
+
+		if (alive < 0)
+			rc = ms_fail(err, errlen, alive, "the process exited while it was read");
+	}
+	if (rc == 0)
+		rc = ms_classify(snap, piddir);
+	if (rc == 0)
+		ms_sum(snap);
+	snap->took_ns = now_ns() - t0;
+	return rc;
+}
+
+int ms_snapshot_take(struct ms_ctx *ctx, pid_t pid, unsigned flags,
+		     struct ms_snapshot **out, char *err, size_t errlen)
+{
+	struct ms_snapshot *snap = calloc(1, sizeof(*snap));
+	int piddir, rc;
+
+	*out = NULL;
+	if (!snap)
+		return -ENOMEM;
+	snap->pid = pid;
+	snap->pool = ms_pool_new();
+	snap->schema = strdup(MS_SNAPSHOT_SCHEMA);
+	if (!snap->pool || !snap->schema) {
+		ms_snapshot_free(snap);
+		return -ENOMEM;
+	}
+	piddir = ms_pid_open(ctx, pid);
+	if (piddir < 0) {
+		ms_snapshot_free(snap);
+		return ms_fail(err, errlen, piddir, piddir == -ESRCH ? "no such process" :
+			       "cannot open the process: %s", strerror(-piddir));
+	}
+	rc = take(ctx, piddir, flags, snap, err, errlen);
+	close(piddir);
+	if (rc < 0) {
+		if (rc == -ENOMEM)
+			ms_fail(err, errlen, rc, "out of memory");
+		ms_snapshot_free(snap);
+		return rc;
+	}
+	*out = snap;
+	return 0;
+}
+
+int ms_rollup_read(struct ms_ctx *ctx, pid_t pid, struct ms_counts *out,
+		   char *err, size_t errlen)
+{
+	struct ms_region_vec vec = { 0 };
+	struct ms_pool *pool = ms_pool_new();
+	int piddir = ms_pid_open(ctx, pid);
+	int fd = piddir < 0 ? piddir : ms_pid_openat(piddir, "smaps_rollup");
+	int rc = fd;
+
+	if (fd >= 0 && pool)
+		rc = ms_smaps_parse(fd, true, &vec, pool, err, errlen);
+	else if (fd >= 0)
+		close(fd), rc = -ENOMEM;
+	if (rc == 0 && vec.n != 1)
+		rc = ms_fail(err, errlen, -EBADMSG, "smaps_rollup: expected one record, found %zu",
+			     vec.n);
+	if (rc == 0)
+		rc = ms_pid_alive(piddir);
+	if (rc == 0) {
+		*out = vec.v[0].c;
+		/* the [rollup] header's range spans the address space, not a size */
+		out->have &= ~(1u << MS_SIZE);
+	} else if (rc != -EBADMSG) {
+		ms_fail(err, errlen, rc, rc == -ESRCH ? "no such process" :
+			"cannot read smaps_rollup: %s", strerror(-rc));
+	}
+	if (piddir >= 0)
+		close(piddir);
+	free(vec.v);
+	ms_pool_free(pool);
+	return rc;
+}

@@ -1,0 +1,160 @@
+/*
+ * cli.c - options, messages and output that memscope's commands share.
+ */
+#include "cli.h"
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The one description of each option: --help prints it, and tests check
+ * that the man page names the same options. */
+static const struct optdoc {
+	struct option opt;   /* opt.val: the short option, or a code above 255 */
+	const char *arg, *help;
+} optdocs[] = {
+	{ { "bytes", no_argument, NULL, 256 + 'b' }, NULL, "print sizes in bytes, not human units" },
+	{ { "json", no_argument, NULL, 256 + 'j' }, NULL, "print JSON (maps and summary)" },
+	{ { "output", required_argument, NULL, 'o' }, "FILE",
+	  "snap: write to FILE (a temporary file, then rename)" },
+	{ { "pretty", no_argument, NULL, 256 + 'P' }, NULL, "indent the JSON" },
+	{ { "proc", required_argument, NULL, 256 + 'p' }, "DIR",
+	  "read the /proc tree at DIR (a saved copy, for example)" },
+	{ { "help", no_argument, NULL, 'h' }, NULL, "print this help and exit" },
+	{ { "version", no_argument, NULL, 'V' }, NULL, "print the version and exit" },
+};
+#define NR_OPTS (sizeof(optdocs) / sizeof(optdocs[0]))
+
+void usage(FILE *out)
+{
+	fputs("usage: memscope COMMAND [OPTIONS] PID\n\n"
+	      "Shows where a process's memory is and how much of it is in RAM.\n\n"
+	      "commands:\n"
+	      "  maps PID      a row per region: range, perms, class, size, Rss, Pss, USS, swap, name\n"
+	      "  summary PID   per class, per mapped object, and in total\n"
+	      "  snap PID      the whole snapshot as JSON\n\n"
+	      "options:\n", out);
+	for (size_t i = 0; i < NR_OPTS; i++) {
+		const struct optdoc *d = &optdocs[i];
+		char left[40], shortopt[8] = "    ";
+
+		if (d->opt.val < 256)
+			snprintf(shortopt, sizeof(shortopt), "-%c, ", d->opt.val);
+		snprintf(left, sizeof(left), "%s--%s%s%s", shortopt, d->opt.name,
+			 d->arg ? " " : "", d->arg ? d->arg : "");
+		fprintf(out, "  %-22s %s\n", left, d->help);
+	}
+	fputs("\nexit status: 0 ok, 1 could not inspect the process (gone, permission),\n"
+	      "2 usage or bad input.  See memscope(1).\n", out);
+}
+
+void error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("memscope: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* A PID is a positive decimal number and nothing else. */
+static bool parse_pid(const char *s, pid_t *pid)
+{
+	unsigned long v = 0;
+
+	if (!*s || strlen(s) > 10)
+		return false;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	if (v == 0 || v > INT_MAX)
+		return false;
+	*pid = (pid_t)v;
+	return true;
+}
+
+static int misuse(const char *fmt, const char *arg)
+{
+	fputs("memscope: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'memscope --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
+int parse_options(int argc, char **argv, struct opts *o)
+{
+	struct option longopts[NR_OPTS + 1];
+	int c;
+
+	for (size_t i = 0; i < NR_OPTS; i++)
+		longopts[i] = optdocs[i].opt;
+	memset(&longopts[NR_OPTS], 0, sizeof(longopts[0]));
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+o:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 256 + 'b': o->bytes = true; break;
+		case 256 + 'j': o->json = true; break;
+		case 'o': o->output = optarg; break;
+		case 256 + 'P': o->pretty = true; break;
+		case 256 + 'p': o->proc = optarg; break;
+		case 'h': usage(stdout); return finish_output(EXIT_OK);
+		case 'V': puts("memscope " PACKAGE_VERSION); return finish_output(EXIT_OK);
+		default:
+			return misuse("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return misuse("'%s' needs a PID", o->command);
+	if (optind + 1 < argc)
+		return misuse("unexpected argument '%s'", argv[optind + 1]);
+	if (!parse_pid(argv[optind], &o->pid))
+		return misuse("bad pid '%s'", argv[optind]);
+	if (o->output && strcmp(o->command, "snap") != 0)
+		return misuse("--output goes with 'snap', not '%s'", o->command);
+	if (o->json && strcmp(o->command, "snap") == 0)
+		return misuse("'%s' always prints JSON; --json goes with maps and summary",
+			      o->command);
+	return -1;
+}
+
+int take_snapshot(const struct opts *o, unsigned flags, struct ms_snapshot **snap)
+{
+	char err[256] = "";
+	struct ms_ctx *ctx = ms_ctx_new(o->proc);
+	int rc;
+
+	if (!ctx) {
+		error("cannot open '%s': %s", o->proc ? o->proc : "/proc", strerror(errno));
+		return EXIT_FAIL;
+	}
+	rc = ms_snapshot_take(ctx, o->pid, flags, snap, err, sizeof(err));
+	ms_ctx_free(ctx);
+	if (rc == 0)
+		return EXIT_OK;
+	if (rc == -EACCES || rc == -EPERM)
+		error("cannot inspect process '%d': permission denied", (int)o->pid);
+	else
+		error("cannot inspect process '%d': %s", (int)o->pid,
+		      err[0] ? err : strerror(-rc));
+	return EXIT_FAIL;
+}
+
+int finish_output(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno != EPIPE)
+			error("cannot write the output: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	return status;
+}

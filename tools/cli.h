@@ -1,0 +1,51 @@
+/*
+ * cli.h - what memscope's commands share: options, messages, output.
+ */
+#ifndef MEMSCOPE_CLI_H
+#define MEMSCOPE_CLI_H
+
+#include "memscope.h"
+
+#include <stdio.h>
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+struct opts {
+	const char *command;  /* "maps", "summary", "snap" */
+	const char *proc;     /* --proc DIR, NULL for /proc */
+	const char *output;   /* -o FILE */
+	bool bytes;           /* --bytes */
+	bool json;            /* --json */
+	bool pretty;          /* --pretty */
+	pid_t pid;
+};
+
+/* Prints "memscope: MESSAGE" and a newline to stderr. */
+void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parses argv after the command; returns -1 when all is well, or the exit
+ * status to leave with (after --help, or a usage error). */
+int parse_options(int argc, char **argv, struct opts *o);
+void usage(FILE *out);
+
+/* Takes the snapshot of o->pid; an exit status, EXIT_OK with *snap set. */
+int take_snapshot(const struct opts *o, unsigned flags, struct ms_snapshot **snap);
+
+/* "1.5M", "12K", "0"; "-" for unknown.  buf of at least 16 bytes. */
+const char *human_size(char *buf, size_t len, uint64_t bytes);
+/* A byte count as --bytes or human units want it; "-" when unknown. */
+const char *size_cell(char *buf, size_t len, const struct opts *o,
+		      const struct ms_counts *c, int field);
+/* USS is not a smaps key; field number for size_cell() */
+#define FIELD_USS (-1)
+
+/* Writes a JSON document to stdout (or -o FILE, atomically). */
+int emit_json(const struct opts *o, const struct ms_snapshot *snap, unsigned flags);
+/* Flushes stdout; EXIT_FAIL with a message when the output was lost. */
+int finish_output(int status);
+
+int cmd_maps(const struct opts *o);
+int cmd_summary(const struct opts *o);
+int cmd_snap(const struct opts *o);
+
+#endif

@@ -1,0 +1,16 @@
+/*
+ * snap.c - "memscope snap PID [-o FILE]": the whole snapshot as JSON.
+ */
+#include "cli.h"
+
+int cmd_snap(const struct opts *o)
+{
+	struct ms_snapshot *snap;
+	int status = take_snapshot(o, 0, &snap);
+
+	if (status != EXIT_OK)
+		return status;
+	status = emit_json(o, snap, 0);
+	ms_snapshot_free(snap);
+	return status;
+}

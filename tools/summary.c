@@ -1,0 +1,99 @@
+/*
+ * summary.c - "memscope summary PID": per class, per object, in total;
+ * readable at a glance, as macOS vmmap -summary is.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const int columns[] = { MS_SIZE, MS_RSS, MS_PSS, FIELD_USS, MS_SWAP };
+static const char *const kinds[] = { "exe", "lib", "file" };
+
+static void print_row(const struct opts *o, const char *label, size_t count,
+		      const struct ms_counts *c)
+{
+	int w = o->bytes ? 12 : 7;
+	char buf[32];
+
+	printf("%-14s %6zu", label, count);
+	for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++)
+		printf(" %*s", w, size_cell(buf, sizeof(buf), o, c, columns[i]));
+}
+
+static void print_head(const struct opts *o, const char *first)
+{
+	int w = o->bytes ? 12 : 7;
+
+	printf("%-14s %6s %*s %*s %*s %*s %*s%s\n", first, "COUNT", w, "VIRTUAL",
+	       w, "RSS", w, "PSS", w, "USS", w, "SWAP", strcmp(first, "KIND") ? "" : " PATH");
+}
+
+static int by_rss(const void *a, const void *b)
+{
+	const struct ms_object *x = *(const struct ms_object *const *)a;
+	const struct ms_object *y = *(const struct ms_object *const *)b;
+
+	if (x->c.v[MS_RSS] != y->c.v[MS_RSS])
+		return x->c.v[MS_RSS] < y->c.v[MS_RSS] ? 1 : -1;
+	return strcmp(x->path, y->path);
+}
+
+/* Mapped files, most resident first; the name last, since it is long. */
+static int print_objects(const struct opts *o, const struct ms_snapshot *s)
+{
+	const struct ms_object **v = malloc((s->nr_objects + 1) * sizeof(*v));
+
+	if (!v)
+		return EXIT_FAIL;
+	for (size_t i = 0; i < s->nr_objects; i++)
+		v[i] = &s->objects[i];
+	qsort(v, s->nr_objects, sizeof(*v), by_rss);
+	putchar('\n');
+	print_head(o, "KIND");
+	for (size_t i = 0; i < s->nr_objects; i++) {
+		print_row(o, kinds[v[i]->kind], v[i]->count, &v[i]->c);
+		printf(" %s\n", v[i]->path);
+	}
+	free(v);
+	return EXIT_OK;
+}
+
+static void print_title(const struct ms_snapshot *s)
+{
+	char when[32];
+	time_t t = (time_t)s->taken_at;
+	struct tm tm;
+
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
+	printf("process %d (%s)%s%s, %zu regions, taken %s\n\n", (int)s->pid, s->comm,
+	       s->exe ? " " : "", s->exe ? s->exe : "", s->nr_regions, when);
+}
+
+int cmd_summary(const struct opts *o)
+{
+	struct ms_snapshot *snap;
+	int status = take_snapshot(o, 0, &snap);
+
+	if (status != EXIT_OK)
+		return status;
+	if (o->json) {
+		status = emit_json(o, snap, MS_JSON_SUMMARY);
+		ms_snapshot_free(snap);
+		return status;
+	}
+	print_title(snap);
+	print_head(o, "CLASS");
+	for (int c = 0; c < MS_CLASS_COUNT; c++) {
+		if (!snap->classes[c].count)
+			continue;
+		print_row(o, ms_class_name(c), snap->classes[c].count, &snap->classes[c].c);
+		putchar('\n');
+	}
+	print_row(o, "total", snap->totals.count, &snap->totals.c);
+	putchar('\n');
+	status = print_objects(o, snap);
+	ms_snapshot_free(snap);
+	return finish_output(status);
+}
