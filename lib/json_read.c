@@ -76,13 +76,14 @@ static int get_str(struct reader *rd, const cJSON *o, const char *key,
 
 static int get_hex(struct reader *rd, const cJSON *o, const char *key, uint64_t *v)
 {
-	const char *s, *p;
-	int rc = get_str(rd, o, key, false, &s);
+	int rc = 0;
+	const cJSON *j = get(rd, o, key, &rc);
+	const char *p;
 
-	if (rc < 0)
+	if (!j)
 		return rc;
-	p = s + 2;
-	if (strncmp(s, "0x", 2) != 0 || !ms_scan_hex(&p, p + strlen(p), v) || *p)
+	p = cJSON_IsString(j) ? j->valuestring + 2 : NULL;
+	if (!p || strncmp(j->valuestring, "0x", 2) != 0 || !ms_scan_hex(&p, p + strlen(p), v) || *p)
 		return bad(rd, key, "expected a hex string such as \"0x7f00\"");
 	return 0;
 }
@@ -369,6 +370,21 @@ static int get_doc(struct reader *rd, const cJSON *doc)
 	return 0;
 }
 
+/* Why the text did not parse: empty, cut short, or wrong at some byte. */
+static int not_json(const char *text, size_t len, const char *end, char *err, size_t errlen)
+{
+	size_t last = len;
+
+	while (last > 0 && strchr(" \t\r\n", text[last - 1]))
+		last--;
+	if (last == 0)
+		return ms_fail(err, errlen, -EBADMSG, "not JSON: empty");
+	if (text[last - 1] != '}')
+		return ms_fail(err, errlen, -EBADMSG, "not JSON: it ends early (truncated?)");
+	return ms_fail(err, errlen, -EBADMSG, "not JSON: error at byte %zu",
+		       end && end >= text ? (size_t)(end - text) : 0);
+}
+
 int ms_snapshot_from_json(const char *text, size_t len, struct ms_snapshot **out,
 			  char *err, size_t errlen)
 {
@@ -379,13 +395,8 @@ int ms_snapshot_from_json(const char *text, size_t len, struct ms_snapshot **out
 
 	*out = NULL;
 	doc = cJSON_ParseWithLengthOpts(text, len, &end, false);
-	if (!doc) {
-		size_t at = end && end >= text ? (size_t)(end - text) : 0;
-
-		return ms_fail(err, errlen, -EBADMSG, at >= len ?
-			       "not JSON: the text ends early (truncated?)" :
-			       "not JSON: error at byte %zu", at);
-	}
+	if (!doc)
+		return not_json(text, len, end, err, errlen);
 	rd.snap = calloc(1, sizeof(*rd.snap));
 	if (rd.snap)
 		rd.snap->pool = ms_pool_new();

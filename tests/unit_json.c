@@ -1,0 +1,197 @@
+/*
+ * unit_json.c - snapshots to JSON and back; documents that are not
+ * snapshots are refused with a reason.
+ */
+#define _GNU_SOURCE
+#include "testlib.h"
+
+#include <check.h>
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct ms_snapshot *layout(void)
+{
+	struct ms_snapshot *s;
+	char err[256] = "";
+
+	ck_assert_msg(tl_take(FIXTURES "/proc", 4242, 0, &s, err, sizeof(err)) == 0, "%s", err);
+	return s;
+}
+
+static void same_counts(const struct ms_counts *a, const struct ms_counts *b)
+{
+	ck_assert_uint_eq(a->have, b->have);
+	for (int f = 0; f < MS_FIELD_COUNT; f++)
+		if (ms_counts_has(a, f))
+			ck_assert_uint_eq(a->v[f], b->v[f]);
+}
+
+START_TEST(round_trip)
+{
+	struct ms_snapshot *a = layout(), *b;
+	char *text = ms_snapshot_to_json(a, 0), *again, err[256] = "";
+
+	ck_assert_ptr_nonnull(text);
+	ck_assert_int_eq(ms_snapshot_from_json(text, strlen(text), &b, err, sizeof(err)), 0);
+	ck_assert_uint_eq(a->nr_regions, b->nr_regions);
+	ck_assert_uint_eq(a->nr_objects, b->nr_objects);
+	ck_assert_int_eq(a->pid, b->pid);
+	ck_assert_str_eq(a->comm, b->comm);
+	ck_assert_str_eq(a->argv[0], b->argv[0]);
+	ck_assert_str_eq(a->exe, b->exe);
+	ck_assert_int_eq(a->uid, b->uid);
+	for (size_t i = 0; i < a->nr_regions; i++) {
+		const struct ms_region *x = &a->regions[i], *y = &b->regions[i];
+
+		ck_assert_uint_eq(x->start, y->start);
+		ck_assert_uint_eq(x->end, y->end);
+		ck_assert_str_eq(x->perms, y->perms);
+		ck_assert_str_eq(x->path, y->path);
+		ck_assert_int_eq(x->deleted, y->deleted);
+		ck_assert_int_eq(x->class, y->class);
+		ck_assert_int_eq(x->object, y->object);
+		ck_assert_uint_eq(x->dev_major, y->dev_major);
+		ck_assert_uint_eq(x->inode, y->inode);
+		ck_assert_str_eq(x->vmflags, y->vmflags);
+		same_counts(&x->c, &y->c);
+	}
+	same_counts(&a->totals.c, &b->totals.c);
+	for (int c = 0; c < MS_CLASS_COUNT; c++)
+		same_counts(&a->classes[c].c, &b->classes[c].c);
+	/* and the text is the same text again */
+	again = ms_snapshot_to_json(b, 0);
+	ck_assert_str_eq(text, again);
+	free(again);
+	free(text);
+	ms_snapshot_free(a);
+	ms_snapshot_free(b);
+}
+END_TEST
+
+/* The contract other programs read: hex strings, integers, null. */
+START_TEST(document_shape)
+{
+	struct ms_snapshot *s = layout();
+	char *text = ms_snapshot_to_json(s, MS_JSON_PRETTY);
+	cJSON *doc = cJSON_Parse(text), *r, *k;
+	static const char *const keys[] = { "start", "end", "perms", "offset", "dev", "inode",
+		"path", "deleted", "class", "vmflags", "size", "rss", "pss", "pss_dirty",
+		"shared_clean", "shared_dirty", "private_clean", "private_dirty", "uss",
+		"referenced", "anonymous", "swap", "swap_pss", "locked" };
+
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_str_eq(cJSON_GetObjectItem(doc, "schema")->valuestring, MS_SNAPSHOT_SCHEMA);
+	for (const char *const *key = (const char *const[]){ "pid", "comm", "page_size",
+		"taken_at", "regions", "totals", "classes", NULL }; *key; key++)
+		ck_assert_msg(cJSON_HasObjectItem(doc, *key), "no %s", *key);
+	r = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "regions"), 0);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		ck_assert_msg(cJSON_HasObjectItem(r, keys[i]), "region lacks %s", keys[i]);
+	ck_assert_str_eq(cJSON_GetObjectItem(r, "start")->valuestring, "0x5627ab1f8000");
+	ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(r, "rss")));
+	ck_assert(cJSON_IsArray(cJSON_GetObjectItem(r, "vmflags")));
+	k = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "classes"), "thread-stack");
+	ck_assert_int_eq(cJSON_GetObjectItem(k, "count")->valueint, 1);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "classes")), 14);
+	cJSON_Delete(doc);
+	free(text);
+	ms_snapshot_free(s);
+}
+END_TEST
+
+/* A value that could not be read is null, never 0. */
+START_TEST(unknown_is_null)
+{
+	char *root = tl_tree_new(), err[256] = "", *text;
+	struct ms_snapshot *s;
+	cJSON *doc, *r;
+
+	tl_process(root, 20, "1000-2000 rw-p 00000000 00:00 0 \nSize: 4 kB\nRss:  4 kB\n");
+	ck_assert_int_eq(tl_take(root, 20, 0, &s, err, sizeof(err)), 0);
+	text = ms_snapshot_to_json(s, 0);
+	doc = cJSON_Parse(text);
+	r = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "regions"), 0);
+	ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(r, "rss")));
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(r, "pss")));
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(r, "uss")));
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(r, "vmflags")));
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "totals"), "pss")));
+	cJSON_Delete(doc);
+	free(text);
+	ms_snapshot_free(s);
+	tl_tree_remove(root);
+}
+END_TEST
+
+static void refused(const char *text, int code, const char *needle)
+{
+	struct ms_snapshot *s = (void *)1;
+	char err[256] = "";
+
+	ck_assert_int_eq(ms_snapshot_from_json(text, strlen(text), &s, err, sizeof(err)), code);
+	ck_assert_ptr_null(s);
+	ck_assert_msg(strstr(err, needle), "error '%s' lacks '%s'", err, needle);
+}
+
+/* Replaces the first "from" in the layout's JSON by "to". */
+static char *edited(const char *from, const char *to)
+{
+	struct ms_snapshot *s = layout();
+	char *text = ms_snapshot_to_json(s, 0), *at = strstr(text, from), *out;
+
+	ck_assert_ptr_nonnull(at);
+	out = malloc(strlen(text) + strlen(to) + 1);
+	sprintf(out, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	free(text);
+	ms_snapshot_free(s);
+	return out;
+}
+
+START_TEST(bad_documents)
+{
+	char *t;
+
+	refused("", -EBADMSG, "not JSON: empty");
+	refused("{\"schema\": }", -EBADMSG, "error at byte");
+	refused("{\"schema\": \"memscope-snap", -EBADMSG, "truncated");
+	refused("[1, 2]", -EBADMSG, "not a JSON object");
+	refused("{\"schema\": \"something/1\"}", -EBADMSG, "not a memscope snapshot");
+	refused("{\"schema\": \"memscope-snapshot/2\"}", -EPROTO, "newer");
+	refused("{\"schema\": \"memscope-snapshot/1\"}", -EBADMSG, "pid: missing");
+	t = edited("\"start\":\"0x5627ab1f8000\"", "\"start\":5627");
+	refused(t, -EBADMSG, "regions[0].start: expected a hex string");
+	free(t);
+	t = edited("\"rss\":4096", "\"rss\":\"4096\"");
+	refused(t, -EBADMSG, "rss: expected an integer or null");
+	free(t);
+	t = edited("\"class\":\"rodata\"", "\"class\":\"sparkly\"");
+	refused(t, -EBADMSG, "regions[0].class");
+	free(t);
+	t = edited("\"rss\":4096", "\"rss\":-4096");
+	refused(t, -EBADMSG, "rss");
+	free(t);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("json");
+	TCase *tc = tcase_create("json");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, document_shape);
+	tcase_add_test(tc, unknown_is_null);
+	tcase_add_test(tc, bad_documents);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
