@@ -1,0 +1,397 @@
+/*
+ * unit_live.c - live processes with known layouts, read by the library and
+ * by the memscope command, checked against what the helpers know and
+ * against the kernel's own smaps and smaps_rollup.
+ */
+#define _GNU_SOURCE
+#include "testlib.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct helper {
+	pid_t pid;
+	int in;     /* its stdin: closing it ends the helper */
+	FILE *out;  /* its report */
+};
+
+static const char *env_or(const char *name, const char *fallback)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : fallback;
+}
+
+static void helper_start(struct helper *h, char *const argv[])
+{
+	int in[2], out[2];
+
+	ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	h->pid = fork();
+	ck_assert_int_ge(h->pid, 0);
+	if (h->pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	h->in = in[1];
+	h->out = fdopen(out[0], "r");
+}
+
+/* Reads report lines until "ready"; each goes to fn. */
+static void helper_wait(struct helper *h, void (*fn)(const char *line, void *arg), void *arg)
+{
+	char line[512];
+
+	while (fgets(line, sizeof(line), h->out)) {
+		if (strcmp(line, "ready\n") == 0)
+			return;
+		if (fn)
+			fn(line, arg);
+	}
+	ck_abort_msg("the helper ended before it was ready");
+}
+
+static void helper_stop(struct helper *h)
+{
+	int status;
+
+	close(h->in);
+	fclose(h->out);
+	ck_assert_int_eq(waitpid(h->pid, &status, 0), h->pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "helper failed");
+}
+
+static struct ms_snapshot *live(pid_t pid)
+{
+	struct ms_snapshot *s;
+	char err[256] = "";
+
+	ck_assert_msg(tl_take("/proc", pid, 0, &s, err, sizeof(err)) == 0, "%s", err);
+	return s;
+}
+
+/* Runs "memscope snap PID" and reads its JSON back with the library. */
+static struct ms_snapshot *live_cli(pid_t pid)
+{
+	char cmd[PATH_MAX + 64], err[256] = "", *text = NULL;
+	size_t cap = 0, len = 0, n;
+	struct ms_snapshot *s;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "'%s' snap %d", env_or("MEMSCOPE", "tools/memscope"),
+		 (int)pid);
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	do {
+		if (cap - len < 65536) {
+			cap = cap ? cap * 2 : 1 << 20;
+			text = realloc(text, cap);
+		}
+		n = fread(text + len, 1, cap - len, p);
+		len += n;
+	} while (n > 0);
+	ck_assert_int_eq(pclose(p), 0);
+	ck_assert_msg(ms_snapshot_from_json(text, len, &s, err, sizeof(err)) == 0, "%s", err);
+	free(text);
+	return s;
+}
+
+/* ---- the layout helper ---- */
+
+struct layout {
+	char dir[64];
+	struct ms_snapshot *s;
+	const char *how;
+	int regions;
+	uint64_t thread[2], brk[2], malloc200k, shared;
+	pid_t child;
+};
+
+static void check_line(const char *line, void *arg)
+{
+	struct layout *l = arg;
+	char name[64], cls[32];
+	unsigned long start, end, rss, pss;
+	const struct ms_region *r;
+	uint64_t uss;
+
+	if (sscanf(line, "thread %lx %lx", &start, &end) == 2) {
+		l->thread[0] = start, l->thread[1] = end;
+	} else if (sscanf(line, "brk %lx %lx", &start, &end) == 2) {
+		l->brk[0] = start, l->brk[1] = end;
+	} else if (sscanf(line, "malloc200k %lx", &start) == 1) {
+		l->malloc200k = start;
+	} else if (sscanf(line, "child %d", &l->child) == 1) {
+	} else {
+		ck_assert_int_eq(sscanf(line, "region %63s %lx %lx %31s %lu %lu", name, &start,
+					&end, cls, &rss, &pss), 6);
+		r = tl_region_at(l->s, start);
+		ck_assert_msg(r, "%s: %s at %lx is missing", l->how, name, start);
+		ck_assert_msg(r->end == end, "%s: %s ends at %lx", l->how, name,
+			      (unsigned long)r->end);
+		ck_assert_msg(strcmp(ms_class_name(r->class), cls) == 0, "%s: %s is %s, not %s",
+			      l->how, name, ms_class_name(r->class), cls);
+		ck_assert_msg(r->c.v[MS_RSS] == rss, "%s: %s rss %lu, expected %lu", l->how,
+			      name, (unsigned long)r->c.v[MS_RSS], rss);
+		ck_assert_msg(r->c.v[MS_PSS] == pss, "%s: %s pss %lu, expected %lu", l->how,
+			      name, (unsigned long)r->c.v[MS_PSS], pss);
+		ck_assert(ms_counts_uss(&r->c, &uss));
+		/* what the child maps too is shared; the rest is ours alone */
+		ck_assert_uint_eq(uss, strcmp(name, "anon-shared-32") ? rss : 0);
+		ck_assert_uint_eq(r->c.v[MS_SWAP], 0);
+		if (strcmp(name, "anon-shared-32") == 0)
+			l->shared = start;
+		l->regions++;
+	}
+}
+
+static void check_layout(struct layout *l)
+{
+	const struct ms_region *r = tl_region_at(l->s, l->thread[0]);
+	char path[128];
+	size_t i;
+
+	ck_assert_int_eq(l->regions, 10);
+	ck_assert_msg(r && r->end == l->thread[1], "%s: no thread stack region", l->how);
+	ck_assert_str_eq(ms_class_name(r->class), "thread-stack");
+	ck_assert_str_eq(ms_class_name(r[-1].class), "guard");
+	r = tl_region_holding(l->s, l->brk[1] - 1);
+	ck_assert_msg(r && r->class == MS_CLASS_HEAP && r->end == l->brk[1], "%s: heap", l->how);
+	ck_assert_uint_ge(r->c.v[MS_RSS], l->brk[1] - l->brk[0]);
+	r = tl_region_holding(l->s, l->malloc200k);
+	ck_assert_msg(r && r->class == MS_CLASS_ANON, "%s: the 200 KiB malloc", l->how);
+	ck_assert_uint_ge(r->end - l->malloc200k, 200 << 10);
+	ck_assert_uint_ge(r->c.v[MS_RSS], 200 << 10);
+	for (i = 0; i < l->s->nr_regions; i++)
+		if (strstr(l->s->regions[i].path, "deleted.dat"))
+			break;
+	ck_assert_msg(i < l->s->nr_regions && l->s->regions[i].deleted, "%s: deleted", l->how);
+	snprintf(path, sizeof(path), "%s/a b\\012c", l->dir);
+	for (i = 0; i < l->s->nr_regions && strcmp(l->s->regions[i].path, path); i++)
+		;
+	ck_assert_msg(i < l->s->nr_regions, "%s: no region named '%s'", l->how, path);
+	for (i = 0; i < l->s->nr_objects && l->s->objects[i].kind != MS_OBJECT_EXE; i++)
+		;
+	ck_assert_msg(i < l->s->nr_objects && strstr(l->s->objects[i].path, "layout"),
+		      "%s: the executable", l->how);
+}
+
+struct report {
+	char *lines[64];
+	int n;
+};
+
+static void keep_line(const char *line, void *arg)
+{
+	struct report *rep = arg;
+
+	ck_assert_int_lt(rep->n, 64);
+	rep->lines[rep->n++] = strdup(line);
+}
+
+static void run_layout(bool through_cli)
+{
+	struct layout l = { .how = through_cli ? "memscope snap" : "library" };
+	char helper[PATH_MAX], *argv[] = { helper, l.dir, NULL };
+	struct report rep = { .n = 0 };
+	struct ms_snapshot *child;
+	const struct ms_region *r;
+	struct helper h;
+
+	snprintf(helper, sizeof(helper), "%s/layout", env_or("HELPERS", HELPERS));
+	strcpy(l.dir, "/tmp/memscope-layout.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(l.dir));
+	helper_start(&h, argv);
+	helper_wait(&h, keep_line, &rep);
+	l.s = through_cli ? live_cli(h.pid) : live(h.pid);
+	for (int i = 0; i < rep.n; i++) {
+		check_line(rep.lines[i], &l);
+		free(rep.lines[i]);
+	}
+	check_layout(&l);
+	/* the child maps the shared memory too: half of it is its own */
+	child = live(l.child);
+	r = tl_region_at(child, l.shared);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(ms_class_name(r->class), "anon-shared");
+	ck_assert_uint_eq(r->c.v[MS_RSS], 32 * 4096);
+	ck_assert_uint_eq(r->c.v[MS_PSS] * 2, r->c.v[MS_RSS]);
+	ms_snapshot_free(child);
+	ms_snapshot_free(l.s);
+	helper_stop(&h);
+	rmdir(l.dir);
+}
+
+START_TEST(layout_through_library)
+{
+	run_layout(false);
+}
+END_TEST
+
+START_TEST(layout_through_cli)
+{
+	run_layout(true);
+}
+END_TEST
+
+/* ---- gone processes ---- */
+
+START_TEST(gone)
+{
+	char err[256] = "";
+	struct ms_snapshot *s;
+	pid_t pid = fork();
+	int status;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(0);
+	/* a zombie: it exists, but its memory is gone */
+	while (waitid(P_PID, (id_t)pid, &(siginfo_t){ 0 }, WEXITED | WNOWAIT) < 0)
+		;
+	ck_assert_int_eq(tl_take("/proc", pid, 0, &s, err, sizeof(err)), -ESRCH);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_int_eq(tl_take("/proc", pid, 0, &s, err, sizeof(err)), -ESRCH);
+	ck_assert_str_eq(err, "no such process");
+}
+END_TEST
+
+/* ---- the kernel's own numbers ---- */
+
+/* The keys compared, read from smaps by sscanf: a second, plain parser. */
+static const struct { const char *key; enum ms_field f; } oracle_keys[] = {
+	{ "Size", MS_SIZE }, { "Rss", MS_RSS }, { "Pss", MS_PSS },
+	{ "Pss_Dirty", MS_PSS_DIRTY }, { "Shared_Clean", MS_SHARED_CLEAN },
+	{ "Shared_Dirty", MS_SHARED_DIRTY }, { "Private_Clean", MS_PRIVATE_CLEAN },
+	{ "Private_Dirty", MS_PRIVATE_DIRTY }, { "Referenced", MS_REFERENCED },
+	{ "Anonymous", MS_ANONYMOUS }, { "Swap", MS_SWAP }, { "SwapPss", MS_SWAP_PSS },
+	{ "Locked", MS_LOCKED },
+};
+#define NR_KEYS (sizeof(oracle_keys) / sizeof(oracle_keys[0]))
+
+struct oracle {
+	size_t n;
+	unsigned long (*v)[NR_KEYS + 2]; /* start, end, then the keys in kB */
+};
+
+static void oracle_read(const char *path, struct oracle *o, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096], key[64];
+	unsigned long a, b, kb;
+
+	ck_assert_ptr_nonnull(f);
+	o->n = 0;
+	o->v = calloc(cap, sizeof(*o->v));
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &a, &b) == 2 && strchr(line, ' ') > strchr(line, '-')) {
+			ck_assert_uint_lt(o->n, cap);
+			o->v[o->n][0] = a;
+			o->v[o->n][1] = b;
+			o->n++;
+		} else if (sscanf(line, "%63[^:]: %lu kB", key, &kb) == 2 && o->n) {
+			for (size_t k = 0; k < NR_KEYS; k++)
+				if (strcmp(key, oracle_keys[k].key) == 0)
+					o->v[o->n - 1][k + 2] = kb;
+		} else if (sscanf(line, "[rollup]") == 0 && strstr(line, "[rollup]")) {
+			o->v[o->n++][0] = 0;
+		}
+	}
+	fclose(f);
+}
+
+static size_t test_regions(void)
+{
+	const char *v = getenv("MEMSCOPE_TEST_REGIONS");
+
+	return v && *v ? strtoul(v, NULL, 10) : 50000;
+}
+
+/* Every region's numbers equal smaps; the sums equal smaps_rollup (Pss
+ * within the rounding of the per-region figures, which the kernel truncates
+ * to whole kB while the rollup sums the exact values). */
+START_TEST(consistency_with_kernel)
+{
+	size_t n = test_regions();
+	char helper[PATH_MAX], count[32], path[64], *argv[] = { helper, count, NULL };
+	struct oracle smaps, roll;
+	struct ms_snapshot *s;
+	struct helper h;
+
+	snprintf(helper, sizeof(helper), "%s/regions", env_or("HELPERS", HELPERS));
+	snprintf(count, sizeof(count), "%zu", n);
+	helper_start(&h, argv);
+	helper_wait(&h, NULL, NULL);
+	s = live_cli(h.pid);
+	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)h.pid);
+	oracle_read(path, &smaps, n + 4096);
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)h.pid);
+	oracle_read(path, &roll, 1);
+	helper_stop(&h);
+
+	ck_assert_uint_ge(s->nr_regions, n);
+	ck_assert_uint_eq(s->nr_regions, smaps.n);
+	for (size_t i = 0; i < smaps.n; i++) {
+		const struct ms_region *r = &s->regions[i];
+
+		ck_assert_uint_eq(r->start, smaps.v[i][0]);
+		ck_assert_uint_eq(r->end, smaps.v[i][1]);
+		for (size_t k = 0; k < NR_KEYS; k++)
+			ck_assert_msg(r->c.v[oracle_keys[k].f] == smaps.v[i][k + 2] * 1024,
+				      "region %zu %s: %lu, smaps says %lu kB", i,
+				      oracle_keys[k].key,
+				      (unsigned long)r->c.v[oracle_keys[k].f], smaps.v[i][k + 2]);
+	}
+	for (size_t k = 0; k < NR_KEYS; k++) {
+		uint64_t ours = s->totals.c.v[oracle_keys[k].f], kernel = roll.v[0][k + 2] * 1024;
+
+		if (oracle_keys[k].f == MS_SIZE)
+			continue; /* the rollup has none */
+		if (oracle_keys[k].f == MS_PSS || oracle_keys[k].f == MS_PSS_DIRTY ||
+		    oracle_keys[k].f == MS_SWAP_PSS)
+			ck_assert_msg(ours <= kernel + 1024 && kernel - ours <= 1024 * s->nr_regions,
+				      "total %s: %lu, rollup %lu", oracle_keys[k].key,
+				      (unsigned long)ours, (unsigned long)kernel);
+		else
+			ck_assert_msg(ours == kernel, "total %s: %lu, rollup %lu",
+				      oracle_keys[k].key, (unsigned long)ours,
+				      (unsigned long)kernel);
+	}
+	free(smaps.v);
+	free(roll.v);
+	ms_snapshot_free(s);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("live");
+	TCase *tc = tcase_create("live");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, layout_through_library);
+	tcase_add_test(tc, layout_through_cli);
+	tcase_add_test(tc, gone);
+	tcase_add_test(tc, consistency_with_kernel);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
