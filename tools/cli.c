@@ -135,18 +135,17 @@ int take_snapshot(const struct opts *o, unsigned flags, struct ms_snapshot **sna
 
 	if (!ctx) {
 		error("cannot open '%s': %s", o->proc ? o->proc : "/proc", strerror(errno));
-		return EXIT_FAIL;
+		return o->proc ? EXIT_USAGE : EXIT_FAIL;
 	}
 	rc = ms_snapshot_take(ctx, o->pid, flags, snap, err, sizeof(err));
 	ms_ctx_free(ctx);
 	if (rc == 0)
 		return EXIT_OK;
 	if (rc == -EACCES || rc == -EPERM)
-		error("cannot inspect process '%d': permission denied", (int)o->pid);
-	else
-		error("cannot inspect process '%d': %s", (int)o->pid,
-		      err[0] ? err : strerror(-rc));
-	return EXIT_FAIL;
+		snprintf(err, sizeof(err), "permission denied");
+	error("cannot inspect process '%d': %s", (int)o->pid, err[0] ? err : strerror(-rc));
+	/* a file that does not parse is bad input, like a bad argument */
+	return rc == -EBADMSG || rc == -E2BIG ? EXIT_USAGE : EXIT_FAIL;
 }
 
 int finish_output(int status)

@@ -1,0 +1,109 @@
+#!/bin/sh
+# The memscope command: help, version, exit status, messages, output files.
+. "$SETUP"
+
+# ---- help and version
+expect 0 "--help exits 0" "$MEMSCOPE" --help
+has "$TMP/out" '^usage: memscope COMMAND' "--help prints the usage to stdout"
+expect 0 "maps --help exits 0" "$MEMSCOPE" maps --help
+expect 0 "--version exits 0" "$MEMSCOPE" --version
+has "$TMP/out" '^memscope [0-9]+\.[0-9]+\.[0-9]+$' "--version prints the version"
+expect 0 "snap --version exits 0" "$MEMSCOPE" snap --version
+
+# ---- usage errors: exit 2, one line, and a hint
+expect 2 "no arguments is a usage error" "$MEMSCOPE"
+expect 2 "an unknown command" "$MEMSCOPE" frobnicate 1
+has "$TMP/err" "^memscope: unknown command 'frobnicate'$" "names the unknown command"
+for bad in abc 0 -5 12abc 99999999999 ''; do
+	expect 2 "bad pid '$bad'" "$MEMSCOPE" maps "$bad"
+	has "$TMP/err" "bad pid '$bad'|unknown option" "the message names '$bad'"
+done
+expect 2 "a missing pid" "$MEMSCOPE" summary
+has "$TMP/err" "'summary' needs a PID" "says the pid is missing"
+expect 2 "an extra argument" "$MEMSCOPE" maps 1 2
+expect 2 "an unknown option" "$MEMSCOPE" maps --frob 1
+has "$TMP/err" "unknown option '--frob'" "names the unknown option"
+expect 2 "-o goes with snap only" "$MEMSCOPE" maps -o "$TMP/x" 1
+expect 2 "--proc that does not exist" "$MEMSCOPE" maps --proc "$TMP/nowhere" 1
+one_line "$TMP/err" "that error is one line"
+
+# ---- processes that are gone, or not ours
+sleep 0 & gone=$!
+wait $gone
+expect 1 "a vanished pid exits 1" "$MEMSCOPE" maps $gone
+has "$TMP/err" "^memscope: cannot inspect process '$gone': no such process$" "says it is gone"
+one_line "$TMP/err" "that error is one line"
+expect 1 "a vanished pid: snap too" "$MEMSCOPE" snap $gone
+
+sleeper
+if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
+	expect 1 "another user's process exits 1" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$MEMSCOPE" maps $SLEEPER
+	has "$TMP/err" "cannot inspect process '$SLEEPER': permission denied$" \
+		"says permission denied"
+	one_line "$TMP/err" "that error is one line"
+else
+	skip "permission denied: needs root to run as another user"
+fi
+
+# ---- output
+expect 0 "maps of a live process" "$MEMSCOPE" maps $SLEEPER
+rows=$(($(wc -l < "$TMP/out") - 2))
+if [ "$rows" -eq "$(wc -l < /proc/$SLEEPER/maps)" ]; then ok "a row per region ($rows)"
+else fail "rows: $rows, maps has $(wc -l < /proc/$SLEEPER/maps)"; fi
+has "$TMP/out" '^ADDRESS +PERMS +CLASS +SIZE +RSS +PSS +USS +SWAP +NAME$' "maps has its header"
+has "$TMP/out" ' code .*sleep$' "the executable's code is code"
+has "$TMP/out" ' stack .*\[stack\]$' "[stack] is stack"
+expect 0 "maps --bytes" "$MEMSCOPE" maps --bytes $SLEEPER
+has "$TMP/out" '^[0-9a-f]+-[0-9a-f]+ r-xp +code +[0-9]+ +[0-9]+ ' "--bytes prints integers"
+expect 0 "maps --json" "$MEMSCOPE" maps --json $SLEEPER
+has "$TMP/out" '^\{"schema":"memscope-snapshot/1",' "maps --json is a snapshot document"
+expect 0 "summary" "$MEMSCOPE" summary $SLEEPER
+has "$TMP/out" "^process $SLEEPER \(sleep\)" "summary names the process"
+has "$TMP/out" '^total +[0-9]+ ' "summary has a total"
+has "$TMP/out" '^exe .*sleep$' "summary lists the executable"
+has "$TMP/out" '^lib .*libc\.so' "summary lists libc"
+expect 0 "summary --json" "$MEMSCOPE" summary --json $SLEEPER
+has "$TMP/out" '"schema":"memscope-summary/1"' "summary --json has its schema"
+if grep -q '"regions"' "$TMP/out"; then fail "summary --json has no regions"
+else ok "summary --json has no regions"; fi
+expect 2 "snap takes no --json" "$MEMSCOPE" snap --json $SLEEPER
+expect 1 "a full disk is an error" sh -c "'$MEMSCOPE' maps $SLEEPER > /dev/full"
+has "$TMP/err" "cannot write the output" "says the output was lost"
+
+# ---- snap -o: all or nothing
+echo precious > "$TMP/snap.json"
+expect 1 "snap -o of a vanished pid fails" "$MEMSCOPE" snap -o "$TMP/snap.json" $gone
+has "$TMP/snap.json" '^precious$' "the old file is left as it was"
+if [ "$(ls "$TMP" | grep -c 'snap.json.')" -eq 0 ]; then ok "no temporary file is left"
+else fail "a temporary file is left"; fi
+expect 0 "snap -o of a live process" "$MEMSCOPE" snap --pretty -o "$TMP/snap.json" $SLEEPER
+has "$TMP/snap.json" '"schema":[[:space:]]*"memscope-snapshot/1"' "the file is the snapshot"
+has "$TMP/snap.json" '"class":[[:space:]]*"stack"' "with its regions"
+expect 1 "snap -o into a missing folder" "$MEMSCOPE" snap -o "$TMP/no/such/x.json" $SLEEPER
+has "$TMP/err" "cannot write '$TMP/no/such/x.json'" "names the file"
+
+# ---- fixtures: --proc, and a malformed file is bad input
+expect 0 "--proc reads a saved tree" "$MEMSCOPE" maps --proc "$FIXTURES/proc" 4242
+has "$TMP/out" 'thread-stack' "and classifies it"
+cp -r "$FIXTURES/proc" "$TMP/proc"
+printf '7f00-7f01 rw-p 00000000 00:00 0\nRss:  many kB\n' > "$TMP/proc/4242/smaps"
+expect 2 "a malformed smaps exits 2" "$MEMSCOPE" maps --proc "$TMP/proc" 4242
+has "$TMP/err" "smaps line 2: cannot parse 'Rss:  many kB'" "says where"
+one_line "$TMP/err" "that error is one line"
+
+# ---- the man page describes the options --help lists, and no others
+"$MEMSCOPE" --help | grep -Eo -- '--[a-z-]+' | sort -u > "$TMP/help-opts"
+grep -Eo -- '\\-\\-[a-z-]+|--[a-z-]+' "$MANPAGE" | sed 's/\\//g' | sort -u > "$TMP/man-opts"
+if diff "$TMP/help-opts" "$TMP/man-opts" > "$TMP/diff"; then ok "man page and --help name the same options"
+else fail "man page and --help differ:"; sed 's/^/#   /' "$TMP/diff"; fi
+
+# ---- start-up: no network libraries on the path of memscope
+if [ -n "${LIBTOOL:-}" ] && $LIBTOOL --mode=execute ldd "$MEMSCOPE" > "$TMP/ldd" 2>&1; then
+	if grep -Eq 'curl|microhttpd' "$TMP/ldd"; then fail "memscope loads libcurl or libmicrohttpd"
+	else ok "memscope loads neither libcurl nor libmicrohttpd"; fi
+else
+	skip "ldd of memscope"
+fi
+
+finish
