@@ -6,6 +6,7 @@
 
 #include "memscope.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 
 #define MS_HIDDEN __attribute__((visibility("hidden")))
@@ -40,20 +41,35 @@ MS_HIDDEN bool ms_scan_word(const char **p, const char *end,
 
 /* ---- lines.c: a /proc file read line by line, lines of any length ---- */
 #define MS_LINE_MAX (16u << 20) /* longer: -E2BIG, not an endless read */
+#define MS_LINES_CHUNKS 8
 
 struct ms_lines {
 	int fd;
-	char *buf;
-	size_t cap, len, pos;
+	char *chunks;           /* MS_LINES_CHUNKS chunks */
+	const char *cur;        /* the chunk being parsed */
+	size_t cur_len, pos;
+	char *carry;            /* a line that spans chunks */
+	size_t carry_len, carry_cap;
+	bool carried;           /* the last line returned was carry */
 	bool eof;
-	bool unterminated; /* the last line returned had no newline */
+	bool unterminated;      /* the last line returned had no newline */
 	unsigned long lineno;
+	unsigned reads;         /* chunks read inline, before the reader thread */
+	int rd_end;             /* reading met: 0 nothing yet, 1 the end, or -errno */
+	/* the reader thread: fills chunk head % N, we parse tail % N */
+	bool threaded, stop, taken;
+	unsigned head, tail;
+	ssize_t lens[MS_LINES_CHUNKS];
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, freed;
 };
 
 /* Takes fd (closed by ms_lines_release). Returns 0 or -ENOMEM. */
 MS_HIDDEN int ms_lines_init(struct ms_lines *lr, int fd);
 MS_HIDDEN void ms_lines_release(struct ms_lines *lr);
-/* 1 and a line (without its newline), 0 at the end, or a negative errno. */
+/* 1 and a line (without its newline; valid until the next call), 0 at the
+ * end, or a negative errno. */
 MS_HIDDEN int ms_lines_next(struct ms_lines *lr, const char **line, size_t *len);
 
 /* ---- pid.c: one process, opened once ---- */
@@ -74,10 +90,6 @@ struct ms_region_vec {
 /* Parses maps (smaps == false) or smaps from fd into vec, strings in pool. */
 MS_HIDDEN int ms_smaps_parse(int fd, bool smaps, struct ms_region_vec *vec,
 			     struct ms_pool *pool, char *err, size_t errlen);
-/* The counts of one "Key:   N kB" line; 1 when taken, 0 when the key is no
- * byte count, -EBADMSG when the line is malformed. */
-MS_HIDDEN int ms_counts_line(struct ms_counts *c, const char *line, size_t len,
-			     unsigned *hint);
 MS_HIDDEN void ms_counts_add(struct ms_counts *sum, const struct ms_counts *c);
 
 /* ---- procinfo.c: pid, comm, argv, exe, uid, start ---- */

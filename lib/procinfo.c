@@ -1,8 +1,9 @@
 /*
  * procinfo.c - who the process is: comm and start time (stat), uid
  * (status), argv (cmdline), exe; all read through the one directory
- * descriptor.  libproc2 supplies the clock-tick rate; its own readers open
- * /proc/PID by name, which is what a recycled PID must not be able to fool.
+ * descriptor.  libproc2 is not used here: its readers open /proc/PID by
+ * name (a recycled PID could mix two processes), its root is fixed at /proc
+ * (no fixture trees), and it costs start-up time (see ctx.c).
  */
 #include "internal.h"
 

@@ -5,29 +5,29 @@
  */
 #include "internal.h"
 
-static int hexval(char c)
+/* 0-15 for a hex digit, above 15 for anything else */
+static inline unsigned hexdigit(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	unsigned d = (unsigned)(unsigned char)c - '0';
+
+	if (d < 10)
+		return d;
+	d = ((unsigned)(unsigned char)c | 0x20) - 'a'; /* 'A' | 0x20 == 'a' */
+	return d < 6 ? d + 10 : 16;
 }
 
 bool ms_scan_hex(const char **p, const char *end, uint64_t *v)
 {
 	const char *s = *p;
 	uint64_t n = 0;
-	int d;
+	unsigned d;
 
-	if (s == end || hexval(*s) < 0)
+	if (s == end || hexdigit(*s) > 15)
 		return false;
-	for (; s < end && (d = hexval(*s)) >= 0; s++) {
+	for (; s < end && (d = hexdigit(*s)) <= 15; s++) {
 		if (n >> 60)
 			return false; /* would overflow 64 bits */
-		n = n << 4 | (uint64_t)d;
+		n = n << 4 | d;
 	}
 	*v = n;
 	*p = s;

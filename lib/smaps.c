@@ -13,45 +13,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct {
-	const char *key;  /* smaps */
-	const char *json; /* snapshot document */
-} fields[MS_FIELD_COUNT] = {
-	[MS_SIZE] = { "Size", "size" },
-	[MS_KERNEL_PAGE] = { "KernelPageSize", "kernel_page_size" },
-	[MS_MMU_PAGE] = { "MMUPageSize", "mmu_page_size" },
-	[MS_RSS] = { "Rss", "rss" },
-	[MS_PSS] = { "Pss", "pss" },
-	[MS_PSS_DIRTY] = { "Pss_Dirty", "pss_dirty" },
-	[MS_PSS_ANON] = { "Pss_Anon", "pss_anon" },
-	[MS_PSS_FILE] = { "Pss_File", "pss_file" },
-	[MS_PSS_SHMEM] = { "Pss_Shmem", "pss_shmem" },
-	[MS_SHARED_CLEAN] = { "Shared_Clean", "shared_clean" },
-	[MS_SHARED_DIRTY] = { "Shared_Dirty", "shared_dirty" },
-	[MS_PRIVATE_CLEAN] = { "Private_Clean", "private_clean" },
-	[MS_PRIVATE_DIRTY] = { "Private_Dirty", "private_dirty" },
-	[MS_REFERENCED] = { "Referenced", "referenced" },
-	[MS_ANONYMOUS] = { "Anonymous", "anonymous" },
-	[MS_KSM] = { "KSM", "ksm" },
-	[MS_LAZYFREE] = { "LazyFree", "lazyfree" },
-	[MS_ANON_HUGE] = { "AnonHugePages", "anon_huge_pages" },
-	[MS_SHMEM_PMD] = { "ShmemPmdMapped", "shmem_pmd_mapped" },
-	[MS_FILE_PMD] = { "FilePmdMapped", "file_pmd_mapped" },
-	[MS_SHARED_HUGETLB] = { "Shared_Hugetlb", "shared_hugetlb" },
-	[MS_PRIVATE_HUGETLB] = { "Private_Hugetlb", "private_hugetlb" },
-	[MS_SWAP] = { "Swap", "swap" },
-	[MS_SWAP_PSS] = { "SwapPss", "swap_pss" },
-	[MS_LOCKED] = { "Locked", "locked" },
+/* The snapshot document's key of each field. */
+static const char *const json_keys[MS_FIELD_COUNT] = {
+	[MS_SIZE] = "size",
+	[MS_KERNEL_PAGE] = "kernel_page_size",
+	[MS_MMU_PAGE] = "mmu_page_size",
+	[MS_RSS] = "rss",
+	[MS_PSS] = "pss",
+	[MS_PSS_DIRTY] = "pss_dirty",
+	[MS_PSS_ANON] = "pss_anon",
+	[MS_PSS_FILE] = "pss_file",
+	[MS_PSS_SHMEM] = "pss_shmem",
+	[MS_SHARED_CLEAN] = "shared_clean",
+	[MS_SHARED_DIRTY] = "shared_dirty",
+	[MS_PRIVATE_CLEAN] = "private_clean",
+	[MS_PRIVATE_DIRTY] = "private_dirty",
+	[MS_REFERENCED] = "referenced",
+	[MS_ANONYMOUS] = "anonymous",
+	[MS_KSM] = "ksm",
+	[MS_LAZYFREE] = "lazyfree",
+	[MS_ANON_HUGE] = "anon_huge_pages",
+	[MS_SHMEM_PMD] = "shmem_pmd_mapped",
+	[MS_FILE_PMD] = "file_pmd_mapped",
+	[MS_SHARED_HUGETLB] = "shared_hugetlb",
+	[MS_PRIVATE_HUGETLB] = "private_hugetlb",
+	[MS_SWAP] = "swap",
+	[MS_SWAP_PSS] = "swap_pss",
+	[MS_LOCKED] = "locked",
 };
-
-const char *ms_field_smaps_key(enum ms_field f)
-{
-	return (unsigned)f < MS_FIELD_COUNT ? fields[f].key : NULL;
-}
 
 const char *ms_field_json_key(enum ms_field f)
 {
-	return (unsigned)f < MS_FIELD_COUNT ? fields[f].json : NULL;
+	return (unsigned)f < MS_FIELD_COUNT ? json_keys[f] : NULL;
 }
 
 bool ms_counts_uss(const struct ms_counts *c, uint64_t *uss)
@@ -70,46 +63,128 @@ void ms_counts_add(struct ms_counts *sum, const struct ms_counts *c)
 }
 
 /*
- * Finds key in the table.  The kernel prints the keys in one order, so the
- * key after the last one found is tried first: one compare a line.
+ * The keys of a smaps record in the order the kernel prints them.  The key
+ * after the last one found is tried first, so most lines cost one compare.
  */
-static int field_lookup(const char *key, size_t len, unsigned *hint)
-{
-	for (unsigned i = 0; i < MS_FIELD_COUNT; i++) {
-		unsigned f = (*hint + i) % MS_FIELD_COUNT;
+enum key_kind { KEY_KB, KEY_THP, KEY_PKEY, KEY_VMFLAGS };
 
-		if (strncmp(fields[f].key, key, len) == 0 && fields[f].key[len] == '\0') {
-			*hint = f + 1;
-			return (int)f;
-		}
-	}
-	return -1;
+static const struct smaps_key {
+	const char *name;
+	unsigned char len, kind, field;
+} keys[] = {
+	{ "Size", 4, KEY_KB, MS_SIZE }, { "KernelPageSize", 14, KEY_KB, MS_KERNEL_PAGE },
+	{ "MMUPageSize", 11, KEY_KB, MS_MMU_PAGE }, { "Rss", 3, KEY_KB, MS_RSS },
+	{ "Pss", 3, KEY_KB, MS_PSS }, { "Pss_Dirty", 9, KEY_KB, MS_PSS_DIRTY },
+	{ "Pss_Anon", 8, KEY_KB, MS_PSS_ANON }, { "Pss_File", 8, KEY_KB, MS_PSS_FILE },
+	{ "Pss_Shmem", 9, KEY_KB, MS_PSS_SHMEM },
+	{ "Shared_Clean", 12, KEY_KB, MS_SHARED_CLEAN },
+	{ "Shared_Dirty", 12, KEY_KB, MS_SHARED_DIRTY },
+	{ "Private_Clean", 13, KEY_KB, MS_PRIVATE_CLEAN },
+	{ "Private_Dirty", 13, KEY_KB, MS_PRIVATE_DIRTY },
+	{ "Referenced", 10, KEY_KB, MS_REFERENCED }, { "Anonymous", 9, KEY_KB, MS_ANONYMOUS },
+	{ "KSM", 3, KEY_KB, MS_KSM }, { "LazyFree", 8, KEY_KB, MS_LAZYFREE },
+	{ "AnonHugePages", 13, KEY_KB, MS_ANON_HUGE },
+	{ "ShmemPmdMapped", 14, KEY_KB, MS_SHMEM_PMD },
+	{ "FilePmdMapped", 13, KEY_KB, MS_FILE_PMD },
+	{ "Shared_Hugetlb", 14, KEY_KB, MS_SHARED_HUGETLB },
+	{ "Private_Hugetlb", 15, KEY_KB, MS_PRIVATE_HUGETLB },
+	{ "Swap", 4, KEY_KB, MS_SWAP }, { "SwapPss", 7, KEY_KB, MS_SWAP_PSS },
+	{ "Locked", 6, KEY_KB, MS_LOCKED }, { "THPeligible", 11, KEY_THP, 0 },
+	{ "ProtectionKey", 13, KEY_PKEY, 0 }, { "VmFlags", 7, KEY_VMFLAGS, 0 },
+};
+#define NR_KEYS (sizeof(keys) / sizeof(keys[0]))
+
+const char *ms_field_smaps_key(enum ms_field f)
+{
+	for (size_t i = 0; i < NR_KEYS; i++)
+		if (keys[i].kind == KEY_KB && keys[i].field == f)
+			return keys[i].name;
+	return NULL;
 }
 
-int ms_counts_line(struct ms_counts *c, const char *line, size_t len,
-		   unsigned *hint)
+/* The key of a "Key: value" line; NULL for a key of a newer kernel. */
+static const struct smaps_key *find_key(const char *line, size_t len, unsigned *hint,
+					const char **value)
 {
-	const char *p = line, *end = line + len;
-	const char *colon = memchr(line, ':', len);
-	uint64_t kb;
-	int f;
+	const struct smaps_key *k = &keys[*hint % NR_KEYS];
+	const char *colon;
+	size_t klen;
 
-	if (!colon || colon == line)
+	if (len > k->len && line[k->len] == ':' && memcmp(line, k->name, k->len) == 0) {
+		klen = k->len;
+	} else {
+		colon = memchr(line, ':', len);
+		if (!colon)
+			return NULL;
+		klen = (size_t)(colon - line);
+		for (unsigned i = 1; i <= NR_KEYS; i++) {
+			k = &keys[(*hint + i) % NR_KEYS];
+			if (k->len == klen && memcmp(line, k->name, klen) == 0)
+				break;
+		}
+		if (k->len != klen || memcmp(line, k->name, klen) != 0)
+			k = NULL;
+	}
+	if (k)
+		*hint = (unsigned)(k - keys) + 1;
+	*value = line + klen + 1;
+	return k;
+}
+
+/* "   1234 kB": the one place where kB become bytes. */
+static int parse_kb(const char *p, const char *end, uint64_t *bytes)
+{
+	uint64_t kb = 0;
+
+	while (p < end && *p == ' ')
+		p++;
+	if (end - p < 4 || end - p > 3 + 19 || memcmp(end - 3, " kB", 3) != 0)
 		return -EBADMSG;
-	f = field_lookup(line, (size_t)(colon - line), hint);
-	if (f < 0)
-		return 0;
-	p = colon + 1;
+	for (end -= 3; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			return -EBADMSG;
+		kb = kb * 10 + (uint64_t)(*p - '0');
+	}
+	if (kb > UINT64_MAX / 1024)
+		return -EBADMSG;
+	*bytes = kb * 1024;
+	return 0;
+}
+
+/* "THPeligible:    1", "ProtectionKey:  0", "VmFlags: rd wr mr". */
+static int parse_other(struct ms_region *r, const struct smaps_key *k,
+		       const char *p, const char *end, struct ms_pool *pool)
+{
+	uint64_t v;
+
 	ms_scan_blanks(&p, end);
-	if (!ms_scan_dec(&p, end, &kb))
+	if (k->kind == KEY_VMFLAGS) {
+		while (end > p && end[-1] == ' ')
+			end--;
+		r->vmflags = ms_pool_strndup(pool, p, (size_t)(end - p));
+		return r->vmflags ? 0 : -ENOMEM;
+	}
+	if (!ms_scan_dec(&p, end, &v) || p != end || v > 1u << 30)
 		return -EBADMSG;
-	ms_scan_blanks(&p, end);
-	/* the one place where kB become bytes */
-	if (end - p != 2 || p[0] != 'k' || p[1] != 'B' || kb > UINT64_MAX / 1024)
-		return -EBADMSG;
-	c->v[f] = kb * 1024;
-	c->have |= 1u << f;
-	return 1;
+	*(k->kind == KEY_THP ? &r->thp_eligible : &r->protection_key) = (int)v;
+	return 0;
+}
+
+static int parse_field(struct ms_region *r, const char *line, size_t len,
+		       struct ms_pool *pool, unsigned *hint)
+{
+	const char *value, *end = line + len;
+	const struct smaps_key *k = find_key(line, len, hint, &value);
+	int rc;
+
+	if (!k)
+		return memchr(line, ':', len) && line[0] != ':' ? 0 : -EBADMSG;
+	if (k->kind != KEY_KB)
+		return parse_other(r, k, value, end, pool);
+	rc = parse_kb(value, end, &r->c.v[k->field]);
+	if (rc == 0)
+		r->c.have |= 1u << k->field;
+	return rc;
 }
 
 static bool header_numbers(const char **p, const char *end, struct ms_region *r)
@@ -177,40 +252,10 @@ static struct ms_region *vec_push(struct ms_region_vec *vec)
 	return &vec->v[vec->n++];
 }
 
-/* "THPeligible:    1", "ProtectionKey:  0", "VmFlags: rd wr mr". */
-static int parse_other(struct ms_region *r, const char *line, size_t len,
-		       struct ms_pool *pool)
-{
-	const char *colon = memchr(line, ':', len);
-	const char *p, *end = line + len;
-	size_t klen;
-	uint64_t v;
-
-	if (!colon)
-		return -EBADMSG;
-	klen = (size_t)(colon - line);
-	p = colon + 1;
-	ms_scan_blanks(&p, end);
-	if (klen == 7 && memcmp(line, "VmFlags", 7) == 0) {
-		while (end > p && end[-1] == ' ')
-			end--;
-		r->vmflags = ms_pool_strndup(pool, p, (size_t)(end - p));
-		return r->vmflags ? 0 : -ENOMEM;
-	}
-	if ((klen == 11 && memcmp(line, "THPeligible", 11) == 0) ||
-	    (klen == 13 && memcmp(line, "ProtectionKey", 13) == 0)) {
-		if (!ms_scan_dec(&p, end, &v) || p != end || v > 1u << 30)
-			return -EBADMSG;
-		*(klen == 11 ? &r->thp_eligible : &r->protection_key) = (int)v;
-	}
-	return 0; /* a key of a newer kernel */
-}
-
 static int parse_line(struct ms_region_vec *vec, const char *line, size_t len,
 		      struct ms_pool *pool, unsigned *hint)
 {
 	struct ms_region *r;
-	int rc;
 
 	if (len && ((line[0] >= '0' && line[0] <= '9') || (line[0] >= 'a' && line[0] <= 'f'))) {
 		r = vec_push(vec);
@@ -222,10 +267,7 @@ static int parse_line(struct ms_region_vec *vec, const char *line, size_t len,
 	if (vec->n == 0)
 		return -EBADMSG; /* a field before any header */
 	r = &vec->v[vec->n - 1];
-	rc = ms_counts_line(&r->c, line, len, hint);
-	if (rc == 0)
-		rc = parse_other(r, line, len, pool);
-	return rc < 0 ? rc : 0;
+	return parse_field(r, line, len, pool, hint);
 }
 
 int ms_smaps_parse(int fd, bool smaps, struct ms_region_vec *vec,

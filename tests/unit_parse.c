@@ -121,6 +121,12 @@ START_TEST(every_field)
 	ck_assert(ms_counts_uss(&r->c, &uss) && uss == 4096);
 	ck_assert(ms_counts_has(&r->c, MS_KSM) && ms_counts_has(&r->c, MS_LOCKED));
 	ck_assert(!ms_counts_has(&r->c, MS_PSS_ANON)); /* smaps_rollup's alone */
+	/* every key of a record was read: each key's length is right */
+	ck_assert_uint_eq(r->c.have, ((1u << MS_FIELD_COUNT) - 1) &
+			  ~((1u << MS_PSS_ANON) | (1u << MS_PSS_FILE) | (1u << MS_PSS_SHMEM)));
+	for (int f = 0; f < MS_FIELD_COUNT; f++)
+		ck_assert_ptr_nonnull(ms_field_smaps_key(f));
+	ck_assert_str_eq(ms_field_smaps_key(MS_SWAP_PSS), "SwapPss");
 	ck_assert_int_eq(r->thp_eligible, 1);
 	ck_assert_int_eq(r->protection_key, 0);
 	ck_assert_str_eq(r->vmflags, "rd wr mr mw me ac sd");

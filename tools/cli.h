@@ -33,6 +33,18 @@ int take_snapshot(const struct opts *o, unsigned flags, struct ms_snapshot **sna
 
 /* "1.5M", "12K", "0"; "-" for unknown.  buf of at least 16 bytes. */
 const char *human_size(char *buf, size_t len, uint64_t bytes);
+
+/* A line of a table, built without printf: maps prints 50,000 of them and
+ * printf's formatting would cost more than the kernel's work. */
+struct row {
+	char buf[4096];
+	size_t len;
+};
+void row_str(struct row *r, const char *s, int width);   /* left-aligned */
+void row_rstr(struct row *r, const char *s, int width);  /* right-aligned */
+void row_hex(struct row *r, uint64_t v);
+/* Writes the row, then tail (may be long) and a newline, to stdout. */
+void row_put(struct row *r, const char *tail, const char *tail2);
 /* A byte count as --bytes or human units want it; "-" when unknown. */
 const char *size_cell(char *buf, size_t len, const struct opts *o,
 		      const struct ms_counts *c, int field);

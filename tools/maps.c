@@ -3,7 +3,6 @@
  */
 #include "cli.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,28 +16,38 @@ static void print_header(const struct opts *o)
 	       w, "SIZE", w, "RSS", w, "PSS", w, "USS", w, "SWAP", "NAME");
 }
 
-static void print_counts(const struct opts *o, const struct ms_counts *c)
+static void row_counts(struct row *row, const struct opts *o, const struct ms_counts *c)
 {
 	int w = o->bytes ? 12 : 6;
 	char buf[32];
 
-	for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++)
-		printf(" %*s", w, size_cell(buf, sizeof(buf), o, c, columns[i]));
+	for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++) {
+		row_str(row, " ", 0);
+		row_rstr(row, size_cell(buf, sizeof(buf), o, c, columns[i]), w);
+	}
 }
 
-static void print_region(const struct opts *o, const struct ms_region *r)
+static void print_region(struct row *row, const struct opts *o, const struct ms_region *r)
 {
-	char range[48];
+	size_t start = row->len;
 
-	snprintf(range, sizeof(range), "%" PRIx64 "-%" PRIx64, r->start, r->end);
-	printf("%-25s %-5s %-12s", range, r->perms, ms_class_name(r->class));
-	print_counts(o, &r->c);
-	printf(" %s%s\n", r->path, r->deleted ? " (deleted)" : "");
+	row_hex(row, r->start);
+	row_str(row, "-", 0);
+	row_hex(row, r->end);
+	do
+		row_str(row, " ", 0);
+	while (row->len - start < 26);
+	row_str(row, r->perms, 6);
+	row_str(row, ms_class_name(r->class), 12);
+	row_counts(row, o, &r->c);
+	row_put(row, r->path, r->deleted ? " (deleted)" : "");
 }
 
 int cmd_maps(const struct opts *o)
 {
 	struct ms_snapshot *snap;
+	struct row row = { .len = 0 };
+	char count[24];
 	int status = take_snapshot(o, 0, &snap);
 
 	if (status != EXIT_OK)
@@ -50,10 +59,12 @@ int cmd_maps(const struct opts *o)
 	}
 	print_header(o);
 	for (size_t i = 0; i < snap->nr_regions; i++)
-		print_region(o, &snap->regions[i]);
-	printf("%-25s %-5s %-12zu", "total", "", snap->totals.count);
-	print_counts(o, &snap->totals.c);
-	putchar('\n');
+		print_region(&row, o, &snap->regions[i]);
+	snprintf(count, sizeof(count), "%zu", snap->totals.count);
+	row_str(&row, "total", 32);
+	row_str(&row, count, 12);
+	row_counts(&row, o, &snap->totals.c);
+	row_put(&row, "", "");
 	ms_snapshot_free(snap);
 	return finish_output(EXIT_OK);
 }

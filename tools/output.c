@@ -11,23 +11,96 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static char *put_uint(char *end, uint64_t v)
+{
+	do
+		*--end = (char)('0' + v % 10);
+	while (v /= 10);
+	return end;
+}
+
 const char *human_size(char *buf, size_t len, uint64_t bytes)
 {
 	static const char units[] = "KMGTPE";
-	double v = (double)bytes;
-	int u = -1;
+	char tmp[32], *p = tmp + sizeof(tmp);
 
+	*--p = '\0';
 	if (bytes < 1024) {
-		snprintf(buf, len, "%" PRIu64 "%s", bytes, bytes ? "B" : "");
-		return buf;
+		if (bytes)
+			*--p = 'B';
+		p = put_uint(p, bytes);
+	} else {
+		/* unit by the highest bit set: 2^10 K, 2^20 M, ... */
+		unsigned shift = (unsigned)(63 - __builtin_clzll(bytes)) / 10 * 10;
+		unsigned __int128 half = (unsigned __int128)1 << (shift - 1);
+		uint64_t tenths = (uint64_t)(((unsigned __int128)bytes * 10 + half) >> shift);
+
+		*--p = units[shift / 10 - 1];
+		/* three significant digits at most: 4.0K, 12M, 128G */
+		if (tenths < 100) {
+			*--p = (char)('0' + tenths % 10);
+			*--p = '.';
+			p = put_uint(p, tenths / 10);
+		} else {
+			p = put_uint(p, (uint64_t)((bytes + (uint64_t)half) >> shift));
+		}
 	}
-	while (v >= 1024 && u < 5) {
-		v /= 1024;
-		u++;
+	return memcpy(buf, p, (size_t)(tmp + sizeof(tmp) - p) < len ?
+		      (size_t)(tmp + sizeof(tmp) - p) : len);
+}
+
+void row_str(struct row *r, const char *s, int width)
+{
+	size_t n = strlen(s);
+
+	if (n > sizeof(r->buf) / 4)
+		n = sizeof(r->buf) / 4;
+	memcpy(r->buf + r->len, s, n);
+	r->len += n;
+	for (; (int)n < width; n++)
+		r->buf[r->len++] = ' ';
+}
+
+void row_rstr(struct row *r, const char *s, int width)
+{
+	size_t n = strlen(s);
+
+	for (; width > (int)n; width--)
+		r->buf[r->len++] = ' ';
+	row_str(r, s, 0);
+}
+
+void row_hex(struct row *r, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[16], *p = tmp + sizeof(tmp);
+
+	do
+		*--p = digits[v & 15];
+	while (v >>= 4);
+	memcpy(r->buf + r->len, p, (size_t)(tmp + sizeof(tmp) - p));
+	r->len += (size_t)(tmp + sizeof(tmp) - p);
+}
+
+void row_put(struct row *r, const char *tail, const char *tail2)
+{
+	size_t n1 = strlen(tail), n2 = strlen(tail2);
+
+	if (n1 + n2) {
+		r->buf[r->len++] = ' ';
+		if (r->len + n1 + n2 + 1 > sizeof(r->buf)) { /* a very long name */
+			fwrite_unlocked(r->buf, 1, r->len, stdout);
+			fwrite_unlocked(tail, 1, n1, stdout);
+			r->len = 0;
+			n1 = 0;
+		}
+		memcpy(r->buf + r->len, tail, n1);
+		memcpy(r->buf + r->len + n1, tail2, n2);
+		r->len += n1 + n2;
 	}
-	/* three significant digits at most: 4.0K, 12.5M, 128G */
-	snprintf(buf, len, v < 9.95 ? "%.1f%c" : "%.0f%c", v, units[u]);
-	return buf;
+	r->buf[r->len++] = '\n';
+	fwrite_unlocked(r->buf, 1, r->len, stdout);
+	r->len = 0;
 }
 
 const char *size_cell(char *buf, size_t len, const struct opts *o,
@@ -40,8 +113,12 @@ const char *size_cell(char *buf, size_t len, const struct opts *o,
 	if (field != FIELD_USS)
 		v = c->v[field];
 	if (o->bytes) {
-		snprintf(buf, len, "%" PRIu64, v);
-		return buf;
+		char tmp[24], *p = tmp + sizeof(tmp);
+
+		*--p = '\0';
+		p = put_uint(p, v);
+		return memcpy(buf, p, (size_t)(tmp + sizeof(tmp) - p) < len ?
+			      (size_t)(tmp + sizeof(tmp) - p) : len);
 	}
 	return human_size(buf, len, v);
 }
