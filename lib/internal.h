@@ -71,6 +71,21 @@ MS_HIDDEN void ms_lines_release(struct ms_lines *lr);
 /* 1 and a line (without its newline; valid until the next call), 0 at the
  * end, or a negative errno. */
 MS_HIDDEN int ms_lines_next(struct ms_lines *lr, const char **line, size_t *len);
+/* For a parser's fast path: the unread bytes of the current chunk (0 when a
+ * line is being carried over), and a skip past one line taken from them. */
+static inline size_t ms_lines_peek(const struct ms_lines *lr, const char **p)
+{
+	if (lr->carried || lr->carry_len)
+		return 0;
+	*p = lr->cur + lr->pos;
+	return lr->cur_len - lr->pos;
+}
+
+static inline void ms_lines_skip(struct ms_lines *lr, size_t n)
+{
+	lr->pos += n;
+	lr->lineno++;
+}
 
 /* ---- pid.c: one process, opened once ---- */
 /* openat(rootfd, "PID", O_DIRECTORY|O_NOFOLLOW); -ESRCH when there is none. */
@@ -87,18 +102,18 @@ struct ms_region_vec {
 	struct ms_region *v;
 	size_t n, cap;
 };
-/* Parses maps (smaps == false) or smaps from fd into vec, strings in pool. */
+/* Called when region i of vec is complete; a negative errno stops the read. */
+typedef int ms_complete_fn(void *arg, struct ms_region *v, size_t i);
+/* Parses maps (smaps == false) or smaps from fd into vec, strings in pool;
+ * complete (may be NULL) hears of each region. */
 MS_HIDDEN int ms_smaps_parse(int fd, bool smaps, struct ms_region_vec *vec,
-			     struct ms_pool *pool, char *err, size_t errlen);
+			     struct ms_pool *pool, ms_complete_fn *complete, void *arg,
+			     char *err, size_t errlen);
 MS_HIDDEN void ms_counts_add(struct ms_counts *sum, const struct ms_counts *c);
 
 /* ---- procinfo.c: pid, comm, argv, exe, uid, start ---- */
 MS_HIDDEN int ms_procinfo_read(struct ms_ctx *ctx, int piddir,
 			       struct ms_snapshot *snap, char *err, size_t errlen);
-
-/* ---- classify.c ---- */
-MS_HIDDEN int ms_classify(struct ms_snapshot *snap, int piddir);
-MS_HIDDEN void ms_sum(struct ms_snapshot *snap);
 
 /* ---- threads.c: stack pointers of the threads other than the main one ---- */
 struct ms_sps {
@@ -107,5 +122,45 @@ struct ms_sps {
 	size_t unknown; /* threads whose stack pointer could not be read */
 };
 MS_HIDDEN int ms_thread_sps(int piddir, pid_t pid, struct ms_sps *sps);
+
+/* ---- classify.c: the rules ---- */
+MS_HIDDEN bool ms_is_real_file(const struct ms_region *r);
+MS_HIDDEN enum ms_class ms_base_class(const struct ms_region *r,
+				      const struct ms_region *prev,
+				      const struct ms_sps *sps);
+MS_HIDDEN enum ms_class ms_segment_class(const struct ms_region *r);
+MS_HIDDEN bool ms_is_bss_of(const struct ms_region *r, const struct ms_region *prev);
+
+/* ---- objects.c: the mapped files ---- */
+struct ms_objtab {
+	size_t *slot;      /* object index + 1; 0 is empty */
+	size_t mask;
+	size_t cap;        /* of snap->objects */
+	signed char *elf;  /* per object: 1 ELF, 0 not, -1 not known yet */
+};
+/* The object of a file region, made (and its file looked at) on first sight. */
+MS_HIDDEN int ms_obj_find(struct ms_snapshot *snap, struct ms_objtab *t, int piddir,
+			  const struct ms_region *r);
+MS_HIDDEN void ms_obj_settle(struct ms_snapshot *snap, struct ms_objtab *t, int o, bool elf);
+MS_HIDDEN void ms_objtab_release(struct ms_objtab *t);
+
+/* ---- classifier.c: classes and sums while smaps is read ---- */
+struct ms_classifier {
+	struct ms_snapshot *snap;
+	int piddir;
+	struct ms_sps sps;
+	struct ms_objtab objs;
+	size_t done;   /* regions with a base class and object */
+	size_t final;  /* regions classified, summed and handed out */
+	ms_region_fn *each;
+	void *arg;
+};
+MS_HIDDEN int ms_classifier_init(struct ms_classifier *cl, struct ms_snapshot *snap,
+				 int piddir);
+/* Region i of v is complete (v may move between calls). */
+MS_HIDDEN int ms_classifier_add(struct ms_classifier *cl, struct ms_region *v, size_t i);
+/* The end: what is unsettled is no ELF image; the rest becomes final. */
+MS_HIDDEN void ms_classifier_finish(struct ms_classifier *cl, struct ms_region *v);
+MS_HIDDEN void ms_classifier_release(struct ms_classifier *cl);
 
 #endif

@@ -222,3 +222,4 @@ int ms_lines_next(struct ms_lines *lr, const char **line, size_t *len)
 	lr->carried = true;
 	return 1;
 }
+

@@ -214,6 +214,19 @@ enum ms_snap_flags {
  */
 int ms_snapshot_take(struct ms_ctx *ctx, pid_t pid, unsigned flags,
 		     struct ms_snapshot **out, char *err, size_t errlen);
+
+/* Hears of one region, classified and final; r lives only during the call. */
+typedef void ms_region_fn(const struct ms_region *r, void *arg);
+
+/*
+ * As ms_snapshot_take(), and calls each(r, arg) for every region in address
+ * order as soon as it is final, while the rest is still being read: a caller
+ * can format a region while the kernel prints the next ones.  When the call
+ * then fails, what each() heard is no snapshot: throw it away.
+ */
+int ms_snapshot_take_each(struct ms_ctx *ctx, pid_t pid, unsigned flags,
+			  ms_region_fn *each, void *arg, struct ms_snapshot **out,
+			  char *err, size_t errlen);
 void ms_snapshot_free(struct ms_snapshot *snap);
 
 enum ms_json_flags {

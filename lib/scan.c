@@ -5,6 +5,8 @@
  */
 #include "internal.h"
 
+#include <string.h>
+
 /* 0-15 for a hex digit, above 15 for anything else */
 static inline unsigned hexdigit(char c)
 {
@@ -63,6 +65,9 @@ bool ms_scan_char(const char **p, const char *end, char c)
 
 void ms_scan_blanks(const char **p, const char *end)
 {
+	/* /proc pads columns with runs of spaces: eight at a compare */
+	while (end - *p >= 8 && memcmp(*p, "        ", 8) == 0)
+		*p += 8;
 	while (*p < end && (**p == ' ' || **p == '\t'))
 		(*p)++;
 }

@@ -68,29 +68,43 @@ void ms_counts_add(struct ms_counts *sum, const struct ms_counts *c)
  */
 enum key_kind { KEY_KB, KEY_THP, KEY_PKEY, KEY_VMFLAGS };
 
+/* A byte count's key, and its first 16 bytes as the kernel pads them. */
+#define KB_KEY(k, f) { k, sizeof(k) - 1, KEY_KB, f, k ":               " }
+#define OTHER_KEY(k, kind) { k, sizeof(k) - 1, kind, 0, NULL }
+
 static const struct smaps_key {
 	const char *name;
 	unsigned char len, kind, field;
+	const char *padded; /* the first 16 bytes of a line of this key */
 } keys[] = {
-	{ "Size", 4, KEY_KB, MS_SIZE }, { "KernelPageSize", 14, KEY_KB, MS_KERNEL_PAGE },
-	{ "MMUPageSize", 11, KEY_KB, MS_MMU_PAGE }, { "Rss", 3, KEY_KB, MS_RSS },
-	{ "Pss", 3, KEY_KB, MS_PSS }, { "Pss_Dirty", 9, KEY_KB, MS_PSS_DIRTY },
-	{ "Pss_Anon", 8, KEY_KB, MS_PSS_ANON }, { "Pss_File", 8, KEY_KB, MS_PSS_FILE },
-	{ "Pss_Shmem", 9, KEY_KB, MS_PSS_SHMEM },
-	{ "Shared_Clean", 12, KEY_KB, MS_SHARED_CLEAN },
-	{ "Shared_Dirty", 12, KEY_KB, MS_SHARED_DIRTY },
-	{ "Private_Clean", 13, KEY_KB, MS_PRIVATE_CLEAN },
-	{ "Private_Dirty", 13, KEY_KB, MS_PRIVATE_DIRTY },
-	{ "Referenced", 10, KEY_KB, MS_REFERENCED }, { "Anonymous", 9, KEY_KB, MS_ANONYMOUS },
-	{ "KSM", 3, KEY_KB, MS_KSM }, { "LazyFree", 8, KEY_KB, MS_LAZYFREE },
-	{ "AnonHugePages", 13, KEY_KB, MS_ANON_HUGE },
-	{ "ShmemPmdMapped", 14, KEY_KB, MS_SHMEM_PMD },
-	{ "FilePmdMapped", 13, KEY_KB, MS_FILE_PMD },
-	{ "Shared_Hugetlb", 14, KEY_KB, MS_SHARED_HUGETLB },
-	{ "Private_Hugetlb", 15, KEY_KB, MS_PRIVATE_HUGETLB },
-	{ "Swap", 4, KEY_KB, MS_SWAP }, { "SwapPss", 7, KEY_KB, MS_SWAP_PSS },
-	{ "Locked", 6, KEY_KB, MS_LOCKED }, { "THPeligible", 11, KEY_THP, 0 },
-	{ "ProtectionKey", 13, KEY_PKEY, 0 }, { "VmFlags", 7, KEY_VMFLAGS, 0 },
+	KB_KEY("Size", MS_SIZE),
+	KB_KEY("KernelPageSize", MS_KERNEL_PAGE),
+	KB_KEY("MMUPageSize", MS_MMU_PAGE),
+	KB_KEY("Rss", MS_RSS),
+	KB_KEY("Pss", MS_PSS),
+	KB_KEY("Pss_Dirty", MS_PSS_DIRTY),
+	KB_KEY("Pss_Anon", MS_PSS_ANON),
+	KB_KEY("Pss_File", MS_PSS_FILE),
+	KB_KEY("Pss_Shmem", MS_PSS_SHMEM),
+	KB_KEY("Shared_Clean", MS_SHARED_CLEAN),
+	KB_KEY("Shared_Dirty", MS_SHARED_DIRTY),
+	KB_KEY("Private_Clean", MS_PRIVATE_CLEAN),
+	KB_KEY("Private_Dirty", MS_PRIVATE_DIRTY),
+	KB_KEY("Referenced", MS_REFERENCED),
+	KB_KEY("Anonymous", MS_ANONYMOUS),
+	KB_KEY("KSM", MS_KSM),
+	KB_KEY("LazyFree", MS_LAZYFREE),
+	KB_KEY("AnonHugePages", MS_ANON_HUGE),
+	KB_KEY("ShmemPmdMapped", MS_SHMEM_PMD),
+	KB_KEY("FilePmdMapped", MS_FILE_PMD),
+	KB_KEY("Shared_Hugetlb", MS_SHARED_HUGETLB),
+	KB_KEY("Private_Hugetlb", MS_PRIVATE_HUGETLB),
+	KB_KEY("Swap", MS_SWAP),
+	KB_KEY("SwapPss", MS_SWAP_PSS),
+	KB_KEY("Locked", MS_LOCKED),
+	OTHER_KEY("THPeligible", KEY_THP),
+	OTHER_KEY("ProtectionKey", KEY_PKEY),
+	OTHER_KEY("VmFlags", KEY_VMFLAGS),
 };
 #define NR_KEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -136,8 +150,7 @@ static int parse_kb(const char *p, const char *end, uint64_t *bytes)
 {
 	uint64_t kb = 0;
 
-	while (p < end && *p == ' ')
-		p++;
+	ms_scan_blanks(&p, end);
 	if (end - p < 4 || end - p > 3 + 19 || memcmp(end - 3, " kB", 3) != 0)
 		return -EBADMSG;
 	for (end -= 3; p < end; p++) {
@@ -168,6 +181,35 @@ static int parse_other(struct ms_region *r, const struct smaps_key *k,
 		return -EBADMSG;
 	*(k->kind == KEY_THP ? &r->thp_eligible : &r->protection_key) = (int)v;
 	return 0;
+}
+
+/*
+ * The common line, parsed in place in the read buffer.  The kernel prints
+ * "%-16s%8llu kB\n": the key we expect next padded to 16 bytes, a number
+ * right-aligned in 8, " kB\n".  Returns the bytes used, or 0 to let the
+ * general path (which finds the line's end first) take it.
+ */
+static inline size_t fast_kb_line(struct ms_region *r, const char *p, size_t left,
+				  unsigned *hint)
+{
+	const struct smaps_key *k = &keys[*hint < NR_KEYS ? *hint : 0];
+	uint64_t kb = 0;
+	int i = 16;
+
+	if (k->kind != KEY_KB || left < 28 || memcmp(p, k->padded, 16) != 0 ||
+	    memcmp(p + 24, " kB\n", 4) != 0)
+		return 0;
+	while (i < 23 && p[i] == ' ')
+		i++;
+	for (; i < 24; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+		kb = kb * 10 + (uint64_t)(p[i] - '0');
+	}
+	r->c.v[k->field] = kb * 1024; /* as parse_kb() */
+	r->c.have |= 1u << k->field;
+	*hint = (unsigned)(k - keys) + 1;
+	return 28;
 }
 
 static int parse_field(struct ms_region *r, const char *line, size_t len,
@@ -252,12 +294,18 @@ static struct ms_region *vec_push(struct ms_region_vec *vec)
 	return &vec->v[vec->n++];
 }
 
+/* Header lines start with a lowercase hex digit, keys with a capital. */
+static bool is_header(const char *line, size_t len)
+{
+	return len && ((line[0] >= '0' && line[0] <= '9') || (line[0] >= 'a' && line[0] <= 'f'));
+}
+
 static int parse_line(struct ms_region_vec *vec, const char *line, size_t len,
 		      struct ms_pool *pool, unsigned *hint)
 {
 	struct ms_region *r;
 
-	if (len && ((line[0] >= '0' && line[0] <= '9') || (line[0] >= 'a' && line[0] <= 'f'))) {
+	if (is_header(line, len)) {
 		r = vec_push(vec);
 		if (!r)
 			return -ENOMEM;
@@ -271,7 +319,8 @@ static int parse_line(struct ms_region_vec *vec, const char *line, size_t len,
 }
 
 int ms_smaps_parse(int fd, bool smaps, struct ms_region_vec *vec,
-		   struct ms_pool *pool, char *err, size_t errlen)
+		   struct ms_pool *pool, ms_complete_fn *complete, void *arg,
+		   char *err, size_t errlen)
 {
 	const char *file = smaps ? "smaps" : "maps";
 	struct ms_lines lr;
@@ -280,13 +329,28 @@ int ms_smaps_parse(int fd, bool smaps, struct ms_region_vec *vec,
 	unsigned hint = 0;
 	int rc = ms_lines_init(&lr, fd);
 
-	while (rc == 0 && (rc = ms_lines_next(&lr, &line, &len)) > 0) {
-		rc = parse_line(vec, line, len, pool, &hint);
+	while (rc == 0) {
+		const char *p;
+		size_t used, left = vec->n ? ms_lines_peek(&lr, &p) : 0;
+
+		if (left && (used = fast_kb_line(&vec->v[vec->n - 1], p, left, &hint))) {
+			ms_lines_skip(&lr, used);
+			continue;
+		}
+		rc = ms_lines_next(&lr, &line, &len);
+		if (rc <= 0)
+			break;
+		if (complete && vec->n && is_header(line, len)) /* the last record ended */
+			rc = complete(arg, vec->v, vec->n - 1);
+		if (rc >= 0)
+			rc = parse_line(vec, line, len, pool, &hint);
 		if (rc == -EBADMSG)
 			rc = ms_fail(err, errlen, rc, "%s line %lu: cannot parse '%.*s'%s",
 				     file, lr.lineno, len > 60 ? 60 : (int)len,
 				     line, lr.unterminated ? " (the file ends mid-line)" : "");
 	}
+	if (rc == 0 && complete && vec->n)
+		rc = complete(arg, vec->v, vec->n - 1);
 	if (rc == -E2BIG)
 		ms_fail(err, errlen, rc, "%s line %lu: longer than %u bytes", file,
 			lr.lineno + 1, MS_LINE_MAX);

@@ -43,28 +43,38 @@ void ms_snapshot_free(struct ms_snapshot *snap)
 	free(snap);
 }
 
-/* Reads the regions.  ENOENT/ESRCH on the way mean the process went. */
-static int read_regions(int piddir, bool smaps, struct ms_snapshot *snap,
+static int region_complete(void *arg, struct ms_region *v, size_t i)
+{
+	return ms_classifier_add(arg, v, i);
+}
+
+/* Reads the regions, classifying each as its record ends.  ENOENT/ESRCH on
+ * the way mean the process went. */
+static int read_regions(int piddir, bool smaps, struct ms_classifier *cl,
 			char *err, size_t errlen)
 {
 	const char *file = smaps ? "smaps" : "maps";
+	struct ms_snapshot *snap = cl->snap;
 	struct ms_region_vec vec = { 0 };
 	int fd = ms_pid_openat(piddir, file);
 	int rc;
 
 	if (fd < 0)
 		return ms_fail(err, errlen, fd, "cannot open %s: %s", file, strerror(-fd));
-	rc = ms_smaps_parse(fd, smaps, &vec, snap->pool, err, errlen);
+	rc = ms_smaps_parse(fd, smaps, &vec, snap->pool, region_complete, cl, err, errlen);
 	snap->regions = vec.v;
 	snap->nr_regions = vec.n;
+	if (rc == 0)
+		ms_classifier_finish(cl, vec.v);
 	if (rc < 0 && rc != -EBADMSG && rc != -E2BIG)
 		ms_fail(err, errlen, rc, "cannot read %s: %s", file, strerror(-rc));
 	return rc;
 }
 
-static int take(struct ms_ctx *ctx, int piddir, unsigned flags,
-		struct ms_snapshot *snap, char *err, size_t errlen)
+static int take(struct ms_ctx *ctx, int piddir, unsigned flags, struct ms_classifier *cl,
+		char *err, size_t errlen)
 {
+	struct ms_snapshot *snap = cl->snap;
 	bool smaps = !(flags & MS_SNAP_MAPS_ONLY);
 	uint64_t t0 = now_ns();
 	int rc;
@@ -73,7 +83,9 @@ static int take(struct ms_ctx *ctx, int piddir, unsigned flags,
 	snap->have_smaps = smaps;
 	rc = ms_procinfo_read(ctx, piddir, snap, err, errlen);
 	if (rc == 0)
-		rc = read_regions(piddir, smaps, snap, err, errlen);
+		rc = ms_classifier_init(cl, snap, piddir);
+	if (rc == 0)
+		rc = read_regions(piddir, smaps, cl, err, errlen);
 	/* A process that exits mid-read leaves a short or empty file: it must
 	 * still be there, and no zombie, after the read for the read to count. */
 	if (rc == 0 || rc == -EBADMSG) {
@@ -82,17 +94,15 @@ static int take(struct ms_ctx *ctx, int piddir, unsigned flags,
 		if (alive < 0)
 			rc = ms_fail(err, errlen, alive, "the process exited while it was read");
 	}
-	if (rc == 0)
-		rc = ms_classify(snap, piddir);
-	if (rc == 0)
-		ms_sum(snap);
 	snap->took_ns = now_ns() - t0;
 	return rc;
 }
 
-int ms_snapshot_take(struct ms_ctx *ctx, pid_t pid, unsigned flags,
-		     struct ms_snapshot **out, char *err, size_t errlen)
+int ms_snapshot_take_each(struct ms_ctx *ctx, pid_t pid, unsigned flags,
+			  ms_region_fn *each, void *arg, struct ms_snapshot **out,
+			  char *err, size_t errlen)
 {
+	struct ms_classifier cl = { .each = each, .arg = arg };
 	struct ms_snapshot *snap = calloc(1, sizeof(*snap));
 	int piddir, rc;
 
@@ -112,7 +122,9 @@ int ms_snapshot_take(struct ms_ctx *ctx, pid_t pid, unsigned flags,
 		return ms_fail(err, errlen, piddir, piddir == -ESRCH ? "no such process" :
 			       "cannot open the process: %s", strerror(-piddir));
 	}
-	rc = take(ctx, piddir, flags, snap, err, errlen);
+	cl.snap = snap;
+	rc = take(ctx, piddir, flags, &cl, err, errlen);
+	ms_classifier_release(&cl);
 	close(piddir);
 	if (rc < 0) {
 		if (rc == -ENOMEM)
@@ -122,6 +134,12 @@ int ms_snapshot_take(struct ms_ctx *ctx, pid_t pid, unsigned flags,
 	}
 	*out = snap;
 	return 0;
+}
+
+int ms_snapshot_take(struct ms_ctx *ctx, pid_t pid, unsigned flags,
+		     struct ms_snapshot **out, char *err, size_t errlen)
+{
+	return ms_snapshot_take_each(ctx, pid, flags, NULL, NULL, out, err, errlen);
 }
 
 int ms_rollup_read(struct ms_ctx *ctx, pid_t pid, struct ms_counts *out,
@@ -134,7 +152,7 @@ int ms_rollup_read(struct ms_ctx *ctx, pid_t pid, struct ms_counts *out,
 	int rc = fd;
 
 	if (fd >= 0 && pool)
-		rc = ms_smaps_parse(fd, true, &vec, pool, err, errlen);
+		rc = ms_smaps_parse(fd, true, &vec, pool, NULL, NULL, err, errlen);
 	else if (fd >= 0)
 		close(fd), rc = -ENOMEM;
 	if (rc == 0 && vec.n != 1)

@@ -127,7 +127,8 @@ int parse_options(int argc, char **argv, struct opts *o)
 	return -1;
 }
 
-int take_snapshot(const struct opts *o, unsigned flags, struct ms_snapshot **snap)
+int take_snapshot(const struct opts *o, unsigned flags, ms_region_fn *each, void *arg,
+		  struct ms_snapshot **snap)
 {
 	char err[256] = "";
 	struct ms_ctx *ctx = ms_ctx_new(o->proc);
@@ -137,7 +138,7 @@ int take_snapshot(const struct opts *o, unsigned flags, struct ms_snapshot **sna
 		error("cannot open '%s': %s", o->proc ? o->proc : "/proc", strerror(errno));
 		return o->proc ? EXIT_USAGE : EXIT_FAIL;
 	}
-	rc = ms_snapshot_take(ctx, o->pid, flags, snap, err, sizeof(err));
+	rc = ms_snapshot_take_each(ctx, o->pid, flags, each, arg, snap, err, sizeof(err));
 	ms_ctx_free(ctx);
 	if (rc == 0)
 		return EXIT_OK;

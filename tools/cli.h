@@ -28,8 +28,10 @@ void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int parse_options(int argc, char **argv, struct opts *o);
 void usage(FILE *out);
 
-/* Takes the snapshot of o->pid; an exit status, EXIT_OK with *snap set. */
-int take_snapshot(const struct opts *o, unsigned flags, struct ms_snapshot **snap);
+/* Takes the snapshot of o->pid; an exit status, EXIT_OK with *snap set.
+ * each (may be NULL) hears of every region while the read goes on. */
+int take_snapshot(const struct opts *o, unsigned flags, ms_region_fn *each, void *arg,
+		  struct ms_snapshot **snap);
 
 /* "1.5M", "12K", "0"; "-" for unknown.  buf of at least 16 bytes. */
 const char *human_size(char *buf, size_t len, uint64_t bytes);
@@ -43,8 +45,8 @@ struct row {
 void row_str(struct row *r, const char *s, int width);   /* left-aligned */
 void row_rstr(struct row *r, const char *s, int width);  /* right-aligned */
 void row_hex(struct row *r, uint64_t v);
-/* Writes the row, then tail (may be long) and a newline, to stdout. */
-void row_put(struct row *r, const char *tail, const char *tail2);
+/* Writes the row, then " ", tail (may be long), tail2 and a newline, to f. */
+void row_put(struct row *r, const char *tail, const char *tail2, FILE *f);
 /* A byte count as --bytes or human units want it; "-" when unknown. */
 const char *size_cell(char *buf, size_t len, const struct opts *o,
 		      const struct ms_counts *c, int field);

@@ -3,6 +3,8 @@
  */
 #include "cli.h"
 
+#include <errno.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,44 +29,64 @@ static void row_counts(struct row *row, const struct opts *o, const struct ms_co
 	}
 }
 
-static void print_region(struct row *row, const struct opts *o, const struct ms_region *r)
+/* The rows are made while the read goes on, into memory: they reach stdout
+ * only when the whole snapshot was taken. */
+struct rows {
+	const struct opts *o;
+	struct row row;
+	FILE *mem;
+};
+
+static void print_region(const struct ms_region *r, void *arg)
 {
-	size_t start = row->len;
+	struct rows *rows = arg;
+	struct row *row = &rows->row;
 
 	row_hex(row, r->start);
 	row_str(row, "-", 0);
 	row_hex(row, r->end);
 	do
 		row_str(row, " ", 0);
-	while (row->len - start < 26);
+	while (row->len < 26);
 	row_str(row, r->perms, 6);
 	row_str(row, ms_class_name(r->class), 12);
-	row_counts(row, o, &r->c);
-	row_put(row, r->path, r->deleted ? " (deleted)" : "");
+	row_counts(row, rows->o, &r->c);
+	row_put(row, r->path, r->deleted ? " (deleted)" : "", rows->mem);
 }
 
 int cmd_maps(const struct opts *o)
 {
+	struct rows rows = { .o = o };
 	struct ms_snapshot *snap;
-	struct row row = { .len = 0 };
-	char count[24];
-	int status = take_snapshot(o, 0, &snap);
+	char *text = NULL, count[24];
+	size_t len = 0;
+	int status;
 
-	if (status != EXIT_OK)
-		return status;
 	if (o->json) {
-		status = emit_json(o, snap, 0);
+		status = take_snapshot(o, 0, NULL, NULL, &snap);
+		if (status == EXIT_OK)
+			status = emit_json(o, snap, 0);
 		ms_snapshot_free(snap);
 		return status;
 	}
-	print_header(o);
-	for (size_t i = 0; i < snap->nr_regions; i++)
-		print_region(&row, o, &snap->regions[i]);
-	snprintf(count, sizeof(count), "%zu", snap->totals.count);
-	row_str(&row, "total", 32);
-	row_str(&row, count, 12);
-	row_counts(&row, o, &snap->totals.c);
-	row_put(&row, "", "");
-	ms_snapshot_free(snap);
-	return finish_output(EXIT_OK);
+	rows.mem = open_memstream(&text, &len);
+	if (!rows.mem) {
+		error("cannot make the table: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	status = take_snapshot(o, 0, print_region, &rows, &snap);
+	fclose(rows.mem);
+	if (status == EXIT_OK) {
+		print_header(o);
+		fwrite_unlocked(text, 1, len, stdout);
+		snprintf(count, sizeof(count), "%zu", snap->totals.count);
+		row_str(&rows.row, "total", 32);
+		row_str(&rows.row, count, 12);
+		row_counts(&rows.row, o, &snap->totals.c);
+		row_put(&rows.row, "", "", stdout);
+		ms_snapshot_free(snap);
+		status = finish_output(EXIT_OK);
+	}
+	free(text);
+	return status;
 }

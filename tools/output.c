@@ -82,15 +82,15 @@ void row_hex(struct row *r, uint64_t v)
 	r->len += (size_t)(tmp + sizeof(tmp) - p);
 }
 
-void row_put(struct row *r, const char *tail, const char *tail2)
+void row_put(struct row *r, const char *tail, const char *tail2, FILE *f)
 {
 	size_t n1 = strlen(tail), n2 = strlen(tail2);
 
 	if (n1 + n2) {
 		r->buf[r->len++] = ' ';
 		if (r->len + n1 + n2 + 1 > sizeof(r->buf)) { /* a very long name */
-			fwrite_unlocked(r->buf, 1, r->len, stdout);
-			fwrite_unlocked(tail, 1, n1, stdout);
+			fwrite_unlocked(r->buf, 1, r->len, f);
+			fwrite_unlocked(tail, 1, n1, f);
 			r->len = 0;
 			n1 = 0;
 		}
@@ -99,7 +99,7 @@ void row_put(struct row *r, const char *tail, const char *tail2)
 		r->len += n1 + n2;
 	}
 	r->buf[r->len++] = '\n';
-	fwrite_unlocked(r->buf, 1, r->len, stdout);
+	fwrite_unlocked(r->buf, 1, r->len, f);
 	r->len = 0;
 }
 

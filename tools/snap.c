@@ -6,7 +6,7 @@
 int cmd_snap(const struct opts *o)
 {
 	struct ms_snapshot *snap;
-	int status = take_snapshot(o, 0, &snap);
+	int status = take_snapshot(o, 0, NULL, NULL, &snap);
 
 	if (status != EXIT_OK)
 		return status;

@@ -74,7 +74,7 @@ static void print_title(const struct ms_snapshot *s)
 int cmd_summary(const struct opts *o)
 {
 	struct ms_snapshot *snap;
-	int status = take_snapshot(o, 0, &snap);
+	int status = take_snapshot(o, 0, NULL, NULL, &snap);
 
 	if (status != EXIT_OK)
 		return status;

@@ -1,0 +1,98 @@
+/*
+ * classifier.c - classes and sums, region by region while smaps is still
+ * being read, so that the work is done beside the kernel's.
+ *
+ * A region is "done" when its record is complete: it has its base class
+ * and its object.  It is "final" when the kind of its object is known (so
+ * ELF segments get code/rodata/data, and a bss can follow a data segment):
+ * then it is summed and handed to the caller.  Regions become final in
+ * address order; one whose object is not settled yet (its file could not be
+ * opened, and no executable part of it was seen) waits, with all after it.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int ms_classifier_init(struct ms_classifier *cl, struct ms_snapshot *snap, int piddir)
+{
+	const uint32_t all = (1u << MS_FIELD_COUNT) - 1;
+
+	cl->snap = snap;
+	cl->piddir = piddir;
+	cl->done = cl->final = 0;
+	memset(&cl->objs, 0, sizeof(cl->objs));
+	memset(&snap->totals, 0, sizeof(snap->totals));
+	memset(snap->classes, 0, sizeof(snap->classes));
+	snap->totals.c.have = all;
+	for (int c = 0; c < MS_CLASS_COUNT; c++)
+		snap->classes[c].c.have = all;
+	return ms_thread_sps(piddir, snap->pid, &cl->sps);
+}
+
+void ms_classifier_release(struct ms_classifier *cl)
+{
+	free(cl->sps.v);
+	ms_objtab_release(&cl->objs);
+}
+
+static void finalize(struct ms_classifier *cl, struct ms_region *r,
+		     const struct ms_region *prev)
+{
+	struct ms_snapshot *snap = cl->snap;
+
+	if (r->object >= 0 && snap->objects[r->object].kind != MS_OBJECT_FILE &&
+	    r->class != MS_CLASS_GUARD)
+		r->class = ms_segment_class(r);
+	else if (ms_is_bss_of(r, prev))
+		r->class = MS_CLASS_BSS, r->object = prev->object;
+	snap->totals.count++;
+	ms_counts_add(&snap->totals.c, &r->c);
+	snap->classes[r->class].count++;
+	ms_counts_add(&snap->classes[r->class].c, &r->c);
+	if (r->object >= 0) {
+		snap->objects[r->object].count++;
+		ms_counts_add(&snap->objects[r->object].c, &r->c);
+	}
+	if (cl->each)
+		cl->each(r, cl->arg);
+}
+
+/* Finalizes regions in order, up to the first whose object is unsettled. */
+static void advance(struct ms_classifier *cl, struct ms_region *v)
+{
+	for (; cl->final < cl->done; cl->final++) {
+		struct ms_region *r = &v[cl->final];
+
+		if (r->object >= 0 && cl->objs.elf[r->object] < 0)
+			return;
+		finalize(cl, r, cl->final ? r - 1 : NULL);
+	}
+}
+
+int ms_classifier_add(struct ms_classifier *cl, struct ms_region *v, size_t i)
+{
+	struct ms_region *r = &v[i];
+
+	r->class = ms_base_class(r, i ? r - 1 : NULL, &cl->sps);
+	r->object = -1;
+	if (ms_is_real_file(r)) {
+		r->object = ms_obj_find(cl->snap, &cl->objs, cl->piddir, r);
+		if (r->object < 0)
+			return r->object;
+		if (cl->objs.elf[r->object] < 0 && r->perms[2] == 'x')
+			ms_obj_settle(cl->snap, &cl->objs, r->object, true);
+	}
+	cl->done = i + 1;
+	advance(cl, v);
+	return 0;
+}
+
+void ms_classifier_finish(struct ms_classifier *cl, struct ms_region *v)
+{
+	for (size_t o = 0; o < cl->snap->nr_objects; o++)
+		if (cl->objs.elf[o] < 0)
+			ms_obj_settle(cl->snap, &cl->objs, (int)o, false);
+	advance(cl, v);
+}
