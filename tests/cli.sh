@@ -99,7 +99,7 @@ if diff "$TMP/help-opts" "$TMP/man-opts" > "$TMP/diff"; then ok "man page and --
 else fail "man page and --help differ:"; sed 's/^/#   /' "$TMP/diff"; fi
 
 # ---- start-up: no network libraries on the path of memscope
-if [ -n "${LIBTOOL:-}" ] && $LIBTOOL --mode=execute ldd "$MEMSCOPE" > "$TMP/ldd" 2>&1; then
+if [ -n "${LIBTOOL:-}" ] && $LIBTOOL --mode=execute ldd "$MEMSCOPE_BIN" > "$TMP/ldd" 2>&1; then
 	if grep -Eq 'curl|microhttpd' "$TMP/ldd"; then fail "memscope loads libcurl or libmicrohttpd"
 	else ok "memscope loads neither libcurl nor libmicrohttpd"; fi
 else

@@ -102,6 +102,66 @@ START_TEST(document_shape)
 }
 END_TEST
 
+static cJSON *read_json(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text = calloc(1, 1 << 20);
+	cJSON *doc;
+
+	ck_assert_ptr_nonnull(f);
+	fread(text, 1, (1 << 20) - 1, f);
+	fclose(f);
+	doc = cJSON_Parse(text);
+	free(text);
+	ck_assert_ptr_nonnull(doc);
+	return doc;
+}
+
+/* Every key the schema requires is in the document, and every key of the
+ * document is one the schema names: docs and code agree. */
+static void same_keys(const cJSON *schema_required, const cJSON *extra_required,
+		      const cJSON *obj, const char *what)
+{
+	const cJSON *k;
+	int n = 0;
+
+	cJSON_ArrayForEach(k, schema_required) {
+		ck_assert_msg(cJSON_HasObjectItem(obj, k->valuestring), "%s lacks %s", what,
+			      k->valuestring);
+		n++;
+	}
+	cJSON_ArrayForEach(k, extra_required) {
+		ck_assert_msg(cJSON_HasObjectItem(obj, k->valuestring), "%s lacks %s", what,
+			      k->valuestring);
+		n++;
+	}
+	ck_assert_msg(cJSON_GetArraySize(obj) == n, "%s has %d keys, the schema names %d", what,
+		      cJSON_GetArraySize(obj), n);
+}
+
+START_TEST(schema_matches)
+{
+	cJSON *schema = read_json(DOCS "/snapshot.schema.json");
+	cJSON *defs = cJSON_GetObjectItem(schema, "$defs");
+	const cJSON *counts = cJSON_GetObjectItem(cJSON_GetObjectItem(defs, "counts"), "required");
+	struct ms_snapshot *s = layout();
+	char *text = ms_snapshot_to_json(s, 0);
+	cJSON *doc = cJSON_Parse(text);
+
+	same_keys(cJSON_GetObjectItem(schema, "required"), NULL, doc, "the document");
+	same_keys(cJSON_GetObjectItem(cJSON_GetObjectItem(defs, "region"), "required"), counts,
+		  cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "regions"), 0), "a region");
+	same_keys(cJSON_GetObjectItem(cJSON_GetObjectItem(defs, "object"), "required"), counts,
+		  cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "objects"), 0), "an object");
+	same_keys(cJSON_GetObjectItem(cJSON_GetObjectItem(defs, "total"), "required"), counts,
+		  cJSON_GetObjectItem(doc, "totals"), "totals");
+	cJSON_Delete(doc);
+	cJSON_Delete(schema);
+	free(text);
+	ms_snapshot_free(s);
+}
+END_TEST
+
 /* A value that could not be read is null, never 0. */
 START_TEST(unknown_is_null)
 {
@@ -187,6 +247,7 @@ int main(void)
 	tcase_add_test(tc, round_trip);
 	tcase_add_test(tc, document_shape);
 	tcase_add_test(tc, unknown_is_null);
+	tcase_add_test(tc, schema_matches);
 	tcase_add_test(tc, bad_documents);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

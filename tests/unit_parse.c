@@ -362,6 +362,58 @@ START_TEST(captured_sums_match_rollup)
 }
 END_TEST
 
+struct heard {
+	size_t n;
+	uint64_t start[64];
+	int cls[64];
+};
+
+static void hear(const struct ms_region *r, void *arg)
+{
+	struct heard *h = arg;
+
+	ck_assert_uint_lt(h->n, 64);
+	h->start[h->n] = r->start;
+	h->cls[h->n++] = r->class;
+}
+
+/* each() hears every region once, in order, with its final class; an ELF
+ * image whose file cannot be opened is known by its executable part, even
+ * when regions of it came first (they wait for it). */
+START_TEST(each_in_order_and_final)
+{
+	char *root = tl_tree_new(), cmd[512], err[256] = "";
+	struct ms_ctx *ctx;
+	struct ms_snapshot *s;
+	struct heard h = { 0 };
+	const struct ms_region *r;
+
+	snprintf(cmd, sizeof(cmd), "cp -r '%s/proc/%d' '%s/' && rm '%s/%d/root/usr/lib/"
+		 "x86_64-linux-gnu/libc.so.6' '%s/%d/root/usr/libexec/ms-layout'",
+		 FIXTURES, LAYOUT_PID, root, root, LAYOUT_PID, root, LAYOUT_PID);
+	ck_assert_int_eq(system(cmd), 0);
+	ctx = ms_ctx_new(root);
+	ck_assert_int_eq(ms_snapshot_take_each(ctx, LAYOUT_PID, 0, hear, &h, &s, err,
+					       sizeof(err)), 0);
+	ck_assert_uint_eq(h.n, s->nr_regions);
+	for (size_t i = 0; i < h.n; i++) {
+		ck_assert_uint_eq(h.start[i], s->regions[i].start);
+		ck_assert_int_eq(h.cls[i], s->regions[i].class);
+	}
+	r = tl_region_at(s, 0x7f9eb6e95000); /* libc's first segment, r--p */
+	ck_assert_str_eq(ms_class_name(r->class), "rodata");
+	ck_assert_int_eq(s->objects[r->object].kind, MS_OBJECT_LIB);
+	ck_assert_str_eq(ms_class_name(tl_region_at(s, 0x7f9eb706a000)->class), "bss");
+	r = tl_region_at(s, 0x5627ab1f8000);
+	ck_assert_int_eq(s->objects[r->object].kind, MS_OBJECT_EXE);
+	/* a data file is no ELF image, opened or not */
+	ck_assert_str_eq(ms_class_name(tl_region_at(s, 0x7f9eb6b86000)->class), "file-private");
+	ms_snapshot_free(s);
+	ms_ctx_free(ctx);
+	tl_tree_remove(root);
+}
+END_TEST
+
 START_TEST(class_names)
 {
 	static const char *const all[] = { "code", "rodata", "data", "bss", "heap", "stack",
@@ -396,6 +448,7 @@ int main(void)
 	tcase_add_test(tc, captured_classes);
 	tcase_add_test(tc, captured_objects);
 	tcase_add_test(tc, captured_sums_match_rollup);
+	tcase_add_test(tc, each_in_order_and_final);
 	tcase_add_test(tc, class_names);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -1,0 +1,81 @@
+#!/bin/sh
+# build.sh - the quick start on a fresh Debian 12 (or newer) machine.
+#
+#   ./build.sh demo    install what is missing, build, show memscope at work
+#   ./build.sh check   install what is missing, build with warnings as errors,
+#                      run every test, then the same under ASan+UBSan and
+#                      valgrind, then make distcheck
+#
+# Packages come from Debian (apt-get, as root or through sudo).
+set -eu
+cd "$(dirname "$0")"
+mode=${1:-demo}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+packages="gcc make autoconf automake libtool pkg-config libproc2-dev libcjson-dev check procps"
+[ "$mode" = check ] && packages="$packages valgrind util-linux"
+
+install_missing() {
+	missing=""
+	for p in $packages; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "build.sh: installing$missing"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo apt-get update -q
+	# shellcheck disable=SC2086
+	$sudo apt-get -o DPkg::Lock::Timeout=300 install -y -q $missing
+}
+
+build() { # build DIR CONFIGURE-ARGS...
+	dir=$1
+	shift
+	mkdir -p "$dir"
+	(cd "$dir" && "$OLDPWD/configure" -q "$@" && make -s -j"$jobs")
+}
+
+install_missing
+[ -x configure ] || ./autogen.sh > /dev/null
+
+case $mode in
+demo)
+	build build
+	make -s -C build tests/helpers/layout
+	dir=$(mktemp -d)
+	mkfifo "$dir/in"
+	build/tests/helpers/layout "$dir" < "$dir/in" > "$dir/report" &
+	pid=$!
+	exec 3> "$dir/in"
+	while ! grep -q ready "$dir/report"; do sleep 0.1; done
+	echo "== memscope summary $pid   (a process built to a known layout)"
+	build/tools/memscope summary $pid
+	echo
+	echo "== memscope maps $pid"
+	build/tools/memscope maps $pid
+	exec 3>&-
+	wait $pid
+	rm -rf "$dir"
+	;;
+check)
+	build build --enable-werror
+	make -s -C build check
+	echo "== the same tests under ASan and UBSan"
+	build build-asan --enable-werror --enable-sanitizers CFLAGS="-O1 -g"
+	make -s -C build-asan check
+	echo "== the same tests under valgrind"
+	build build-valgrind --enable-werror CFLAGS="-O0 -g"
+	MEMSCOPE_VALGRIND=1 MEMSCOPE_TEST_REGIONS=5000 CK_DEFAULT_TIMEOUT=600 \
+		make -s -C build-valgrind check LOG_COMPILER="$PWD/tests/valgrind.sh"
+	echo "== make distcheck"
+	make -s -C build distcheck > build/distcheck.log 2>&1 ||
+		{ tail -40 build/distcheck.log; exit 1; }
+	grep -A3 "archives ready for distribution" build/distcheck.log
+	;;
+*)
+	echo "usage: ./build.sh demo|check" >&2
+	exit 2
+	;;
+esac
