@@ -207,10 +207,11 @@ static void thread_region(pthread_t *t)
 
 /* The heap grown by 64 pages with brk, all touched; and a 200 KiB malloc,
  * which glibc serves with a mapping of its own. */
+static char *big;
+
 static void heap_regions(void)
 {
 	char *old = sbrk(0), *end;
-	char *big;
 
 	if (sbrk(64 * page) == (void *)-1)
 		die("sbrk");
@@ -252,6 +253,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	while (read(0, buf, sizeof(buf)) > 0)
 		;
+	free(big);
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
 	snprintf(buf, sizeof(buf), "x");
