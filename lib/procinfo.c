@@ -152,6 +152,13 @@ int ms_procinfo_read(struct ms_ctx *ctx, int piddir, struct ms_snapshot *snap,
 	if (n > 0) {
 		exe[n] = '\0';
 		snap->exe = strdup(exe);
+	} else if (n < 0 && errno == EINVAL) {
+		/* a saved tree keeps the link as a file holding the path (tar and
+		 * many copies turn links into files) */
+		size_t len;
+
+		if (ms_read_small(piddir, "exe", &snap->exe, &len) == 0)
+			snap->exe[strcspn(snap->exe, "\n")] = '\0';
 	}
 	btime = boot_time(ctx);
 	snap->started_at = btime < 0 ? -1 :

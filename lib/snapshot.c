@@ -59,6 +59,8 @@ static int read_regions(int piddir, bool smaps, struct ms_classifier *cl,
 	int fd = ms_pid_openat(piddir, file);
 	int rc;
 
+	if (fd == -ESRCH)
+		return ms_fail(err, errlen, fd, "the process exited while it was read");
 	if (fd < 0)
 		return ms_fail(err, errlen, fd, "cannot open %s: %s", file, strerror(-fd));
 	rc = ms_smaps_parse(fd, smaps, &vec, snap->pool, region_complete, cl, err, errlen);
@@ -67,7 +69,8 @@ static int read_regions(int piddir, bool smaps, struct ms_classifier *cl,
 	if (rc == 0)
 		ms_classifier_finish(cl, vec.v);
 	if (rc < 0 && rc != -EBADMSG && rc != -E2BIG)
-		ms_fail(err, errlen, rc, "cannot read %s: %s", file, strerror(-rc));
+		ms_fail(err, errlen, rc, rc == -ESRCH ? "the process exited while it was read" :
+			"cannot read %s: %s", file, strerror(-rc));
 	return rc;
 }
 

@@ -3,7 +3,7 @@
 #   capture.sh PID DEST NEWPID [FROM=TO ...]
 # DEST/NEWPID/ gets maps, smaps, smaps_rollup, stat, status, cmdline, the
 # syscall file of each thread, exe, and root/ with the first 64 bytes of every
-# mapped file (enough for the ELF check).  FROM=TO pairs rewrite paths, so a
+# mapped file (enough for the ELF check); exe is a file holding the path.  FROM=TO pairs rewrite paths, so a
 # fixture names no build machine's folders.  DEST/stat and
 # DEST/sys/kernel/osrelease come from this machine.
 set -eu
@@ -21,7 +21,7 @@ cat /proc/sys/kernel/osrelease > "$dest/sys/kernel/osrelease"
 for f in maps smaps smaps_rollup status; do fix < /proc/$pid/$f > "$out/$f"; done
 sed "s/^$pid /$new /" /proc/$pid/stat > "$out/stat"
 fix < /proc/$pid/cmdline > "$out/cmdline"
-ln -sfn "$(readlink /proc/$pid/exe | fix)" "$out/exe"
+readlink /proc/$pid/exe | fix > "$out/exe"   # a file: tar would drop the link
 for t in /proc/$pid/task/*; do
 	tid=${t##*/}
 	[ "$tid" = "$pid" ] && tid=$new
