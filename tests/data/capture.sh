@@ -2,9 +2,9 @@
 # Saves what libmemscope reads of a live process as a fixture tree:
 #   capture.sh PID DEST NEWPID [FROM=TO ...]
 # DEST/NEWPID/ gets maps, smaps, smaps_rollup, stat, status, cmdline, the
-# syscall file of each thread, exe, and root/ with the first 64 bytes of every
-# mapped file (enough for the ELF check); exe is a file holding the path.  FROM=TO pairs rewrite paths, so a
-# fixture names no build machine's folders.  DEST/stat and
+# syscall file of each thread, exe (a file holding the path), and root/ with
+# the first 64 bytes of every mapped file (enough for the ELF check).  FROM=TO
+# pairs rewrite paths, so a fixture names no build machine's folders.  DEST/stat and
 # DEST/sys/kernel/osrelease come from this machine.
 set -eu
 pid=$1 dest=$2 new=$3
