@@ -73,12 +73,15 @@ static bool holds_sp(const struct ms_region *r, const struct ms_sps *sps)
 	return false;
 }
 
-/* Used only when some thread's stack pointer could not be read: glibc puts
- * a no-access guard directly below each thread stack it maps. */
+/* Used only when some thread's stack pointer could not be read: glibc maps
+ * a thread stack of the default size (RLIMIT_STACK) with a no-access guard
+ * directly below it. */
 static bool looks_like_thread_stack(const struct ms_region *r,
-				    const struct ms_region *prev)
+				    const struct ms_region *prev,
+				    const struct ms_sps *sps)
 {
-	return prev && prev->end == r->start && r->path[0] == '\0' &&
+	return sps->default_stack && r->end - r->start == sps->default_stack &&
+	       prev && prev->end == r->start && r->path[0] == '\0' &&
 	       strcmp(r->perms, "rw-p") == 0 && prev->path[0] == '\0' &&
 	       strcmp(prev->perms, "---p") == 0 && prev->end - prev->start <= (64u << 10);
 }
@@ -98,7 +101,7 @@ enum ms_class ms_base_class(const struct ms_region *r, const struct ms_region *p
 	if (starts(r->path, "[stack:")) /* kernels before 4.5 named them */
 		return MS_CLASS_THREAD_STACK;
 	if (r->path[0] == '\0' && r->perms[3] == 'p' &&
-	    (holds_sp(r, sps) || (sps->unknown && looks_like_thread_stack(r, prev))))
+	    (holds_sp(r, sps) || (sps->unknown && looks_like_thread_stack(r, prev, sps))))
 		return MS_CLASS_THREAD_STACK;
 	if (starts(r->path, "/SYSV"))
 		return MS_CLASS_SYSV_SHM;

@@ -120,6 +120,7 @@ struct ms_sps {
 	uint64_t *v;
 	size_t n;
 	size_t unknown; /* threads whose stack pointer could not be read */
+	uint64_t default_stack; /* limits: soft RLIMIT_STACK, bytes; 0 unknown */
 };
 MS_HIDDEN int ms_thread_sps(int piddir, pid_t pid, struct ms_sps *sps);
 

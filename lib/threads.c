@@ -5,6 +5,8 @@
  * the thread's stack pointer lies in it.  task/TID/syscall gives it for a
  * thread that is blocked: "nr arg1 .. arg6 sp pc", "-1 sp pc" outside a
  * system call, or "running" (no stack pointer; counted in sps->unknown).
+ * For those, the size glibc gives a thread stack by default (the soft
+ * RLIMIT_STACK, from limits) lets the classifier guess.
  */
 #include "internal.h"
 
@@ -32,6 +34,26 @@ static bool syscall_sp(const char *text, uint64_t *sp)
 		return false;
 	p = words[0] + 2;
 	return ms_scan_hex(&p, end, sp) && *p == ' ';
+}
+
+/* limits: "Max stack size            8388608              unlimited   bytes" */
+static uint64_t stack_limit(int piddir)
+{
+	char *text, *line;
+	uint64_t v = 0;
+
+	if (ms_read_small(piddir, "limits", &text, NULL) < 0)
+		return 0;
+	line = strstr(text, "\nMax stack size");
+	if (line) {
+		const char *p = line + 15, *end = p + strcspn(p, "\n");
+
+		ms_scan_blanks(&p, end);
+		if (!ms_scan_dec(&p, end, &v))
+			v = 0; /* "unlimited": glibc then picks a size of its own */
+	}
+	free(text);
+	return v;
 }
 
 static int add_sp(struct ms_sps *sps, uint64_t sp, size_t *cap)
@@ -88,5 +110,7 @@ int ms_thread_sps(int piddir, pid_t pid, struct ms_sps *sps)
 		free(text);
 	}
 	closedir(dir);
+	if (rc == 0 && sps->unknown)
+		sps->default_stack = stack_limit(piddir);
 	return rc;
 }

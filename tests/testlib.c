@@ -111,3 +111,21 @@ int tl_take(const char *root, int pid, unsigned flags, struct ms_snapshot **out,
 	ms_ctx_free(ctx);
 	return rc;
 }
+
+int tl_main(const char *name, double timeout, const TTest *const tests[])
+{
+	Suite *s = suite_create(name);
+	TCase *tc = tcase_create(name);
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, timeout);
+	for (size_t i = 0; tests[i]; i++)
+		_tcase_add_test(tc, tests[i], 0, 0, 0, 1);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -25,4 +25,9 @@ const struct ms_region *tl_region_holding(const struct ms_snapshot *s, uint64_t 
 int tl_take(const char *root, int pid, unsigned flags, struct ms_snapshot **out,
 	    char *err, size_t errlen);
 
+/* Runs the tests (a NULL-terminated list) as one suite, each with timeout
+ * seconds; the exit status for main(). */
+#include <check.h>
+int tl_main(const char *name, double timeout, const TTest *const tests[]);
+
 #endif

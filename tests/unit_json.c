@@ -238,21 +238,14 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("json");
-	TCase *tc = tcase_create("json");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		round_trip,
+		document_shape,
+		unknown_is_null,
+		schema_matches,
+		bad_documents,
+		NULL
+	};
 
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, round_trip);
-	tcase_add_test(tc, document_shape);
-	tcase_add_test(tc, unknown_is_null);
-	tcase_add_test(tc, schema_matches);
-	tcase_add_test(tc, bad_documents);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return tl_main("json", 60, tests);
 }

@@ -385,20 +385,13 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("live");
-	TCase *tc = tcase_create("live");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		layout_through_library,
+		layout_through_cli,
+		gone,
+		consistency_with_kernel,
+		NULL
+	};
 
-	tcase_set_timeout(tc, 600);
-	tcase_add_test(tc, layout_through_library);
-	tcase_add_test(tc, layout_through_cli);
-	tcase_add_test(tc, gone);
-	tcase_add_test(tc, consistency_with_kernel);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return tl_main("live", 600, tests);
 }

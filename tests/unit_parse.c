@@ -248,6 +248,38 @@ START_TEST(gone_and_missing)
 }
 END_TEST
 
+/* A thread that runs while we read shows no stack pointer: then a region
+ * of the default stack size above a small guard is taken for its stack,
+ * and nothing else. */
+START_TEST(running_thread)
+{
+	char *root = tl_tree_new(), err[256] = "";
+	struct ms_snapshot *s;
+
+	tl_process(root, 17, "1000-2000 ---p 00000000 00:00 0 \n"
+			     "2000-802000 rw-p 00000000 00:00 0 \n"
+			     "802000-803000 ---p 00000000 00:00 0 \n"
+			     "803000-843000 rw-p 00000000 00:00 0 \n");
+	tl_write(root, 17, "task/17/syscall", "running\n", (size_t)-1);
+	tl_write(root, 17, "task/18/syscall", "running\n", (size_t)-1);
+	tl_write(root, 17, "limits", "Limit                     Soft Limit           Hard Limit"
+		 "           Units     \nMax stack size            8388608              "
+		 "unlimited            bytes     \n", (size_t)-1);
+	ck_assert_int_eq(tl_take(root, 17, 0, &s, err, sizeof(err)), 0);
+	ck_assert_str_eq(ms_class_name(s->regions[1].class), "thread-stack");
+	ck_assert_str_eq(ms_class_name(s->regions[3].class), "anon");
+	ms_snapshot_free(s);
+	/* with the stack pointer known, only the region holding it */
+	tl_write(root, 17, "task/18/syscall", "0 0x3 0x0 0x1 0x8 0x0 0x0 0x810000 0x7f00\n",
+		 (size_t)-1);
+	ck_assert_int_eq(tl_take(root, 17, 0, &s, err, sizeof(err)), 0);
+	ck_assert_str_eq(ms_class_name(s->regions[1].class), "anon");
+	ck_assert_str_eq(ms_class_name(s->regions[3].class), "thread-stack");
+	ms_snapshot_free(s);
+	tl_tree_remove(root);
+}
+END_TEST
+
 START_TEST(maps_only)
 {
 	char *root = tl_tree_new(), err[256] = "";
@@ -432,28 +464,22 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("parse");
-	TCase *tc = tcase_create("parse");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		every_name_form,
+		every_field,
+		unknown_keys_and_missing_fields,
+		malformed,
+		long_lines,
+		gone_and_missing,
+		running_thread,
+		maps_only,
+		captured_classes,
+		captured_objects,
+		captured_sums_match_rollup,
+		each_in_order_and_final,
+		class_names,
+		NULL
+	};
 
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, every_name_form);
-	tcase_add_test(tc, every_field);
-	tcase_add_test(tc, unknown_keys_and_missing_fields);
-	tcase_add_test(tc, malformed);
-	tcase_add_test(tc, long_lines);
-	tcase_add_test(tc, gone_and_missing);
-	tcase_add_test(tc, maps_only);
-	tcase_add_test(tc, captured_classes);
-	tcase_add_test(tc, captured_objects);
-	tcase_add_test(tc, captured_sums_match_rollup);
-	tcase_add_test(tc, each_in_order_and_final);
-	tcase_add_test(tc, class_names);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return tl_main("parse", 60, tests);
 }

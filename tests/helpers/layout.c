@@ -178,17 +178,38 @@ static void shm_regions(void)
 	close(fd);
 }
 
-static int thread_pipe[2];
+static int thread_pipe[2], tid_pipe[2];
 
 static void *thread_main(void *arg)
 {
+	pid_t tid = gettid();
 	char c;
 
 	(void)arg;
+	if (write(tid_pipe[1], &tid, sizeof(tid)) != sizeof(tid))
+		return NULL;
 	/* blocked in read(): /proc/PID/task/TID/syscall shows its stack pointer */
 	if (read(thread_pipe[0], &c, 1) < 0)
 		return NULL;
 	return NULL;
+}
+
+/* Waits (a second at most) until the thread sleeps in its read(). */
+static void wait_blocked(pid_t tid)
+{
+	char path[64], buf[256];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+	for (int i = 0; i < 1000; i++) {
+		FILE *f = fopen(path, "r");
+		char *paren = f && fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+
+		if (f)
+			fclose(f);
+		if (paren && paren[2] == 'S')
+			return;
+		usleep(1000);
+	}
 }
 
 static void thread_region(pthread_t *t)
@@ -197,8 +218,14 @@ static void thread_region(pthread_t *t)
 	void *stack;
 	size_t size;
 
-	if (pipe(thread_pipe) < 0 || pthread_create(t, NULL, thread_main, NULL) != 0)
+	pid_t tid;
+
+	if (pipe(thread_pipe) < 0 || pipe(tid_pipe) < 0 ||
+	    pthread_create(t, NULL, thread_main, NULL) != 0)
 		die("pthread_create");
+	if (read(tid_pipe[0], &tid, sizeof(tid)) != sizeof(tid))
+		die("thread");
+	wait_blocked(tid);
 	if (pthread_getattr_np(*t, &attr) != 0 || pthread_attr_getstack(&attr, &stack, &size) != 0)
 		die("pthread_getattr_np");
 	pthread_attr_destroy(&attr);
