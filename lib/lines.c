@@ -29,6 +29,7 @@ int ms_lines_init(struct ms_lines *lr, int fd)
 	memset(lr, 0, sizeof(*lr));
 	lr->fd = fd;
 	lr->chunks = malloc((size_t)MS_LINES_CHUNKS * CHUNK);
+	lr->cur = lr->chunks; /* empty: cur_len is 0 */
 	return lr->chunks ? 0 : -ENOMEM;
 }
 
