@@ -62,6 +62,13 @@ static const struct {
 	{ HDR("1b000-1d000", "rw-p", "00:00", "0", "[stack]"), "[stack]", false, "stack" },
 	{ HDR("1d000-1f000", "rw-p", "00:00", "0", "[anon:.bss]"), "[anon:.bss]", false, "bss" },
 	{ HDR("1f000-21000", "rw-s", "00:00", "0", ""), "", false, "anon-shared" },
+	{ HDR("21000-23000", "rw-p", "00:00", "0", "[stack:4243]"), "[stack:4243]", false,
+	  "thread-stack" },
+	{ HDR("23000-25000", "rw-p", "00:01", "16", "/memfd:private (deleted)"),
+	  "/memfd:private", true, "file-private" },
+	{ HDR("25000-27000", "r--p", "00:00", "0", "[io_uring]"), "[io_uring]", false, "anon" },
+	{ HDR("27000-29000", "r--p", "00:00", "0", "[vdso]"), "[vdso]", false, "kernel" },
+	{ HDR("29000-2b000", "r--p", "00:00", "0", "[vvar]"), "[vvar]", false, "kernel" },
 	{ HDR("ffffffffff600000-ffffffffff601000", "--xp", "00:00", "0", "[vsyscall]"),
 	  "[vsyscall]", false, "kernel" },
 };
@@ -91,7 +98,7 @@ START_TEST(every_name_form)
 			      "%s (%s): class %s, expected %s", names[i].path, r->perms,
 			      ms_class_name(r->class), names[i].cls);
 	}
-	ck_assert_uint_eq(s->regions[16].start, 0xffffffffff600000ull);
+	ck_assert_uint_eq(s->regions[NR_NAMES - 1].start, 0xffffffffff600000ull);
 	ck_assert_uint_eq(s->regions[1].inode, 77);
 	ck_assert_uint_eq(s->regions[7].dev_minor, 1);
 	ms_snapshot_free(s);
