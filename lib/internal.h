@@ -124,6 +124,9 @@ struct ms_sps {
 };
 MS_HIDDEN int ms_thread_sps(int piddir, pid_t pid, struct ms_sps *sps);
 
+/* ---- residency.c ---- */
+MS_HIDDEN void ms_residency_free(struct ms_snapshot *snap);
+
 /* ---- classify.c: the rules ---- */
 MS_HIDDEN bool ms_is_real_file(const struct ms_region *r);
 MS_HIDDEN enum ms_class ms_base_class(const struct ms_region *r,

@@ -172,6 +172,49 @@ struct ms_total {
 };
 
 /* ------------------------------------------------------------------ */
+/* Residency: which pages are in RAM (docs/pages.md)                    */
+
+enum ms_page_state {
+	MS_PAGE_ABSENT,   /* never touched, or dropped: no page behind it */
+	MS_PAGE_PRESENT,  /* in RAM */
+	MS_PAGE_SWAPPED,  /* in swap */
+	MS_PAGE_MARKER,   /* a guard-region or userfaultfd marker: no page */
+};
+
+/* A run of pages in one state, [start, end). */
+struct ms_run {
+	uint64_t start, end;
+	enum ms_page_state state;
+};
+
+/* Page counts of one region; "pagemap" is /proc/PID/pagemap, "kpageflags"
+ * and "kpagecount" are /proc's (root only). -1 is unknown. */
+struct ms_residency {
+	uint64_t present;     /* pagemap bit 63: pages in RAM */
+	uint64_t swapped;     /* bit 62, less markers: pages in swap */
+	uint64_t file;        /* bit 61 of present pages: file or shared anonymous */
+	uint64_t exclusive;   /* bit 56: present pages no other process maps */
+	uint64_t soft_dirty;  /* bit 55: written since clear_refs 4 */
+	uint64_t markers;     /* bit 62 with bit 58 (guard) or 57 (uffd-wp) */
+	int64_t zero;         /* present pages that are the shared zero page:
+				 kpageflags, else PAGEMAP_SCAN's PFNZERO */
+	int64_t thp;          /* present pages in huge pages: kpageflags THP,
+				 else PAGEMAP_SCAN's HUGE */
+	int64_t ksm;          /* present pages merged by KSM: kpageflags */
+	int64_t uss_exact;    /* bytes of present pages mapped once: kpagecount */
+	int64_t pss_exact;    /* bytes, each present page divided by its map
+				 count: kpagecount */
+	struct ms_run *runs;  /* with MS_RES_RUNS: the region as runs */
+	size_t nr_runs;
+};
+
+enum ms_res_flags {
+	MS_RES_PREAD = 1 << 0,  /* read pagemap with pread only, not PAGEMAP_SCAN */
+	MS_RES_RUNS = 1 << 1,   /* keep the runs of each region */
+	MS_RES_NO_PFN = 1 << 2, /* skip kpageflags and kpagecount */
+};
+
+/* ------------------------------------------------------------------ */
 /* Snapshots                                                            */
 
 struct ms_snapshot {
@@ -198,6 +241,12 @@ struct ms_snapshot {
 	size_t nr_objects;
 	struct ms_total totals;
 	struct ms_total classes[MS_CLASS_COUNT];
+
+	/* ms_residency_read() fills these; NULL until then */
+	struct ms_residency *res;   /* one per region */
+	const char *res_method;     /* "pagemap-scan" or "pread" */
+	const char *res_pfn_why;    /* why zero/thp/ksm/uss_exact/pss_exact are
+				       unknown; NULL when they are known */
 
 	struct ms_pool *pool;    /* private: storage of strings */
 };
@@ -258,6 +307,18 @@ int ms_snapshot_from_json(const char *text, size_t len,
  */
 int ms_rollup_read(struct ms_ctx *ctx, pid_t pid, struct ms_counts *out,
 		   char *err, size_t errlen);
+
+/*
+ * Reads which pages of every region of snap are in RAM, in swap, shared,
+ * from /proc/PID/pagemap (and, as root, /proc/kpageflags and kpagecount)
+ * into snap->res.  The process must still be the one snap was taken of
+ * (same start time), else -ESRCH.  PAGEMAP_SCAN (Linux 6.7+) finds the
+ * populated ranges; where the kernel lacks it, or with MS_RES_PREAD,
+ * pagemap is read whole in 1 MiB preads.  Both give the same counts.
+ * Returns 0, -ESRCH (gone, or exited during the read), -EACCES, -ENOMEM.
+ */
+int ms_residency_read(struct ms_ctx *ctx, struct ms_snapshot *snap, unsigned flags,
+		      char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

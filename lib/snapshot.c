@@ -37,6 +37,7 @@ void ms_snapshot_free(struct ms_snapshot *snap)
 	free(snap->comm);
 	free(snap->exe);
 	free(snap->kernel);
+	ms_residency_free(snap);
 	free(snap->regions);
 	free(snap->objects);
 	ms_pool_free(snap->pool);

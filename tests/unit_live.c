@@ -164,7 +164,7 @@ static void check_layout(struct layout *l)
 	char path[128];
 	size_t i;
 
-	ck_assert_int_eq(l->regions, 10);
+	ck_assert_int_eq(l->regions, 11);
 	ck_assert_msg(r && r->end == l->thread[1], "%s: no thread stack region", l->how);
 	ck_assert_str_eq(ms_class_name(r->class), "thread-stack");
 	ck_assert_str_eq(ms_class_name(r[-1].class), "guard");
@@ -244,6 +244,177 @@ END_TEST
 START_TEST(layout_through_cli)
 {
 	run_layout(true);
+}
+END_TEST
+
+/* ---- residency ---- */
+
+/* What the helper's report says of a region, and the page it starts. */
+struct owned {
+	char name[64];
+	uint64_t start, pages;
+};
+
+static size_t parse_owned(const struct report *rep, struct owned *o, size_t max)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < rep->n && n < max; i++) {
+		unsigned long start, end, rss, pss;
+		char cls[32];
+
+		if (sscanf(rep->lines[i], "region %63s %lx %lx %31s %lu %lu", o[n].name, &start,
+			   &end, cls, &rss, &pss) == 6) {
+			o[n].start = start;
+			o[n].pages = rss / 4096;
+			n++;
+		}
+	}
+	return n;
+}
+
+static bool is_shared_memory(const char *name)
+{
+	return strstr(name, "shared") || strstr(name, "sysv") || strstr(name, "memfd") ||
+	       strstr(name, "weird");
+}
+
+/* The counts of the helper's own regions: exact, and the same both ways. */
+static void check_residency(struct ms_snapshot *s, const struct owned *o, size_t n,
+			    bool root)
+{
+	struct ms_residency scan[64];
+	char err[256] = "";
+	struct ms_ctx *ctx = ms_ctx_new(NULL);
+
+	ck_assert_int_eq(ms_residency_read(ctx, s, 0, err, sizeof(err)), 0);
+	ck_assert_str_eq(s->res_method, "pagemap-scan");
+	for (size_t i = 0; i < n; i++)
+		scan[i] = s->res[tl_region_at(s, o[i].start) - s->regions];
+	ck_assert_int_eq(ms_residency_read(ctx, s, MS_RES_PREAD, err, sizeof(err)), 0);
+	ck_assert_str_eq(s->res_method, "pread");
+	for (size_t i = 0; i < n; i++) {
+		const struct ms_residency *a = &scan[i];
+		const struct ms_residency *b = &s->res[tl_region_at(s, o[i].start) - s->regions];
+		bool shared_anon = strcmp(o[i].name, "anon-shared-32") == 0;
+
+		ck_assert_msg(a->present == o[i].pages, "%s: %lu present, expected %lu",
+			      o[i].name, (unsigned long)a->present, (unsigned long)o[i].pages);
+		ck_assert_uint_eq(b->present, a->present);
+		ck_assert_uint_eq(b->swapped, a->swapped);
+		ck_assert_uint_eq(b->file, a->file);
+		ck_assert_uint_eq(b->exclusive, a->exclusive);
+		ck_assert_uint_eq(b->markers, a->markers);
+		ck_assert_msg(a->exclusive == (shared_anon ? 0 : o[i].pages), "%s: %lu exclusive",
+			      o[i].name, (unsigned long)a->exclusive);
+		ck_assert_uint_eq(a->file, is_shared_memory(o[i].name) ? o[i].pages : 0);
+		ck_assert_uint_eq(a->swapped, 0);
+		if (root) {
+			ck_assert_int_eq(b->uss_exact, a->uss_exact);
+			ck_assert_int_eq(b->pss_exact, a->pss_exact);
+			ck_assert_int_eq(a->uss_exact, (int64_t)a->exclusive * 4096);
+			ck_assert_int_eq(a->pss_exact, (int64_t)o[i].pages * 4096 / (shared_anon ? 2 : 1));
+			ck_assert_int_eq(a->zero, 0);
+			ck_assert_ptr_null(s->res_pfn_why);
+		} else {
+			ck_assert_int_eq(a->uss_exact, -1);
+			ck_assert_int_eq(b->pss_exact, -1);
+			ck_assert_int_eq(b->zero, -1); /* pread alone cannot tell */
+			ck_assert_ptr_nonnull(s->res_pfn_why);
+		}
+	}
+	ms_ctx_free(ctx);
+}
+
+static void run_residency(bool as_root)
+{
+	char helper[PATH_MAX], dir[64] = "/tmp/memscope-pages.XXXXXX";
+	char *argv[] = { helper, dir, NULL };
+	struct report rep = { .n = 0 };
+	struct owned owned[32];
+	struct ms_snapshot *s;
+	struct helper h;
+	size_t n;
+
+	snprintf(helper, sizeof(helper), "%s/layout", env_or("HELPERS", HELPERS));
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	if (!as_root) {
+		ck_assert_int_eq(chown(dir, 65534, 65534), 0);
+		ck_assert_int_eq(setgid(65534), 0);
+		ck_assert_int_eq(setuid(65534), 0);
+	}
+	helper_start(&h, argv);
+	helper_wait(&h, keep_line, &rep);
+	n = parse_owned(&rep, owned, 32);
+	ck_assert_uint_eq(n, 11);
+	s = live(h.pid);
+	check_residency(s, owned, n, as_root);
+	ms_snapshot_free(s);
+	for (int i = 0; i < rep.n; i++)
+		free(rep.lines[i]);
+	helper_stop(&h);
+	rmdir(dir);
+}
+
+START_TEST(residency_as_root)
+{
+	if (geteuid() != 0)
+		return; /* the unprivileged case covers it */
+	run_residency(true);
+}
+END_TEST
+
+/* An unprivileged user reads its own dumpable helper: all but the
+ * PFN-based figures, which are null with a reason. */
+START_TEST(residency_unprivileged)
+{
+	pid_t child;
+	int status;
+
+	if (geteuid() != 0) {
+		run_residency(false);
+		return;
+	}
+	child = fork(); /* setuid for good: in a process of its own */
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		run_residency(false);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "as nobody: failed");
+}
+END_TEST
+
+/* A process that dies after its snapshot was taken: its pagemap reads
+ * short (as it does when the process dies in the middle of the walk), and
+ * the read ends with a clean error, not with a residency of zeros. */
+START_TEST(residency_exit_mid_scan)
+{
+	char helper[PATH_MAX], count[] = "5000", err[256] = "", *argv[] = { helper, count, NULL };
+	struct ms_ctx *ctx = ms_ctx_new(NULL);
+	struct ms_snapshot *s;
+	struct helper h;
+
+	snprintf(helper, sizeof(helper), "%s/regions", env_or("HELPERS", HELPERS));
+	for (unsigned flags = 0; flags <= MS_RES_PREAD; flags += MS_RES_PREAD) {
+		helper_start(&h, argv);
+		helper_wait(&h, NULL, NULL);
+		ck_assert_int_eq(ms_snapshot_take(ctx, h.pid, MS_SNAP_MAPS_ONLY, &s, err,
+						  sizeof(err)), 0);
+		kill(h.pid, SIGKILL);
+		/* a zombie: /proc/PID is still there, its memory is not */
+		while (waitid(P_PID, (id_t)h.pid, &(siginfo_t){ 0 }, WEXITED | WNOWAIT) < 0)
+			;
+		ck_assert_int_eq(ms_residency_read(ctx, s, flags, err, sizeof(err)), -ESRCH);
+		ck_assert_str_eq(err, "the process exited while it was read");
+		ck_assert_ptr_null(s->res);
+		close(h.in);
+		fclose(h.out);
+		waitpid(h.pid, NULL, 0);
+		ms_snapshot_free(s);
+	}
+	ms_ctx_free(ctx);
 }
 END_TEST
 
@@ -390,6 +561,9 @@ int main(void)
 		layout_through_cli,
 		gone,
 		consistency_with_kernel,
+		residency_as_root,
+		residency_unprivileged,
+		residency_exit_mid_scan,
 		NULL
 	};
 

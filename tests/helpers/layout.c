@@ -91,6 +91,27 @@ static void anon_regions(void)
 	report("guard-16", g, 16 * page, "guard", 0, 0);
 }
 
+/* 64 MiB reserved, 16 MiB of it touched: 4,096 pages present.  In a
+ * reservation of its own, since it is larger than the shared one. */
+static void big_region(void)
+{
+	size_t len = 64u << 20;
+	char *res = mmap(NULL, len + 2 * (size_t)page, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	char *big;
+
+	if (res == MAP_FAILED)
+		die("mmap");
+	big = mmap(res + page, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+		   -1, 0);
+	if (big == MAP_FAILED)
+		die("mmap");
+	/* no huge pages: the counts are of 4 KiB pages */
+	madvise(big, len, MADV_NOHUGEPAGE);
+	memset(big, 1, 16u << 20);
+	report("anon-16m-of-64m", big, len, "anon", 16u << 20, 16u << 20);
+}
+
 /* Written through the mapping: write faults map one page each (reads would
  * map their neighbours too, "fault-around"). */
 static void file_regions(void)
@@ -272,6 +293,7 @@ int main(int argc, char **argv)
 	/* the child first: what is mapped later is this process's alone */
 	child = shared_regions();
 	anon_regions();
+	big_region();
 	file_regions();
 	shm_regions();
 	heap_regions();
