@@ -104,7 +104,32 @@ static cJSON *vmflags_json(struct writer *w, const char *flags)
 	return a;
 }
 
-static cJSON *region_json(struct writer *w, const struct ms_region *r)
+static cJSON *i64_or_null(int64_t v)
+{
+	return v < 0 ? cJSON_CreateNull() : u64((uint64_t)v);
+}
+
+/* pagemap's counts of one region: pages, but uss_exact and pss_exact bytes */
+static cJSON *pages_json(struct writer *w, const struct ms_residency *res)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	put(w, o, "present", u64(res->present));
+	put(w, o, "swapped", u64(res->swapped));
+	put(w, o, "exclusive", u64(res->exclusive));
+	put(w, o, "file", u64(res->file));
+	put(w, o, "soft_dirty", u64(res->soft_dirty));
+	put(w, o, "markers", u64(res->markers));
+	put(w, o, "zero", i64_or_null(res->zero));
+	put(w, o, "thp", i64_or_null(res->thp));
+	put(w, o, "ksm", i64_or_null(res->ksm));
+	put(w, o, "uss_exact", i64_or_null(res->uss_exact));
+	put(w, o, "pss_exact", i64_or_null(res->pss_exact));
+	return o;
+}
+
+static cJSON *region_json(struct writer *w, const struct ms_region *r,
+			  const struct ms_residency *res)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -122,6 +147,8 @@ static cJSON *region_json(struct writer *w, const struct ms_region *r)
 	put(w, o, "thp_eligible", int_or_null(r->thp_eligible));
 	put(w, o, "protection_key", int_or_null(r->protection_key));
 	put_counts(w, o, &r->c);
+	if (res)
+		put(w, o, "pages", pages_json(w, res));
 	return o;
 }
 
@@ -168,6 +195,10 @@ static void put_facts(struct writer *w, cJSON *o, const struct ms_snapshot *s)
 	put(w, o, "kernel", str_or_null(s->kernel));
 	put(w, o, "page_size", u64((uint64_t)s->page_size));
 	put(w, o, "source", cJSON_CreateString(s->have_smaps ? "smaps" : "maps"));
+	if (s->res) {
+		put(w, o, "pages_method", cJSON_CreateString(s->res_method));
+		put(w, o, "pages_pfn_why", str_or_null(s->res_pfn_why));
+	}
 }
 
 static cJSON *snapshot_json(struct writer *w, const struct ms_snapshot *s, bool summary)
@@ -179,7 +210,7 @@ static cJSON *snapshot_json(struct writer *w, const struct ms_snapshot *s, bool 
 	if (!summary) {
 		a = cJSON_CreateArray();
 		for (size_t i = 0; a && i < s->nr_regions; i++)
-			push(w, a, region_json(w, &s->regions[i]));
+			push(w, a, region_json(w, &s->regions[i], s->res ? &s->res[i] : NULL));
 		put(w, o, "regions", a);
 	}
 	a = cJSON_CreateArray();

@@ -196,6 +196,63 @@ static int get_region(struct reader *rd, const cJSON *o, struct ms_region *r)
 	return pooled(rd, path, &r->path);
 }
 
+static int get_pages(struct reader *rd, const cJSON *o, struct ms_residency *res)
+{
+	static const char *const counts[] = { "present", "swapped", "exclusive", "file",
+					      "soft_dirty", "markers" };
+	static const char *const maybe[] = { "zero", "thp", "ksm", "uss_exact", "pss_exact" };
+	uint64_t *cv[] = { &res->present, &res->swapped, &res->exclusive, &res->file,
+			   &res->soft_dirty, &res->markers };
+	int64_t *mv[] = { &res->zero, &res->thp, &res->ksm, &res->uss_exact, &res->pss_exact };
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "pages");
+	long long v;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if (!cJSON_IsObject(p))
+		return bad(rd, "pages", "expected an object (the document has pages_method)");
+	for (size_t i = 0; i < 6; i++) {
+		if ((rc = get_int(rd, p, counts[i], false, &v)) < 0)
+			return rc;
+		*cv[i] = (uint64_t)v;
+	}
+	for (size_t i = 0; i < 5; i++) {
+		if ((rc = get_int(rd, p, maybe[i], true, &v)) < 0)
+			return rc;
+		*mv[i] = v;
+	}
+	return 0;
+}
+
+/* pages_method says the regions have pages objects; the strings are kept
+ * in the pool, as the library's own are static. */
+static int get_residency(struct reader *rd, const cJSON *doc)
+{
+	struct ms_snapshot *s = rd->snap;
+	const cJSON *regions = cJSON_GetObjectItemCaseSensitive(doc, "regions"), *e;
+	const char *method, *why;
+	size_t i = 0;
+	int rc;
+
+	if (!cJSON_HasObjectItem(doc, "pages_method"))
+		return 0;
+	if ((rc = get_str(rd, doc, "pages_method", false, &method)) < 0 ||
+	    (rc = get_str(rd, doc, "pages_pfn_why", true, &why)) < 0 ||
+	    (rc = pooled(rd, method, &s->res_method)) < 0 ||
+	    (rc = pooled(rd, why, &s->res_pfn_why)) < 0)
+		return rc;
+	s->res = calloc(s->nr_regions ? s->nr_regions : 1, sizeof(*s->res));
+	if (!s->res)
+		return -ENOMEM;
+	cJSON_ArrayForEach(e, regions) {
+		snprintf(rd->where, sizeof(rd->where), "regions[%zu]", i);
+		if ((rc = get_pages(rd, e, &s->res[i++])) < 0)
+			return rc;
+	}
+	rd->where[0] = '\0';
+	return 0;
+}
+
 static int get_object(struct reader *rd, const cJSON *o, struct ms_object *ob)
 {
 	const char *path, *kind;
@@ -354,7 +411,7 @@ static int get_doc(struct reader *rd, const cJSON *doc)
 		return rc;
 	rc = get_array(rd, doc, "regions", sizeof(struct ms_region), &v, &s->nr_regions, region_fn);
 	s->regions = v;
-	if (rc < 0)
+	if (rc < 0 || (rc = get_residency(rd, doc)) < 0)
 		return rc;
 	strcpy(rd->where, "totals");
 	if ((rc = get_total(rd, cJSON_GetObjectItemCaseSensitive(doc, "totals"), &s->totals)) < 0)

@@ -23,6 +23,16 @@ static const struct optdoc {
 	{ { "output", required_argument, NULL, 'o' }, "FILE",
 	  "snap: write to FILE (a temporary file, then rename)" },
 	{ { "pretty", no_argument, NULL, 256 + 'P' }, NULL, "indent the JSON" },
+	{ { "pages", no_argument, NULL, 256 + 'g' }, NULL,
+	  "snap: add pagemap's page counts to every region" },
+	{ { "class", required_argument, NULL, 256 + 'c' }, "CLASS",
+	  "pages: only the regions of this class" },
+	{ { "region", required_argument, NULL, 256 + 'r' }, "ADDR",
+	  "pages: only the region holding this address" },
+	{ { "map", no_argument, NULL, 256 + 'm' }, NULL,
+	  "pages: a bar per region: # in RAM, s swapped, . not" },
+	{ { "pread", no_argument, NULL, 256 + 'R' }, NULL,
+	  "read pagemap with pread, not the PAGEMAP_SCAN ioctl" },
 	{ { "proc", required_argument, NULL, 256 + 'p' }, "DIR",
 	  "read the /proc tree at DIR (a saved copy, for example)" },
 	{ { "help", no_argument, NULL, 'h' }, NULL, "print this help and exit" },
@@ -37,7 +47,8 @@ void usage(FILE *out)
 	      "commands:\n"
 	      "  maps PID      a row per region: range, perms, class, size, Rss, Pss, USS, swap, name\n"
 	      "  summary PID   per class, per mapped object, and in total\n"
-	      "  snap PID      the whole snapshot as JSON\n\n"
+	      "  snap PID      the whole snapshot as JSON\n"
+	      "  pages PID     per region: pages in RAM, swapped, exclusive (pagemap)\n\n"
 	      "options:\n", out);
 	for (size_t i = 0; i < NR_OPTS; i++) {
 		const struct optdoc *d = &optdocs[i];
@@ -91,6 +102,32 @@ static int misuse(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
+static bool is(const struct opts *o, const char *command)
+{
+	return strcmp(o->command, command) == 0;
+}
+
+/* Options that belong to other commands, or exclude each other. */
+static int check_combinations(const struct opts *o)
+{
+	if (o->output && !is(o, "snap"))
+		return misuse("--output goes with 'snap', not '%s'", o->command);
+	if (o->json && is(o, "snap"))
+		return misuse("'%s' always prints JSON; --json goes with maps, summary and pages",
+			      o->command);
+	if (o->pages && !is(o, "snap"))
+		return misuse("--pages goes with 'snap', not '%s'", o->command);
+	if ((o->class >= 0 || o->region || o->map) && !is(o, "pages"))
+		return misuse("--class, --region and --map go with 'pages', not '%s'", o->command);
+	if (o->pread && !is(o, "pages") && !o->pages)
+		return misuse("--pread goes with 'pages' and 'snap --pages', not '%s'", o->command);
+	if (o->class >= 0 && o->region)
+		return misuse("%s", "--class and --region exclude each other");
+	if (o->map && o->json)
+		return misuse("%s", "--map draws for people; --json is for programs: not both");
+	return -1;
+}
+
 int parse_options(int argc, char **argv, struct opts *o)
 {
 	struct option longopts[NR_OPTS + 1];
@@ -107,6 +144,15 @@ int parse_options(int argc, char **argv, struct opts *o)
 		case 'o': o->output = optarg; break;
 		case 256 + 'P': o->pretty = true; break;
 		case 256 + 'p': o->proc = optarg; break;
+		case 256 + 'g': o->pages = true; break;
+		case 256 + 'c':
+			o->class = ms_class_from_name(optarg);
+			if (o->class < 0)
+				return misuse("unknown class '%s'", optarg);
+			break;
+		case 256 + 'r': o->region = optarg; break;
+		case 256 + 'm': o->map = true; break;
+		case 256 + 'R': o->pread = true; break;
 		case 'h': usage(stdout); return finish_output(EXIT_OK);
 		case 'V': puts("memscope " PACKAGE_VERSION); return finish_output(EXIT_OK);
 		default:
@@ -119,12 +165,7 @@ int parse_options(int argc, char **argv, struct opts *o)
 		return misuse("unexpected argument '%s'", argv[optind + 1]);
 	if (!parse_pid(argv[optind], &o->pid))
 		return misuse("bad pid '%s'", argv[optind]);
-	if (o->output && strcmp(o->command, "snap") != 0)
-		return misuse("--output goes with 'snap', not '%s'", o->command);
-	if (o->json && strcmp(o->command, "snap") == 0)
-		return misuse("'%s' always prints JSON; --json goes with maps and summary",
-			      o->command);
-	return -1;
+	return check_combinations(o);
 }
 
 int take_snapshot(const struct opts *o, unsigned flags, ms_region_fn *each, void *arg,
@@ -147,6 +188,26 @@ int take_snapshot(const struct opts *o, unsigned flags, ms_region_fn *each, void
 	error("cannot inspect process '%d': %s", (int)o->pid, err[0] ? err : strerror(-rc));
 	/* a file that does not parse is bad input, like a bad argument */
 	return rc == -EBADMSG || rc == -E2BIG ? EXIT_USAGE : EXIT_FAIL;
+}
+
+int read_residency(const struct opts *o, struct ms_snapshot *snap, unsigned flags)
+{
+	char err[256] = "";
+	struct ms_ctx *ctx = ms_ctx_new(o->proc);
+	int rc;
+
+	if (!ctx) {
+		error("cannot open '%s': %s", o->proc ? o->proc : "/proc", strerror(errno));
+		return EXIT_FAIL;
+	}
+	rc = ms_residency_read(ctx, snap, flags | (o->pread ? MS_RES_PREAD : 0), err,
+			       sizeof(err));
+	ms_ctx_free(ctx);
+	if (rc == 0)
+		return EXIT_OK;
+	error("cannot read the pages of process '%d': %s", (int)o->pid,
+	      err[0] ? err : strerror(-rc));
+	return EXIT_FAIL;
 }
 
 int finish_output(int status)

@@ -17,6 +17,11 @@ struct opts {
 	bool bytes;           /* --bytes */
 	bool json;            /* --json */
 	bool pretty;          /* --pretty */
+	bool pages;           /* --pages: snap adds pagemap's counts */
+	bool map;             /* --map: pages draws a bar per region */
+	bool pread;           /* --pread: pagemap without PAGEMAP_SCAN */
+	int class;            /* --class: pages shows this class only; -1 all */
+	const char *region;   /* --region ADDR: pages shows the region holding it */
 	pid_t pid;
 };
 
@@ -61,5 +66,10 @@ int finish_output(int status);
 int cmd_maps(const struct opts *o);
 int cmd_summary(const struct opts *o);
 int cmd_snap(const struct opts *o);
+int cmd_pages(const struct opts *o);
+
+/* Reads pagemap into snap with the flags the options ask for; an exit
+ * status. */
+int read_residency(const struct opts *o, struct ms_snapshot *snap, unsigned flags);
 
 #endif

@@ -14,12 +14,13 @@ static const struct command {
 	{ "maps", cmd_maps },
 	{ "summary", cmd_summary },
 	{ "snap", cmd_snap },
+	{ "pages", cmd_pages },
 };
 
 int main(int argc, char **argv)
 {
 	static char outbuf[1 << 16];
-	struct opts o = { 0 };
+	struct opts o = { .class = -1 };
 
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (argc < 2) {

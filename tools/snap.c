@@ -10,7 +10,10 @@ int cmd_snap(const struct opts *o)
 
 	if (status != EXIT_OK)
 		return status;
-	status = emit_json(o, snap, 0);
+	if (o->pages)
+		status = read_residency(o, snap, 0);
+	if (status == EXIT_OK)
+		status = emit_json(o, snap, 0);
 	ms_snapshot_free(snap);
 	return status;
 }
