@@ -83,6 +83,56 @@ has "$TMP/snap.json" '"class":[[:space:]]*"stack"' "with its regions"
 expect 1 "snap -o into a missing folder" "$MEMSCOPE" snap -o "$TMP/no/such/x.json" $SLEEPER
 has "$TMP/err" "cannot write '$TMP/no/such/x.json'" "names the file"
 
+# ---- pages: pagemap's view
+expect 0 "pages of a live process" "$MEMSCOPE" pages $SLEEPER
+has "$TMP/out" '^ADDRESS +PERMS +CLASS +SIZE +RAM +RES +SWAP +EXCL +FILE +USS\* +PSS\* +NAME$' \
+	"pages has its header"
+has "$TMP/out" ' stack .*\[stack\]$' "pages lists the stack"
+rows=$(($(wc -l < "$TMP/out") - 1))
+if [ "$rows" -eq "$(wc -l < /proc/$SLEEPER/maps)" ]; then ok "pages: a row per region"
+else fail "pages: $rows rows"; fi
+expect 0 "pages --class code" "$MEMSCOPE" pages --class code $SLEEPER
+if awk 'NR > 1 && $3 != "code"' "$TMP/out" | grep -q .; then fail "--class code shows only code"
+else ok "--class code shows only code"; fi
+stack=$(awk '/\[stack\]/ { split($1, a, "-"); print a[1] }' /proc/$SLEEPER/maps)
+expect 0 "pages --region inside the stack" "$MEMSCOPE" pages --region "0x$stack" $SLEEPER
+has "$TMP/out" 'stack .*\[stack\]$' "--region picks the stack"
+if [ "$(wc -l < "$TMP/out")" -eq 2 ]; then ok "--region shows one region"
+else fail "--region shows one region"; fi
+expect 2 "pages --region of an unmapped address" "$MEMSCOPE" pages --region 0x10 $SLEEPER
+has "$TMP/err" "no region holds address '0x10'" "says no region holds it"
+expect 2 "pages --region of a bad address" "$MEMSCOPE" pages --region zz $SLEEPER
+has "$TMP/err" "bad address 'zz'" "names the bad address"
+expect 2 "pages --class of no class" "$MEMSCOPE" pages --class sparkly $SLEEPER
+has "$TMP/err" "unknown class 'sparkly'" "names the unknown class"
+expect 2 "--class and --region together" "$MEMSCOPE" pages --class code --region 0x1 $SLEEPER
+expect 2 "--map goes with pages only" "$MEMSCOPE" maps --map $SLEEPER
+expect 2 "--pages goes with snap only" "$MEMSCOPE" maps --pages $SLEEPER
+COLUMNS=100 expect 0 "pages --map" "$MEMSCOPE" pages --map $SLEEPER
+has "$TMP/out" 'stack +[0-9.]+K +[0-9]+%  \[[#+:s. ]+\] \[stack\]$' "--map draws a bar"
+if grep -q "$(printf '\033')" "$TMP/out"; then fail "--map into a file has no colour"
+else ok "--map into a file has no colour"; fi
+expect 0 "pages --pread" "$MEMSCOPE" pages --pread $SLEEPER
+expect 0 "pages --json" "$MEMSCOPE" pages --json $SLEEPER
+has "$TMP/out" '"pages_method":"pagemap-scan"' "pages --json names its method"
+has "$TMP/out" '"pages":\{"present":[0-9]+,"swapped":0,' "pages --json has counts"
+expect 0 "snap --pages --pread" "$MEMSCOPE" snap --pages --pread $SLEEPER
+has "$TMP/out" '"pages_method":"pread"' "snap --pages --pread reads with pread"
+expect 0 "snap without --pages" "$MEMSCOPE" snap $SLEEPER
+if grep -q '"pages"' "$TMP/out"; then fail "snap alone has no pages"; else ok "snap alone has no pages"; fi
+expect 1 "pages of a vanished pid" "$MEMSCOPE" pages $gone
+has "$TMP/err" "no such process" "says it is gone"
+if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
+	expect 1 "pages of another user's process" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$MEMSCOPE" pages $SLEEPER
+	has "$TMP/err" "permission denied" "says permission denied"
+	expect 0 "pages of one's own process, unprivileged" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups sh -c \
+		"sleep 30 & '$MEMSCOPE' pages \$!; s=\$?; kill \$!; exit \$s"
+	has "$TMP/out" '^USS\*, PSS\* \(exact, page by page\) unknown: .*root' \
+		"says why the exact figures are unknown"
+fi
+
 # ---- fixtures: --proc, and a malformed file is bad input
 expect 0 "--proc reads a saved tree" "$MEMSCOPE" maps --proc "$FIXTURES/proc" 4242
 has "$TMP/out" 'thread-stack' "and classifies it"

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static struct ms_snapshot *layout(void)
 {
@@ -162,6 +163,40 @@ START_TEST(schema_matches)
 }
 END_TEST
 
+/* pages survive the trip, and their keys are the schema's */
+START_TEST(pages_round_trip)
+{
+	cJSON *schema = read_json(DOCS "/snapshot.schema.json"), *doc, *r;
+	struct ms_ctx *ctx = ms_ctx_new(NULL);
+	struct ms_snapshot *a, *b;
+	char err[256] = "", *text;
+
+	ck_assert_int_eq(ms_snapshot_take(ctx, getpid(), 0, &a, err, sizeof(err)), 0);
+	ck_assert_int_eq(ms_residency_read(ctx, a, 0, err, sizeof(err)), 0);
+	text = ms_snapshot_to_json(a, 0);
+	ck_assert_int_eq(ms_snapshot_from_json(text, strlen(text), &b, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(b->res);
+	ck_assert_str_eq(b->res_method, a->res_method);
+	for (size_t i = 0; i < a->nr_regions; i++) {
+		ck_assert_uint_eq(b->res[i].present, a->res[i].present);
+		ck_assert_uint_eq(b->res[i].exclusive, a->res[i].exclusive);
+		ck_assert_int_eq(b->res[i].uss_exact, a->res[i].uss_exact);
+		ck_assert_int_eq(b->res[i].zero, a->res[i].zero);
+	}
+	doc = cJSON_Parse(text);
+	r = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "regions"), 0);
+	same_keys(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(schema, "$defs"),
+							  "pages"), "required"),
+		  NULL, cJSON_GetObjectItem(r, "pages"), "pages");
+	cJSON_Delete(doc);
+	cJSON_Delete(schema);
+	free(text);
+	ms_snapshot_free(a);
+	ms_snapshot_free(b);
+	ms_ctx_free(ctx);
+}
+END_TEST
+
 /* A value that could not be read is null, never 0. */
 START_TEST(unknown_is_null)
 {
@@ -243,6 +278,7 @@ int main(void)
 		document_shape,
 		unknown_is_null,
 		schema_matches,
+		pages_round_trip,
 		bad_documents,
 		NULL
 	};
