@@ -68,11 +68,39 @@ static int add_run(struct ms_residency *res, uint64_t start, uint64_t end,
 
 /* ---- kpageflags and kpagecount ---- */
 
-static int cmp_u64(const void *a, const void *b)
+/* LSD radix sort, 16 bits a pass: a frame number fits in 48 bits, and
+ * qsort's comparisons cost more than the lookups they serve. */
+static int sort_pfns(uint64_t *v, size_t n)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	uint64_t *tmp = malloc(n * sizeof(*tmp)), *src = v, *dst = tmp;
+	size_t *count = calloc(1u << 16, sizeof(*count));
 
-	return x < y ? -1 : x > y;
+	if (!tmp || !count) {
+		free(tmp);
+		free(count);
+		return -ENOMEM;
+	}
+	for (unsigned shift = 0; shift < 48; shift += 16) {
+		size_t sum = 0;
+
+		memset(count, 0, (1u << 16) * sizeof(*count));
+		for (size_t i = 0; i < n; i++)
+			count[(src[i] >> shift) & 0xffff]++;
+		for (size_t d = 0; d < (1u << 16); d++) {
+			size_t c = count[d];
+
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[(src[i] >> shift) & 0xffff]++] = src[i];
+		tmp = src, src = dst, dst = tmp;
+	}
+	/* three passes: the sorted numbers are in the other buffer */
+	memcpy(v, src, n * sizeof(*v));
+	free(src == v ? dst : src);
+	free(count);
+	return 0;
 }
 
 static int pread_all(int fd, void *buf, size_t len, off_t off)
@@ -116,10 +144,12 @@ static int flush_pfns(struct reader *rd, struct ms_residency *res)
 	uint64_t pss_shifted = 0;
 	size_t i = 0;
 
-	qsort(rd->pfns, rd->nr_pfns, sizeof(uint64_t), cmp_u64);
+	int rc = sort_pfns(rd->pfns, rd->nr_pfns);
+
+	if (rc < 0)
+		return rc;
 	while (i < rd->nr_pfns) {
 		size_t n = 1;
-		int rc;
 
 		/* the same frame twice (mapped twice here) is looked up twice */
 		while (i + n < rd->nr_pfns && n < 512 && rd->pfns[i + n] == rd->pfns[i] + n)
@@ -375,8 +405,8 @@ static int read_all(struct reader *rd, struct ms_snapshot *snap, int piddir)
 	if (rc == 0)
 		rc = ms_pid_alive(piddir); /* exited mid-walk: short reads, or none */
 	snap->res_method = scan ? "pagemap-scan" : "pread";
-	if (rd->kflags < 0 && !rd->pfn_why)
-		rd->pfn_why = rd->flags & MS_RES_NO_PFN ? "not asked for" : NULL;
+	if (rd->flags & MS_RES_NO_PFN)
+		rd->pfn_why = "not asked for";
 	if (rd->pfn_hidden && rd->kflags >= 0) {
 		/* kpageflags opened, but pagemap showed no frames to look up */
 		rd->pfn_why = "pagemap hides page frame numbers without CAP_SYS_ADMIN";

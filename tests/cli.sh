@@ -87,6 +87,12 @@ has "$TMP/err" "cannot write '$TMP/no/such/x.json'" "names the file"
 expect 0 "pages of a live process" "$MEMSCOPE" pages $SLEEPER
 has "$TMP/out" '^ADDRESS +PERMS +CLASS +SIZE +RAM +RES +SWAP +EXCL +FILE +USS\* +PSS\* +NAME$' \
 	"pages has its header"
+has "$TMP/out" ' stack +[0-9.]+K +[0-9.]+K +[0-9]+% .* +- +- \[stack\]$' \
+	"without --exact, USS* and PSS* are not looked up"
+expect 0 "pages --exact" "$MEMSCOPE" pages --exact $SLEEPER
+if [ "$(id -u)" -eq 0 ]; then
+	has "$TMP/out" ' stack .* [0-9.]+K +[0-9.]+K \[stack\]$' "as root, --exact gives USS* and PSS*"
+fi
 has "$TMP/out" ' stack .*\[stack\]$' "pages lists the stack"
 rows=$(($(wc -l < "$TMP/out") - 1))
 if [ "$rows" -eq "$(wc -l < /proc/$SLEEPER/maps)" ]; then ok "pages: a row per region"
@@ -128,7 +134,7 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
 	has "$TMP/err" "permission denied" "says permission denied"
 	expect 0 "pages of one's own process, unprivileged" \
 		setpriv --reuid=65534 --regid=65534 --clear-groups sh -c \
-		"sleep 30 & '$MEMSCOPE' pages \$!; s=\$?; kill \$!; exit \$s"
+		"sleep 30 & '$MEMSCOPE' pages --exact \$!; s=\$?; kill \$!; exit \$s"
 	has "$TMP/out" '^USS\*, PSS\* \(exact, page by page\) unknown: .*root' \
 		"says why the exact figures are unknown"
 fi

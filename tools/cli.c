@@ -31,6 +31,8 @@ static const struct optdoc {
 	  "pages: only the region holding this address" },
 	{ { "map", no_argument, NULL, 256 + 'm' }, NULL,
 	  "pages: a bar per region: # in RAM, s swapped, . not" },
+	{ { "exact", no_argument, NULL, 256 + 'x' }, NULL,
+	  "pages: USS and PSS page by page, from kpageflags (root)" },
 	{ { "pread", no_argument, NULL, 256 + 'R' }, NULL,
 	  "read pagemap with pread, not the PAGEMAP_SCAN ioctl" },
 	{ { "proc", required_argument, NULL, 256 + 'p' }, "DIR",
@@ -117,8 +119,9 @@ static int check_combinations(const struct opts *o)
 			      o->command);
 	if (o->pages && !is(o, "snap"))
 		return misuse("--pages goes with 'snap', not '%s'", o->command);
-	if ((o->class >= 0 || o->region || o->map) && !is(o, "pages"))
-		return misuse("--class, --region and --map go with 'pages', not '%s'", o->command);
+	if ((o->class >= 0 || o->region || o->map || o->exact) && !is(o, "pages"))
+		return misuse("--class, --region, --map and --exact go with 'pages', not '%s'",
+			      o->command);
 	if (o->pread && !is(o, "pages") && !o->pages)
 		return misuse("--pread goes with 'pages' and 'snap --pages', not '%s'", o->command);
 	if (o->class >= 0 && o->region)
@@ -153,6 +156,7 @@ int parse_options(int argc, char **argv, struct opts *o)
 		case 256 + 'r': o->region = optarg; break;
 		case 256 + 'm': o->map = true; break;
 		case 256 + 'R': o->pread = true; break;
+		case 256 + 'x': o->exact = true; break;
 		case 'h': usage(stdout); return finish_output(EXIT_OK);
 		case 'V': puts("memscope " PACKAGE_VERSION); return finish_output(EXIT_OK);
 		default:

@@ -20,6 +20,7 @@ struct opts {
 	bool pages;           /* --pages: snap adds pagemap's counts */
 	bool map;             /* --map: pages draws a bar per region */
 	bool pread;           /* --pread: pagemap without PAGEMAP_SCAN */
+	bool exact;           /* --exact: pages looks every page up (root) */
 	int class;            /* --class: pages shows this class only; -1 all */
 	const char *region;   /* --region ADDR: pages shows the region holding it */
 	pid_t pid;

@@ -184,7 +184,7 @@ static int print_table(struct view *v, uint64_t addr)
 		error("no region holds address '%s'", v->o->region);
 		return EXIT_USAGE;
 	}
-	if (s->res_pfn_why && !v->o->map)
+	if (s->res_pfn_why && v->o->exact && !v->o->map)
 		printf("USS*, PSS* (exact, page by page) unknown: %s\n", s->res_pfn_why);
 	return finish_output(EXIT_OK);
 }
@@ -216,7 +216,8 @@ int cmd_pages(const struct opts *o)
 	/* maps is enough to know the regions: smaps would walk the pages twice */
 	status = take_snapshot(o, MS_SNAP_MAPS_ONLY, NULL, NULL, &snap);
 	if (status == EXIT_OK)
-		status = read_residency(o, snap, o->map ? MS_RES_RUNS : 0);
+		status = read_residency(o, snap, (o->map ? MS_RES_RUNS : 0) |
+					(o->exact ? 0 : MS_RES_NO_PFN));
 	if (status == EXIT_OK && o->json) {
 		status = emit_json(o, snap, 0);
 	} else if (status == EXIT_OK) {
