@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kernel-page-flags.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -243,6 +244,155 @@ static int absent(struct reader *rd, struct ms_residency *res, uint64_t start,
 	return add_run(res, start, end, MS_PAGE_ABSENT, runcap);
 }
 
+/* What is done with the runs the scan finds: their entries are read and
+ * decoded, and the holes between them become absent runs. */
+struct consumer {
+	struct reader *rd;
+	struct ms_residency *res;
+	size_t *runcap;
+	uint64_t done;          /* decoded up to here */
+	int64_t zero, huge;     /* from the scan's categories */
+};
+
+static int consume(struct consumer *c, const struct ms_page_region *vec, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const struct ms_page_region *v = &vec[i];
+		uint64_t pages = (v->end - v->start) / c->rd->page;
+		int rc;
+
+		if ((rc = absent(c->rd, c->res, c->done, v->start, c->runcap)) < 0 ||
+		    (rc = read_range(c->rd, c->res, v->start, v->end, c->runcap)) < 0)
+			return rc;
+		if (v->categories & PAGE_IS_PFNZERO)
+			c->zero += (int64_t)pages;
+		if ((v->categories & PAGE_IS_HUGE) && (v->categories & PAGE_IS_PRESENT))
+			c->huge += (int64_t)pages;
+		c->done = v->end;
+	}
+	return 0;
+}
+
+/*
+ * A large region is read by two threads: this one scans, a second reads
+ * and decodes the runs each scan found, so the two walks of the page tables
+ * (the scan's, and pread's for the exclusive bit the scan does not report)
+ * run side by side.  Batches pass through a small ring.
+ */
+#define PIPE_BATCHES 4
+#define PIPE_MIN_PAGES (16u << 10)   /* 64 MiB of 4 KiB pages */
+#define PIPE_PAGES (16u << 10)       /* pages a scan returns at most */
+
+struct pipe {
+	struct consumer *c;
+	struct ms_page_region vec[PIPE_BATCHES][SCAN_VEC];
+	int n[PIPE_BATCHES];
+	unsigned head, tail;    /* batches scanned / consumed */
+	bool end;               /* no more batches */
+	int rc;                 /* the consumer's first error */
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+};
+
+static void *pipe_worker(void *arg)
+{
+	struct pipe *p = arg;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		unsigned slot;
+		int rc;
+
+		while (p->head == p->tail && !p->end)
+			pthread_cond_wait(&p->cond, &p->mu);
+		if (p->head == p->tail)
+			break;
+		slot = p->tail % PIPE_BATCHES;
+		pthread_mutex_unlock(&p->mu);
+		rc = p->rc ? 0 : consume(p->c, p->vec[slot], p->n[slot]);
+		pthread_mutex_lock(&p->mu);
+		if (rc < 0 && !p->rc)
+			p->rc = rc;
+		p->tail++;
+		pthread_cond_broadcast(&p->cond);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* The next slot to scan into, once the worker has freed one. */
+static struct ms_page_region *pipe_slot(struct pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->head - p->tail == PIPE_BATCHES)
+		pthread_cond_wait(&p->cond, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	return p->vec[p->head % PIPE_BATCHES];
+}
+
+static void pipe_push(struct pipe *p, int n, bool end)
+{
+	pthread_mutex_lock(&p->mu);
+	if (n > 0)
+		p->n[p->head++ % PIPE_BATCHES] = n;
+	p->end = end;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Scans arg's range; each batch goes to the pipe, or straight to c. */
+static int scan_loop(struct reader *rd, struct ms_pm_scan_arg *arg, struct consumer *c,
+		     struct pipe *p)
+{
+	for (;;) {
+		struct ms_page_region *vec = p ? pipe_slot(p) : rd->vec;
+		int n, rc;
+
+		arg->vec = (uintptr_t)vec;
+		n = ioctl(rd->fd, MS_PAGEMAP_SCAN, arg);
+		if (n < 0)
+			return errno == EINVAL || errno == ENOTTY || errno == EOPNOTSUPP ?
+			       -ENOTTY : -errno;
+		if (p && p->rc)
+			return p->rc;
+		if (p)
+			pipe_push(p, n, false);
+		else if ((rc = consume(c, vec, n)) < 0)
+			return rc;
+		if (arg->walk_end >= arg->end)
+			return 0;
+		if (arg->walk_end <= arg->start && n == 0)
+			return -EIO; /* no progress: do not spin */
+		arg->start = arg->walk_end;
+	}
+}
+
+static int scan_piped(struct reader *rd, struct ms_pm_scan_arg *arg, struct consumer *c)
+{
+	struct pipe *p = calloc(1, sizeof(*p));
+	pthread_t worker;
+	int rc;
+
+	if (!p)
+		return -ENOMEM;
+	p->c = c;
+	if (pthread_mutex_init(&p->mu, NULL) != 0 || pthread_cond_init(&p->cond, NULL) != 0 ||
+	    pthread_create(&worker, NULL, pipe_worker, p) != 0) {
+		free(p); /* FIXME: a mutex that was set up is not destroyed */
+		return scan_loop(rd, arg, c, NULL);
+	}
+	arg->max_pages = PIPE_PAGES;
+	rc = scan_loop(rd, arg, c, p);
+	pipe_push(p, 0, true);
+	pthread_join(worker, NULL);
+	if (rc == 0)
+		rc = p->rc;
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+	return rc;
+}
+
 /*
  * PAGEMAP_SCAN for the runs that hold present or swapped pages, resuming
  * where each call's walk ended.  Never PAGE_IS_WRITTEN: on some kernels it
@@ -255,39 +405,19 @@ static int scan_region(struct reader *rd, struct ms_residency *res,
 {
 	struct ms_pm_scan_arg arg = {
 		.size = sizeof(arg), .start = r->start, .end = r->end,
-		.vec = (uintptr_t)rd->vec, .vec_len = SCAN_VEC,
-		.max_pages = ENTRIES,
+		.vec_len = SCAN_VEC, .max_pages = ENTRIES,
 		.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
 		.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_PFNZERO | PAGE_IS_HUGE,
 	};
-	uint64_t done = r->start;
+	struct consumer c = { .rd = rd, .res = res, .runcap = runcap, .done = r->start };
+	int rc = (r->end - r->start) / rd->page >= PIPE_MIN_PAGES ?
+		 scan_piped(rd, &arg, &c) : scan_loop(rd, &arg, &c, NULL);
 
-	while (done < r->end) {
-		int n = ioctl(rd->fd, MS_PAGEMAP_SCAN, &arg), rc;
-
-		if (n < 0)
-			return errno == EINVAL || errno == ENOTTY || errno == EOPNOTSUPP ?
-			       -ENOTTY : -errno;
-		for (int i = 0; i < n; i++) {
-			const struct ms_page_region *v = &rd->vec[i];
-			uint64_t pages = (v->end - v->start) / rd->page;
-
-			if ((rc = absent(rd, res, done, v->start, runcap)) < 0 ||
-			    (rc = read_range(rd, res, v->start, v->end, runcap)) < 0)
-				return rc;
-			if (v->categories & PAGE_IS_PFNZERO)
-				*zero += (int64_t)pages;
-			if ((v->categories & PAGE_IS_HUGE) && (v->categories & PAGE_IS_PRESENT))
-				*huge += (int64_t)pages;
-			done = v->end;
-		}
-		if (arg.walk_end <= arg.start && n == 0)
-			return -EIO; /* no progress: do not spin */
-		if (arg.walk_end >= r->end)
-			break;
-		arg.start = arg.walk_end;
-	}
-	return absent(rd, res, done, r->end, runcap);
+	if (rc < 0)
+		return rc;
+	*zero += c.zero;
+	*huge += c.huge;
+	return absent(rd, res, c.done, r->end, runcap);
 }
 
 static void res_init(struct ms_residency *res)
