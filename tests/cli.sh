@@ -139,6 +139,24 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
 		"says why the exact figures are unknown"
 fi
 
+# ---- layout: the address space drawn
+expect 0 "layout" env LANG=C.UTF-8 COLUMNS=100 "$MEMSCOPE" layout $SLEEPER
+has "$TMP/out" "^process $SLEEPER \(sleep\): [0-9]+ regions" "layout names the process"
+has "$TMP/out" '│ stack +[0-9.]+K +[█░]{10} +[0-9]+%  \[stack\] +│$' "the stack is a block with a bar"
+has "$TMP/out" '┆·+ [0-9.]+[KMGTPE] unmapped ·+┆$' "gaps are squeezed and labelled"
+first=$(grep -Eo '^[0-9a-f]{16}' "$TMP/out" | head -1)
+last=$(grep -Eo '^[0-9a-f]{16}' "$TMP/out" | tail -1)
+if [ "$first" \> "$last" ]; then ok "from high addresses to low"; else fail "order: $first .. $last"; fi
+if grep -q "$(printf '\033')" "$TMP/out"; then fail "layout into a file has no colour"
+else ok "layout into a file has no colour"; fi
+expect 0 "layout --color=always" "$MEMSCOPE" layout --color always $SLEEPER
+if grep -q "$(printf '\033')\[32mstack" "$TMP/out"; then ok "--color always colours the stack"
+else fail "--color always colours the stack"; fi
+expect 0 "layout without UTF-8" env LANG=C LC_ALL= LC_CTYPE= "$MEMSCOPE" layout $SLEEPER
+has "$TMP/out" '^ +\| stack +[0-9.]+K +[#.]{10} ' "without UTF-8, plain characters"
+expect 2 "--color takes always, never, auto" "$MEMSCOPE" layout --color sometimes $SLEEPER
+expect 1 "layout of a vanished pid" "$MEMSCOPE" layout $gone
+
 # ---- fixtures: --proc, and a malformed file is bad input
 expect 0 "--proc reads a saved tree" "$MEMSCOPE" maps --proc "$FIXTURES/proc" 4242
 has "$TMP/out" 'thread-stack' "and classifies it"

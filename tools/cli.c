@@ -31,6 +31,8 @@ static const struct optdoc {
 	  "pages: only the region holding this address" },
 	{ { "map", no_argument, NULL, 256 + 'm' }, NULL,
 	  "pages: a bar per region: # in RAM, s swapped, . not" },
+	{ { "color", required_argument, NULL, 256 + 'C' }, "WHEN",
+	  "layout, pages --map: colour always, never or auto (a terminal, no NO_COLOR)" },
 	{ { "exact", no_argument, NULL, 256 + 'x' }, NULL,
 	  "pages: USS and PSS page by page, from kpageflags (root)" },
 	{ { "pread", no_argument, NULL, 256 + 'R' }, NULL,
@@ -50,7 +52,8 @@ void usage(FILE *out)
 	      "  maps PID      a row per region: range, perms, class, size, Rss, Pss, USS, swap, name\n"
 	      "  summary PID   per class, per mapped object, and in total\n"
 	      "  snap PID      the whole snapshot as JSON\n"
-	      "  pages PID     per region: pages in RAM, swapped, exclusive (pagemap)\n\n"
+	      "  pages PID     per region: pages in RAM, swapped, exclusive (pagemap)\n"
+	      "  layout PID    the address space drawn from high addresses to low\n\n"
 	      "options:\n", out);
 	for (size_t i = 0; i < NR_OPTS; i++) {
 		const struct optdoc *d = &optdocs[i];
@@ -157,6 +160,12 @@ int parse_options(int argc, char **argv, struct opts *o)
 		case 256 + 'm': o->map = true; break;
 		case 256 + 'R': o->pread = true; break;
 		case 256 + 'x': o->exact = true; break;
+		case 256 + 'C':
+			if (strcmp(optarg, "always") && strcmp(optarg, "never") &&
+			    strcmp(optarg, "auto"))
+				return misuse("--color takes always, never or auto, not '%s'", optarg);
+			o->color = optarg[0] == 'a' && optarg[1] == 'l' ? 1 : optarg[0] == 'n' ? 0 : -1;
+			break;
 		case 'h': usage(stdout); return finish_output(EXIT_OK);
 		case 'V': puts("memscope " PACKAGE_VERSION); return finish_output(EXIT_OK);
 		default:

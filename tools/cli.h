@@ -4,6 +4,7 @@
 #ifndef MEMSCOPE_CLI_H
 #define MEMSCOPE_CLI_H
 
+#include "config.h" /* first: it sets _GNU_SOURCE */
 #include "memscope.h"
 
 #include <stdio.h>
@@ -23,6 +24,7 @@ struct opts {
 	bool exact;           /* --exact: pages looks every page up (root) */
 	int class;            /* --class: pages shows this class only; -1 all */
 	const char *region;   /* --region ADDR: pages shows the region holding it */
+	int color;            /* --color: 1 always, 0 never, -1 when a terminal */
 	pid_t pid;
 };
 
@@ -68,6 +70,14 @@ int cmd_maps(const struct opts *o);
 int cmd_summary(const struct opts *o);
 int cmd_snap(const struct opts *o);
 int cmd_pages(const struct opts *o);
+int cmd_layout(const struct opts *o);
+
+/* The width of the terminal on stdout, else $COLUMNS, else 100. */
+int terminal_columns(void);
+/* Whether to colour stdout: --color, else a terminal without NO_COLOR. */
+bool use_colour(const struct opts *o);
+/* Whether the terminal takes UTF-8 (the locale says so). */
+bool use_utf8(void);
 
 /* Reads pagemap into snap with the flags the options ask for; an exit
  * status. */

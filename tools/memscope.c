@@ -15,12 +15,13 @@ static const struct command {
 	{ "summary", cmd_summary },
 	{ "snap", cmd_snap },
 	{ "pages", cmd_pages },
+	{ "layout", cmd_layout },
 };
 
 int main(int argc, char **argv)
 {
 	static char outbuf[1 << 16];
-	struct opts o = { .class = -1 };
+	struct opts o = { .class = -1, .color = -1 };
 
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (argc < 2) {

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,7 +43,7 @@ const char *human_size(char *buf, size_t len, uint64_t bytes)
 			*--p = '.';
 			p = put_uint(p, tenths / 10);
 		} else {
-			p = put_uint(p, (uint64_t)((bytes + (uint64_t)half) >> shift));
+			p = put_uint(p, (uint64_t)(((unsigned __int128)bytes + half) >> shift));
 		}
 	}
 	return memcpy(buf, p, (size_t)(tmp + sizeof(tmp) - p) < len ?
@@ -204,4 +205,36 @@ int emit_json(const struct opts *o, const struct ms_snapshot *snap, unsigned fla
 	putchar('\n');
 	free(text);
 	return finish_output(EXIT_OK);
+}
+
+int terminal_columns(void)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		return ws.ws_col;
+	if (cols && atoi(cols) >= 40)
+		return atoi(cols);
+	return 100;
+}
+
+bool use_colour(const struct opts *o)
+{
+	if (o->color >= 0)
+		return o->color;
+	return isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+}
+
+bool use_utf8(void)
+{
+	const char *vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = getenv(vars[i]);
+
+		if (v && *v)
+			return strcasestr(v, "utf-8") || strcasestr(v, "utf8");
+	}
+	return false;
 }

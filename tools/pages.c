@@ -8,7 +8,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 struct view {
@@ -18,18 +17,6 @@ struct view {
 	int bar;              /* --map: cells a bar */
 	bool colour;
 };
-
-static int terminal_width(void)
-{
-	struct winsize ws;
-	const char *cols = getenv("COLUMNS");
-
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
-		return ws.ws_col;
-	if (cols && atoi(cols) >= 40)
-		return atoi(cols);
-	return 100;
-}
 
 static void cell(struct row *row, const struct view *v, uint64_t bytes)
 {
@@ -223,10 +210,10 @@ int cmd_pages(const struct opts *o)
 	} else if (status == EXIT_OK) {
 		v.s = snap;
 		v.page = (uint64_t)snap->page_size;
-		v.bar = terminal_width() - 25 - 1 - 12 - 1 - (o->bytes ? 12 : 6) - 6 - 2 - 20;
+		v.bar = terminal_columns() - 25 - 1 - 12 - 1 - (o->bytes ? 12 : 6) - 6 - 2 - 20;
 		if (v.bar < 10)
 			v.bar = 10;
-		v.colour = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+		v.colour = use_colour(o);
 		status = print_table(&v, addr);
 	}
 	ms_snapshot_free(snap);

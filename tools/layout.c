@@ -1,0 +1,124 @@
+/*
+ * layout.c - "memscope layout PID": the address space drawn from high
+ * addresses to low, as textbook figures draw it (kernel, stack, the mmap
+ * area, heap, bss, data, code), with what of each region is in RAM.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct pen {
+	const struct opts *o;
+	int width;       /* inside the box */
+	bool colour, utf8;
+};
+
+/* ANSI colours by class: images blue, writable image parts magenta, heap
+ * yellow, stacks green, shared memory red, files cyan, the rest plain. */
+static const char *class_colour(enum ms_class c)
+{
+	switch (c) {
+	case MS_CLASS_CODE: case MS_CLASS_RODATA: return "\033[34m";
+	case MS_CLASS_DATA: case MS_CLASS_BSS: return "\033[35m";
+	case MS_CLASS_HEAP: return "\033[33m";
+	case MS_CLASS_STACK: case MS_CLASS_THREAD_STACK: return "\033[32m";
+	case MS_CLASS_ANON_SHARED: case MS_CLASS_SYSV_SHM: return "\033[31m";
+	case MS_CLASS_FILE_PRIVATE: case MS_CLASS_FILE_SHARED: return "\033[36m";
+	case MS_CLASS_GUARD: return "\033[2m";
+	default: return "";
+	}
+}
+
+static void edge(const struct pen *p, uint64_t addr, bool first, bool last)
+{
+	const char *l = p->utf8 ? (first ? "┌" : last ? "└" : "├") : "+";
+	const char *r = p->utf8 ? (first ? "┐" : last ? "┘" : "┤") : "+";
+
+	printf("%016llx %s", (unsigned long long)addr, l);
+	for (int i = 0; i < p->width; i++)
+		fputs(p->utf8 ? "─" : "-", stdout);
+	printf("%s\n", r);
+}
+
+/* A filled bar of what is resident: Rss / size. */
+static void resident_bar(const struct pen *p, const struct ms_region *r, int cells)
+{
+	uint64_t size = r->end - r->start;
+	int full = 0;
+
+	if (ms_counts_has(&r->c, MS_RSS) && size)
+		full = (int)((r->c.v[MS_RSS] * (uint64_t)cells + size / 2) / size);
+	for (int i = 0; i < cells; i++)
+		fputs(i < full ? (p->utf8 ? "█" : "#") : (p->utf8 ? "░" : "."), stdout);
+}
+
+/* "│ class   size  ████░░░░ 42%  name                │" */
+static void block(const struct pen *p, const struct ms_region *r)
+{
+	char label[512], size[16], pct[8] = "  ?%";
+	uint64_t bytes = r->end - r->start;
+	int cells = 10, room;
+
+	human_size(size, sizeof(size), bytes);
+	if (ms_counts_has(&r->c, MS_RSS) && bytes)
+		snprintf(pct, sizeof(pct), "%3u%%", (unsigned)(r->c.v[MS_RSS] * 100 / bytes));
+	room = p->width - 2 - 12 - 1 - 6 - 2 - cells - 1 - 4 - 2;
+	snprintf(label, sizeof(label), "%s%s", r->path, r->deleted ? " (deleted)" : "");
+	if ((int)strlen(label) > room && room > 4) /* keep the file's own name */
+		memmove(label, label + strlen(label) - room, (size_t)room + 1), label[0] = '<';
+	printf("%16s %s ", "", p->utf8 ? "│" : "|");
+	if (p->colour)
+		fputs(class_colour(r->class), stdout);
+	printf("%-12s %6s  ", ms_class_name(r->class), size);
+	resident_bar(p, r, cells);
+	printf(" %s  %-*.*s", pct, room, room, label);
+	if (p->colour)
+		fputs("\033[0m", stdout);
+	printf(" %s\n", p->utf8 ? "│" : "|");
+}
+
+/* The unmapped space between two regions, squeezed to one line. */
+static void gap(const struct pen *p, uint64_t bytes)
+{
+	char size[16], text[64];
+	int len, left;
+
+	human_size(size, sizeof(size), bytes);
+	len = snprintf(text, sizeof(text), " %s unmapped ", size);
+	left = (p->width - len) / 2;
+	printf("%16s %s", "", p->utf8 ? "┆" : ":");
+	for (int i = 0; i < p->width; i++)
+		fputs(i >= left && i < left + len ? (char[2]){ text[i - left], 0 } :
+		      (p->utf8 ? "·" : "."), stdout);
+	printf("%s\n", p->utf8 ? "┆" : ":");
+}
+
+int cmd_layout(const struct opts *o)
+{
+	struct pen p = { .o = o, .colour = use_colour(o), .utf8 = use_utf8() };
+	struct ms_snapshot *s;
+	int status = take_snapshot(o, 0, NULL, NULL, &s);
+
+	if (status != EXIT_OK)
+		return status;
+	p.width = terminal_columns() - 19;
+	if (p.width < 50)
+		p.width = 50;
+	printf("process %d (%s): %zu regions, from the highest address down\n", (int)s->pid,
+	       s->comm, s->nr_regions);
+	for (size_t k = s->nr_regions; k-- > 0;) {
+		const struct ms_region *r = &s->regions[k];
+
+		edge(&p, r->end, k + 1 == s->nr_regions, false);
+		block(&p, r);
+		if (k > 0 && s->regions[k - 1].end != r->start) {
+			edge(&p, r->start, false, false);
+			gap(&p, r->start - s->regions[k - 1].end);
+		}
+	}
+	if (s->nr_regions)
+		edge(&p, s->regions[0].start, false, true);
+	ms_snapshot_free(s);
+	return finish_output(EXIT_OK);
+}
