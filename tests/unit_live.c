@@ -134,7 +134,8 @@ static void check_line(const char *line, void *arg)
 		l->brk[0] = start, l->brk[1] = end;
 	} else if (sscanf(line, "malloc200k %lx", &start) == 1) {
 		l->malloc200k = start;
-	} else if (sscanf(line, "child %d", &l->child) == 1) {
+	} else if (sscanf(line, "child %d", &l->child) == 1 ||
+		   sscanf(line, "markers %lx %lu", &start, &rss) == 2) {
 	} else {
 		ck_assert_int_eq(sscanf(line, "region %63s %lx %lx %31s %lu %lu", name, &start,
 					&end, cls, &rss, &pss), 6);
@@ -164,7 +165,7 @@ static void check_layout(struct layout *l)
 	char path[128];
 	size_t i;
 
-	ck_assert_int_eq(l->regions, 11);
+	ck_assert_int_eq(l->regions, 12);
 	ck_assert_msg(r && r->end == l->thread[1], "%s: no thread stack region", l->how);
 	ck_assert_str_eq(ms_class_name(r->class), "thread-stack");
 	ck_assert_str_eq(ms_class_name(r[-1].class), "guard");
@@ -249,6 +250,9 @@ END_TEST
 
 /* ---- residency ---- */
 
+/* The helper's guard markers: where, and how many it could install. */
+static uint64_t markers_at, markers_n;
+
 /* What the helper's report says of a region, and the page it starts. */
 struct owned {
 	char name[64];
@@ -263,6 +267,10 @@ static size_t parse_owned(const struct report *rep, struct owned *o, size_t max)
 		unsigned long start, end, rss, pss;
 		char cls[32];
 
+		if (sscanf(rep->lines[i], "markers %lx %lu", &start, &rss) == 2) {
+			markers_at = start;
+			markers_n = rss;
+		}
 		if (sscanf(rep->lines[i], "region %63s %lx %lx %31s %lu %lu", o[n].name, &start,
 			   &end, cls, &rss, &pss) == 6) {
 			o[n].start = start;
@@ -305,6 +313,7 @@ static void check_residency(struct ms_snapshot *s, const struct owned *o, size_t
 		ck_assert_uint_eq(b->file, a->file);
 		ck_assert_uint_eq(b->exclusive, a->exclusive);
 		ck_assert_uint_eq(b->markers, a->markers);
+		ck_assert_uint_eq(a->markers, o[i].start == markers_at ? markers_n : 0);
 		ck_assert_msg(a->exclusive == (shared_anon ? 0 : o[i].pages), "%s: %lu exclusive",
 			      o[i].name, (unsigned long)a->exclusive);
 		ck_assert_uint_eq(a->file, is_shared_memory(o[i].name) ? o[i].pages : 0);
@@ -346,7 +355,7 @@ static void run_residency(bool as_root)
 	helper_start(&h, argv);
 	helper_wait(&h, keep_line, &rep);
 	n = parse_owned(&rep, owned, 32);
-	ck_assert_uint_eq(n, 11);
+	ck_assert_uint_eq(n, 12);
 	s = live(h.pid);
 	check_residency(s, owned, n, as_root);
 	ms_snapshot_free(s);

@@ -77,6 +77,18 @@ static int make_file(const char *name, size_t pages)
 	return fd;
 }
 
+/* 8 pages, 4 touched, then guard markers on pages 4 and 5 (MADV_GUARD_INSTALL,
+ * Linux 6.15+): pagemap shows them as swap entries that are not swap. */
+static void guarded(void)
+{
+	char *g = map_at(8, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	int markers = madvise(g + 4 * page, 2 * (size_t)page, 102 /* MADV_GUARD_INSTALL */) == 0;
+
+	touch(g, 4);
+	report("guarded-4-of-8", g, 8 * page, "anon", 4 * page, 4 * page);
+	printf("markers %lx %d\n", (unsigned long)g, markers ? 2 : 0);
+}
+
 static void anon_regions(void)
 {
 	char *a = map_at(64, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
@@ -88,6 +100,7 @@ static void anon_regions(void)
 	touch(b, 256);
 	report("anon-10-of-64", a, 64 * page, "anon", 10 * page, 10 * page);
 	report("anon-256", b, 256 * page, "anon", 256 * page, 256 * page);
+	guarded();
 	report("guard-16", g, 16 * page, "guard", 0, 0);
 }
 
