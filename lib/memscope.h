@@ -320,6 +320,16 @@ int ms_rollup_read(struct ms_ctx *ctx, pid_t pid, struct ms_counts *out,
 int ms_residency_read(struct ms_ctx *ctx, struct ms_snapshot *snap, unsigned flags,
 		      char *err, size_t errlen);
 
+/*
+ * Clears the referenced (accessed) bits of every page of the process
+ * (writes "1" to /proc/PID/clear_refs): smaps' Referenced then counts what
+ * the process touches from now on, its working set.  This changes what the
+ * kernel knows of the process's recent use of its pages, and so what it
+ * reclaims first; it needs the right to write there (the owner, or root).
+ * Returns 0, -ESRCH, -EACCES.
+ */
+int ms_clear_refs(struct ms_ctx *ctx, pid_t pid, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

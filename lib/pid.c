@@ -99,3 +99,22 @@ int ms_pid_alive(int piddir)
 	free(stat);
 	return rc;
 }
+
+int ms_clear_refs(struct ms_ctx *ctx, pid_t pid, char *err, size_t errlen)
+{
+	int piddir = ms_pid_open(ctx, pid), fd, rc = 0;
+
+	if (piddir < 0)
+		return ms_fail(err, errlen, piddir, "no such process");
+	fd = openat(piddir, "clear_refs", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "1", 1) != 1)
+		rc = errno == ENOENT ? -ESRCH : -errno;
+	if (fd >= 0)
+		close(fd);
+	close(piddir);
+	if (rc < 0)
+		ms_fail(err, errlen, rc, rc == -ESRCH ? "no such process" :
+			rc == -EACCES || rc == -EPERM ? "permission denied" :
+			"cannot write clear_refs: %s", strerror(-rc));
+	return rc;
+}

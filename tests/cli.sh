@@ -157,6 +157,22 @@ has "$TMP/out" '^ +\| stack +[0-9.]+K +[#.]{10} ' "without UTF-8, plain characte
 expect 2 "--color takes always, never, auto" "$MEMSCOPE" layout --color sometimes $SLEEPER
 expect 1 "layout of a vanished pid" "$MEMSCOPE" layout $gone
 
+# ---- working set
+expect 0 "summary --working-set" "$MEMSCOPE" summary --working-set 0.2 $SLEEPER
+has "$TMP/out" '^CLASS +COUNT +VIRTUAL +RSS +PSS +USS +SWAP +WSS$' "summary has a WSS column"
+has "$TMP/out" '^WSS: what it touched in the 0.2 s' "and says what it is"
+wss=$("$MEMSCOPE" summary --bytes --working-set 0.2 $SLEEPER | awk '$1 == "total" { print $8 }')
+rss=$("$MEMSCOPE" summary --bytes $SLEEPER | awk '$1 == "total" { print $4 }')
+if [ "$wss" -lt "$rss" ]; then ok "a sleeping process touches less than it holds ($wss < $rss)"
+else fail "working set $wss, rss $rss"; fi
+expect 2 "--working-set takes seconds" "$MEMSCOPE" summary --working-set soon $SLEEPER
+expect 2 "--working-set goes with summary and snap" "$MEMSCOPE" maps --working-set 1 $SLEEPER
+if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
+	expect 1 "--working-set of another user's process" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$MEMSCOPE" summary --working-set 0 $SLEEPER
+	has "$TMP/err" "permission denied" "says permission denied"
+fi
+
 # ---- fixtures: --proc, and a malformed file is bad input
 expect 0 "--proc reads a saved tree" "$MEMSCOPE" maps --proc "$FIXTURES/proc" 4242
 has "$TMP/out" 'thread-stack' "and classifies it"

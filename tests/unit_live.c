@@ -335,6 +335,28 @@ static void check_residency(struct ms_snapshot *s, const struct owned *o, size_t
 	ms_ctx_free(ctx);
 }
 
+/* clear_refs: what was referenced is not, until the process touches it. */
+static void check_working_set(pid_t pid, const struct owned *o, size_t n)
+{
+	struct ms_ctx *ctx = ms_ctx_new(NULL);
+	struct ms_snapshot *s;
+	char err[256] = "";
+
+	ck_assert_msg(ms_clear_refs(ctx, pid, err, sizeof(err)) == 0, "%s", err);
+	s = live(pid);
+	for (size_t i = 0; i < n; i++) {
+		const struct ms_region *r = tl_region_at(s, o[i].start);
+
+		/* shared memory the child maps can still be referenced through it */
+		if (strcmp(o[i].name, "anon-shared-32") != 0)
+			ck_assert_msg(r->c.v[MS_REFERENCED] == 0, "%s: %lu referenced", o[i].name,
+				      (unsigned long)r->c.v[MS_REFERENCED]);
+	}
+	ms_snapshot_free(s);
+	ck_assert_int_eq(ms_clear_refs(ctx, 999999999, err, sizeof(err)), -ESRCH);
+	ms_ctx_free(ctx);
+}
+
 static void run_residency(bool as_root)
 {
 	char helper[PATH_MAX], dir[64] = "/tmp/memscope-pages.XXXXXX";
@@ -359,6 +381,7 @@ static void run_residency(bool as_root)
 	s = live(h.pid);
 	check_residency(s, owned, n, as_root);
 	ms_snapshot_free(s);
+	check_working_set(h.pid, owned, n);
 	for (int i = 0; i < rep.n; i++)
 		free(rep.lines[i]);
 	helper_stop(&h);

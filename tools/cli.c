@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The one description of each option: --help prints it, and tests check
@@ -33,6 +34,8 @@ static const struct optdoc {
 	  "pages: a bar per region: # in RAM, s swapped, . not" },
 	{ { "color", required_argument, NULL, 256 + 'C' }, "WHEN",
 	  "layout, pages --map: colour always, never or auto (a terminal, no NO_COLOR)" },
+	{ { "working-set", required_argument, NULL, 256 + 'w' }, "SECONDS",
+	  "summary, snap: clear the referenced bits, wait, then read: Referenced is the working set" },
 	{ { "exact", no_argument, NULL, 256 + 'x' }, NULL,
 	  "pages: USS and PSS page by page, from kpageflags (root)" },
 	{ { "pread", no_argument, NULL, 256 + 'R' }, NULL,
@@ -127,6 +130,8 @@ static int check_combinations(const struct opts *o)
 			      o->command);
 	if (o->pread && !is(o, "pages") && !o->pages)
 		return misuse("--pread goes with 'pages' and 'snap --pages', not '%s'", o->command);
+	if (o->working_set >= 0 && !is(o, "summary") && !is(o, "snap"))
+		return misuse("--working-set goes with 'summary' and 'snap', not '%s'", o->command);
 	if (o->class >= 0 && o->region)
 		return misuse("%s", "--class and --region exclude each other");
 	if (o->map && o->json)
@@ -160,6 +165,15 @@ int parse_options(int argc, char **argv, struct opts *o)
 		case 256 + 'm': o->map = true; break;
 		case 256 + 'R': o->pread = true; break;
 		case 256 + 'x': o->exact = true; break;
+		case 256 + 'w': {
+			char *end;
+
+			o->working_set = strtod(optarg, &end);
+			if (end == optarg || *end || !(o->working_set >= 0 && o->working_set <= 86400))
+				return misuse("--working-set takes seconds (0 to 86400), not '%s'",
+					      optarg);
+			break;
+		}
 		case 256 + 'C':
 			if (strcmp(optarg, "always") && strcmp(optarg, "never") &&
 			    strcmp(optarg, "auto"))
@@ -181,18 +195,34 @@ int parse_options(int argc, char **argv, struct opts *o)
 	return check_combinations(o);
 }
 
+/* --working-set: the referenced bits cleared, then the wait. */
+static int start_working_set(const struct opts *o, struct ms_ctx *ctx, char *err, size_t len)
+{
+	struct timespec wait = { .tv_sec = (time_t)o->working_set };
+	int rc = ms_clear_refs(ctx, o->pid, err, len);
+
+	wait.tv_nsec = (long)((o->working_set - (double)wait.tv_sec) * 1e9);
+	if (rc == 0)
+		while (nanosleep(&wait, &wait) < 0 && errno == EINTR)
+			;
+	return rc;
+}
+
 int take_snapshot(const struct opts *o, unsigned flags, ms_region_fn *each, void *arg,
 		  struct ms_snapshot **snap)
 {
 	char err[256] = "";
 	struct ms_ctx *ctx = ms_ctx_new(o->proc);
-	int rc;
+	int rc = 0;
 
 	if (!ctx) {
 		error("cannot open '%s': %s", o->proc ? o->proc : "/proc", strerror(errno));
 		return o->proc ? EXIT_USAGE : EXIT_FAIL;
 	}
-	rc = ms_snapshot_take_each(ctx, o->pid, flags, each, arg, snap, err, sizeof(err));
+	if (o->working_set >= 0)
+		rc = start_working_set(o, ctx, err, sizeof(err));
+	if (rc == 0)
+		rc = ms_snapshot_take_each(ctx, o->pid, flags, each, arg, snap, err, sizeof(err));
 	ms_ctx_free(ctx);
 	if (rc == 0)
 		return EXIT_OK;

@@ -25,6 +25,7 @@ struct opts {
 	int class;            /* --class: pages shows this class only; -1 all */
 	const char *region;   /* --region ADDR: pages shows the region holding it */
 	int color;            /* --color: 1 always, 0 never, -1 when a terminal */
+	double working_set;   /* --working-set SECONDS; < 0 when not asked */
 	pid_t pid;
 };
 

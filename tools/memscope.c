@@ -21,7 +21,7 @@ static const struct command {
 int main(int argc, char **argv)
 {
 	static char outbuf[1 << 16];
-	struct opts o = { .class = -1, .color = -1 };
+	struct opts o = { .class = -1, .color = -1, .working_set = -1 };
 
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (argc < 2) {

@@ -8,7 +8,13 @@
 #include <string.h>
 #include <time.h>
 
-static const int columns[] = { MS_SIZE, MS_RSS, MS_PSS, FIELD_USS, MS_SWAP };
+/* with --working-set, Referenced (what was touched since) comes last */
+static const int columns[] = { MS_SIZE, MS_RSS, MS_PSS, FIELD_USS, MS_SWAP, MS_REFERENCED };
+
+static size_t nr_columns(const struct opts *o)
+{
+	return sizeof(columns) / sizeof(columns[0]) - (o->working_set < 0);
+}
 static const char *const kinds[] = { "exe", "lib", "file" };
 
 static void print_row(const struct opts *o, const char *label, size_t count,
@@ -18,7 +24,7 @@ static void print_row(const struct opts *o, const char *label, size_t count,
 	char buf[32];
 
 	printf("%-14s %6zu", label, count);
-	for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++)
+	for (size_t i = 0; i < nr_columns(o); i++)
 		printf(" %*s", w, size_cell(buf, sizeof(buf), o, c, columns[i]));
 }
 
@@ -26,8 +32,11 @@ static void print_head(const struct opts *o, const char *first)
 {
 	int w = o->bytes ? 12 : 7;
 
-	printf("%-14s %6s %*s %*s %*s %*s %*s%s\n", first, "COUNT", w, "VIRTUAL",
-	       w, "RSS", w, "PSS", w, "USS", w, "SWAP", strcmp(first, "KIND") ? "" : " PATH");
+	printf("%-14s %6s %*s %*s %*s %*s %*s", first, "COUNT", w, "VIRTUAL",
+	       w, "RSS", w, "PSS", w, "USS", w, "SWAP");
+	if (o->working_set >= 0)
+		printf(" %*s", w, "WSS");
+	printf("%s\n", strcmp(first, "KIND") ? "" : " PATH");
 }
 
 static int by_rss(const void *a, const void *b)
@@ -60,15 +69,19 @@ static int print_objects(const struct opts *o, const struct ms_snapshot *s)
 	return EXIT_OK;
 }
 
-static void print_title(const struct ms_snapshot *s)
+static void print_title(const struct opts *o, const struct ms_snapshot *s)
 {
 	char when[32];
 	time_t t = (time_t)s->taken_at;
 	struct tm tm;
 
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
-	printf("process %d (%s)%s%s, %zu regions, taken %s\n\n", (int)s->pid, s->comm,
+	printf("process %d (%s)%s%s, %zu regions, taken %s\n", (int)s->pid, s->comm,
 	       s->exe ? " " : "", s->exe ? s->exe : "", s->nr_regions, when);
+	if (o->working_set >= 0)
+		printf("WSS: what it touched in the %g s after its referenced bits were cleared\n",
+		       o->working_set);
+	putchar('\n');
 }
 
 int cmd_summary(const struct opts *o)
@@ -83,7 +96,7 @@ int cmd_summary(const struct opts *o)
 		ms_snapshot_free(snap);
 		return status;
 	}
-	print_title(snap);
+	print_title(o, snap);
 	print_head(o, "CLASS");
 	for (int c = 0; c < MS_CLASS_COUNT; c++) {
 		if (!snap->classes[c].count)
