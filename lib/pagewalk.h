@@ -1,0 +1,49 @@
+/*
+ * pagewalk.h - reading one region's pagemap entries (pagewalk.c), shared
+ * with residency.c, which does the whole process.  Not installed.
+ */
+#ifndef MEMSCOPE_PAGEWALK_H
+#define MEMSCOPE_PAGEWALK_H
+
+#include "internal.h"
+#include "pagemap.h"
+
+/* What all threads of a walk share; read-only while they run. */
+struct walk {
+	int fd;              /* /proc/PID/pagemap */
+	uint64_t page;       /* bytes */
+	unsigned flags;      /* MS_RES_* */
+	int kflags, kcount;  /* /proc/kpageflags, kpagecount; -1 when closed */
+};
+
+/* One thread's decoding: its buffers and what it has counted so far. */
+struct decoder {
+	const struct walk *w;
+	struct ms_residency res; /* counts; -1 fields are filled in at the end */
+	size_t runcap;
+	uint64_t *entries;       /* a pread's worth */
+	uint64_t *pfns;          /* frames of present pages, when w->kflags */
+	size_t nr_pfns;
+	uint64_t pss_shifted;    /* pss_exact << 12, summed exactly */
+	uint64_t done;           /* decoded up to this address (for runs) */
+	int64_t zero, huge;      /* from PAGEMAP_SCAN's categories */
+	bool pfn_hidden;         /* present pages came without frame numbers */
+};
+
+MS_HIDDEN int ms_decoder_init(struct decoder *d, const struct walk *w);
+/* Ready for the region that starts at start (buffers are kept). */
+MS_HIDDEN void ms_decoder_reset(struct decoder *d, uint64_t start);
+MS_HIDDEN void ms_decoder_release(struct decoder *d);
+
+/* Reads and decodes [start, end) with pread: -EFAULT when pagemap has no
+ * entries there (past the address space, or the process is gone). */
+MS_HIDDEN int ms_walk_pread(struct decoder *d, uint64_t start, uint64_t end);
+/* The same through PAGEMAP_SCAN, which finds the populated runs first:
+ * -ENOTTY when the kernel has none.  helper (may be NULL) is a second
+ * decoder for a second thread; its counts are added to d's. */
+MS_HIDDEN int ms_walk_scan(struct decoder *d, struct decoder *helper, uint64_t start,
+			   uint64_t end);
+/* The region is done: frames looked up, absent pages up to end added. */
+MS_HIDDEN int ms_decoder_finish(struct decoder *d, uint64_t end);
+
+#endif
