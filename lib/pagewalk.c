@@ -349,6 +349,9 @@ static int scan_batches(struct decoder *d, struct pipe *p, struct ms_pm_scan_arg
 
 		if (!vec)
 			return 0; /* the helper's error is in p->rc */
+		/* the kernel fills it; valgrind, which does not know this ioctl,
+		 * would take the runs for garbage */
+		memset(vec, 0, SCAN_VEC * sizeof(*vec));
 		arg->vec = (uintptr_t)vec;
 		n = ioctl(d->w->fd, MS_PAGEMAP_SCAN, arg);
 		if (n < 0)
