@@ -5,36 +5,14 @@
 #
 #   bench/pages.sh [RESERVED_GIB [TOUCHED_GIB [RUNS]]]   (64, 1, 11)
 #
-# Run from a built tree (after "make check" or "make tests/helpers/sparse").
-# Each figure is the median of RUNS wall-clock times; 8-byte pread is run
-# three times only (it takes seconds).
+# Run from a built tree (after "make check").  Each figure is the median of
+# RUNS wall-clock times; 8-byte pread runs three times only (it takes
+# seconds).
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
 reserved=${1:-64} touched=${2:-1} runs=${3:-11}
-memscope=$top/tools/memscope
-helper=$top/tests/helpers/sparse
-[ -x "$helper" ] || { echo "bench: build first (make tests/helpers/sparse)" >&2; exit 2; }
-[ -x "$top/tools/.libs/memscope" ] && memscope=$top/tools/.libs/memscope &&
-	export LD_LIBRARY_PATH="$top/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-
-out=$(mktemp -d)
-trap 'exec 3>&-; rm -rf "$out"' EXIT
+. "$(dirname "$0")/lib.sh"
 ${CC:-cc} -O2 -o "$out/peers" "$top/bench/pagemap-peers.c"
-mkfifo "$out/in"
-"$helper" "$reserved" "$touched" < "$out/in" > "$out/ready" &
-pid=$!
-exec 3> "$out/in"
-while ! grep -q ready "$out/ready" 2>/dev/null; do sleep 0.1; done
-
-now() { date +%s%N; }
-time_one() { # NAME COMMAND...: appends one wall time (ns) to $out/NAME
-	name=$1
-	shift
-	t0=$(now)
-	"$@" > /dev/null
-	echo $(($(now) - t0)) >> "$out/$name"
-}
-median() { sort -n "$out/$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+start_helper "$top/tests/helpers/sparse" "$reserved" "$touched"
 
 i=0
 while [ $i -lt "$runs" ]; do
@@ -49,16 +27,9 @@ done
 base=$(median scan)
 echo "$reserved GiB reserved, $touched GiB touched ($("$out/peers" scan $pid) pages present); median of $runs runs"
 printf '%-40s %10s %8s\n' command ms "× scan"
-for name in scan pages pages_pread exact pread pread8; do
-	[ -f "$out/$name" ] || continue
-	case $name in
-	scan) label="bare PAGEMAP_SCAN loop" ;;
-	pages) label="memscope pages PID" ;;
-	pages_pread) label="memscope pages --pread PID" ;;
-	exact) label="memscope pages --exact PID (root)" ;;
-	pread) label="pread, 1 MiB chunks" ;;
-	pread8) label="pread, 8 bytes a page" ;;
-	esac
-	awk -v l="$label" -v m="$(median $name)" -v b="$base" \
-		'BEGIN { printf "%-40s %10.1f %8.2f\n", l, m / 1e6, m / b }'
-done
+row "bare PAGEMAP_SCAN loop" scan "$base"
+row "memscope pages PID" pages "$base"
+row "memscope pages --pread PID" pages_pread "$base"
+row "memscope pages --exact PID (root)" exact "$base"
+row "pread, 1 MiB chunks" pread "$base"
+row "pread, 8 bytes a page" pread8 "$base"

@@ -1,0 +1,41 @@
+# bench/lib.sh - sourced by the benchmarks: the built memscope, a helper
+# process kept alive on a pipe, and wall-clock timing by medians.
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+memscope=$top/tools/memscope
+# the real binary behind libtool's wrapper, so start-up is not the wrapper's
+[ -x "$top/tools/.libs/memscope" ] && memscope=$top/tools/.libs/memscope &&
+	export LD_LIBRARY_PATH="$top/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+out=$(mktemp -d)
+trap 'exec 3>&-; rm -rf "$out"' EXIT
+
+# start_helper PROGRAM ARGS...: runs it until the benchmark ends; sets $pid
+# once it has printed "ready".
+start_helper() {
+	[ -x "$1" ] || { echo "bench: build first (make check)" >&2; exit 2; }
+	mkfifo "$out/in"
+	"$@" < "$out/in" > "$out/ready" &
+	pid=$!
+	exec 3> "$out/in"
+	while ! grep -q ready "$out/ready" 2>/dev/null; do sleep 0.1; done
+}
+
+now() { date +%s%N; }
+
+# time_one NAME COMMAND...: appends one wall time (ns) to $out/NAME
+time_one() {
+	name=$1
+	shift
+	t0=$(now)
+	"$@" > /dev/null
+	echo $(($(now) - t0)) >> "$out/$name"
+}
+
+median() { sort -n "$out/$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# row LABEL NAME BASE: one line of the table, the median and its ratio
+row() {
+	[ -f "$out/$2" ] || return 0
+	awk -v l="$1" -v m="$(median "$2")" -v b="$3" \
+		'BEGIN { printf "%-40s %10.1f %8.2f\n", l, m / 1e6, m / b }'
+}
