@@ -112,6 +112,8 @@ MS_HIDDEN int ms_smaps_parse(int fd, bool smaps, struct ms_region_vec *vec,
 MS_HIDDEN void ms_counts_add(struct ms_counts *sum, const struct ms_counts *c);
 
 /* ---- procinfo.c: pid, comm, argv, exe, uid, start ---- */
+/* Field 22 of a stat line (comm may hold spaces and ')'); -EBADMSG. */
+MS_HIDDEN int ms_stat_start_ticks(const char *stat, long long *ticks);
 MS_HIDDEN int ms_procinfo_read(struct ms_ctx *ctx, int piddir,
 			       struct ms_snapshot *snap, char *err, size_t errlen);
 

@@ -211,12 +211,12 @@ static int get_pages(struct reader *rd, const cJSON *o, struct ms_residency *res
 	memset(res, 0, sizeof(*res));
 	if (!cJSON_IsObject(p))
 		return bad(rd, "pages", "expected an object (the document has pages_method)");
-	for (size_t i = 0; i < 6; i++) {
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
 		if ((rc = get_int(rd, p, counts[i], false, &v)) < 0)
 			return rc;
 		*cv[i] = (uint64_t)v;
 	}
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < sizeof(maybe) / sizeof(maybe[0]); i++) {
 		if ((rc = get_int(rd, p, maybe[i], true, &v)) < 0)
 			return rc;
 		*mv[i] = v;

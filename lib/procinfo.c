@@ -14,47 +14,48 @@
 #include <string.h>
 #include <unistd.h>
 
+int ms_stat_start_ticks(const char *stat, long long *ticks)
+{
+	const char *close = strrchr(stat, ')'), *p, *end = stat + strlen(stat), *w;
+	uint64_t v = 0;
+	size_t len;
+
+	if (!close)
+		return -EBADMSG;
+	/* starttime is field 22; field 3 (state) follows ") " */
+	p = close + 1;
+	for (int field = 3; field <= 22; field++) {
+		if (!ms_scan_word(&p, end, &w, &len))
+			return -EBADMSG;
+		if (field == 22) {
+			const char *q = w;
+
+			if (!ms_scan_dec(&q, w + len, &v) || q != w + len)
+				return -EBADMSG;
+		}
+	}
+	*ticks = (long long)v;
+	return 0;
+}
+
 /* stat: "pid (comm) S ppid ..." - comm may hold spaces and ')'. */
 static int read_stat(int piddir, struct ms_snapshot *snap, char *err, size_t errlen)
 {
 	char *stat, *open, *close;
-	const char *p, *end;
-	uint64_t v = 0;
 	int rc = ms_read_small(piddir, "stat", &stat, NULL);
 
 	if (rc < 0)
 		return ms_fail(err, errlen, rc, "cannot read stat");
 	open = strchr(stat, '(');
 	close = strrchr(stat, ')');
-	if (!open || !close || close < open)
-		goto bad;
-	snap->comm = strndup(open + 1, (size_t)(close - open - 1));
-	if (!snap->comm) {
-		free(stat);
-		return -ENOMEM;
+	rc = open && close && close > open ? ms_stat_start_ticks(stat, &snap->start_ticks) :
+					     -EBADMSG;
+	if (rc == 0) {
+		snap->comm = strndup(open + 1, (size_t)(close - open - 1));
+		rc = snap->comm ? 0 : -ENOMEM;
 	}
-	/* starttime is field 22; field 3 (state) follows ") " */
-	p = close + 1;
-	end = stat + strlen(stat);
-	for (int field = 3; field <= 22; field++) {
-		const char *w;
-		size_t len;
-
-		if (!ms_scan_word(&p, end, &w, &len))
-			goto bad;
-		if (field == 22) {
-			const char *q = w;
-
-			if (!ms_scan_dec(&q, w + len, &v) || q != w + len)
-				goto bad;
-		}
-	}
-	snap->start_ticks = (long long)v;
 	free(stat);
-	return 0;
-bad:
-	free(stat);
-	return ms_fail(err, errlen, -EBADMSG, "stat: cannot parse");
+	return rc == -EBADMSG ? ms_fail(err, errlen, rc, "stat: cannot parse") : rc;
 }
 
 /* status: "Uid:\treal\teffective\tsaved\tfs" */

@@ -34,22 +34,15 @@ static const char *open_kpage(struct ms_ctx *ctx, struct walk *w)
 /* The process must be the one of the snapshot: the same start time. */
 static int same_process(int piddir, const struct ms_snapshot *snap)
 {
-	char *stat, *close_paren;
-	const char *p, *end, *word;
-	size_t len;
-	uint64_t start = 0;
+	char *stat;
+	long long start = -1;
 	int rc = ms_read_small(piddir, "stat", &stat, NULL);
 
 	if (rc < 0)
 		return rc == -EACCES ? rc : -ESRCH;
-	close_paren = strrchr(stat, ')');
-	p = close_paren ? close_paren + 1 : stat;
-	end = stat + strlen(stat);
-	for (int field = 3; field <= 22 && ms_scan_word(&p, end, &word, &len); field++)
-		if (field == 22)
-			ms_scan_dec(&word, word + len, &start);
+	ms_stat_start_ticks(stat, &start);
 	free(stat);
-	return snap->start_ticks < 0 || (long long)start == snap->start_ticks ? 0 : -ESRCH;
+	return snap->start_ticks < 0 || start == snap->start_ticks ? 0 : -ESRCH;
 }
 
 /*
@@ -80,6 +73,12 @@ static int read_region(struct decoder *d, struct decoder *helper, const struct m
 	return rc == 0 ? ms_decoder_finish(d, r->end) : rc;
 }
 
+/* The figures only kpageflags and kpagecount give: unknown. */
+static void no_frames(struct ms_residency *r)
+{
+	r->zero = r->thp = r->ksm = r->uss_exact = r->pss_exact = -1;
+}
+
 /* What the decoder counted, as the snapshot shows it: what could not be
  * known is -1. */
 static void take_counts(struct ms_residency *out, struct decoder *d, bool pfns, bool scan)
@@ -89,10 +88,11 @@ static void take_counts(struct ms_residency *out, struct decoder *d, bool pfns, 
 	d->res.nr_runs = 0;
 	d->runcap = 0;
 	if (!pfns) {
-		out->ksm = out->uss_exact = out->pss_exact = -1;
-		/* what PAGEMAP_SCAN knows without root */
-		out->zero = scan ? d->zero : -1;
-		out->thp = scan ? d->huge : -1;
+		no_frames(out);
+		if (scan) { /* what PAGEMAP_SCAN knows without root */
+			out->zero = d->zero;
+			out->thp = d->huge;
+		}
 	}
 }
 
@@ -118,8 +118,7 @@ static int read_all(struct walk *w, struct ms_snapshot *snap, int piddir, const 
 		/* kpageflags opened, but pagemap showed no frames to look up */
 		why = "pagemap hides page frame numbers without CAP_SYS_ADMIN";
 		for (size_t i = 0; i < snap->nr_regions; i++)
-			take_counts(&snap->res[i], &(struct decoder){ .res = snap->res[i] }, false,
-				    false);
+			no_frames(&snap->res[i]);
 	}
 	snap->res_method = scan ? "pagemap-scan" : "pread";
 	snap->res_pfn_why = why;

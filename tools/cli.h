@@ -56,6 +56,8 @@ void row_rstr(struct row *r, const char *s, int width);  /* right-aligned */
 void row_hex(struct row *r, uint64_t v);
 /* Writes the row, then " ", tail (may be long), tail2 and a newline, to f. */
 void row_put(struct row *r, const char *tail, const char *tail2, FILE *f);
+/* bytes as --bytes or human units want them. */
+const char *bytes_cell(char *buf, size_t len, const struct opts *o, uint64_t bytes);
 /* A byte count as --bytes or human units want it; "-" when unknown. */
 const char *size_cell(char *buf, size_t len, const struct opts *o,
 		      const struct ms_counts *c, int field);

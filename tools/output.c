@@ -104,15 +104,8 @@ void row_put(struct row *r, const char *tail, const char *tail2, FILE *f)
 	r->len = 0;
 }
 
-const char *size_cell(char *buf, size_t len, const struct opts *o,
-		      const struct ms_counts *c, int field)
+const char *bytes_cell(char *buf, size_t len, const struct opts *o, uint64_t v)
 {
-	uint64_t v;
-
-	if (field == FIELD_USS ? !ms_counts_uss(c, &v) : !ms_counts_has(c, field))
-		return "-";
-	if (field != FIELD_USS)
-		v = c->v[field];
 	if (o->bytes) {
 		char tmp[24], *p = tmp + sizeof(tmp);
 
@@ -122,6 +115,16 @@ const char *size_cell(char *buf, size_t len, const struct opts *o,
 			      (size_t)(tmp + sizeof(tmp) - p) : len);
 	}
 	return human_size(buf, len, v);
+}
+
+const char *size_cell(char *buf, size_t len, const struct opts *o,
+		      const struct ms_counts *c, int field)
+{
+	uint64_t v;
+
+	if (field == FIELD_USS ? !ms_counts_uss(c, &v) : !ms_counts_has(c, field))
+		return "-";
+	return bytes_cell(buf, len, o, field == FIELD_USS ? v : c->v[field]);
 }
 
 static int write_all(int fd, const char *s, size_t len)

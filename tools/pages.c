@@ -21,11 +21,9 @@ struct view {
 static void cell(struct row *row, const struct view *v, uint64_t bytes)
 {
 	char buf[32];
-	struct ms_counts c = { .have = 1u << MS_SIZE };
 
-	c.v[MS_SIZE] = bytes;
 	row_str(row, " ", 0);
-	row_rstr(row, size_cell(buf, sizeof(buf), v->o, &c, MS_SIZE), v->o->bytes ? 12 : 6);
+	row_rstr(row, bytes_cell(buf, sizeof(buf), v->o, bytes), v->o->bytes ? 12 : 6);
 }
 
 static void cell_known(struct row *row, const struct view *v, int64_t bytes)
