@@ -13,9 +13,12 @@
  * process's mmap lock for reading while it walks, and a bounded walk lets
  * the process's own mmap calls through between two of them.
  */
+#include "config.h"
+
 #include "pagewalk.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <linux/kernel-page-flags.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -220,7 +223,7 @@ static int decode(struct decoder *d, uint64_t addr, const uint64_t *e, size_t n)
 	return 0;
 }
 
-int ms_walk_pread(struct decoder *d, uint64_t start, uint64_t end)
+static int walk_pread(struct decoder *d, uint64_t start, uint64_t end)
 {
 	const uint64_t page = d->w->page;
 	int rc;
@@ -252,7 +255,7 @@ static int consume(struct decoder *d, const struct ms_page_region *vec, int n)
 {
 	for (int i = 0; i < n; i++) {
 		uint64_t pages = (vec[i].end - vec[i].start) / d->w->page;
-		int rc = ms_walk_pread(d, vec[i].start, vec[i].end);
+		int rc = walk_pread(d, vec[i].start, vec[i].end);
 
 		if (rc < 0)
 			return rc;
@@ -264,113 +267,129 @@ static int consume(struct decoder *d, const struct ms_page_region *vec, int n)
 	return 0;
 }
 
-/* ---- PAGEMAP_SCAN, with a second thread for large regions ---- */
+/* ---- PAGEMAP_SCAN ---- */
 
-/*
- * The scanning thread pushes batches of runs into a small ring; a helper
- * thread reads and decodes them.  The two walks of the page tables (the
- * scan's, and pread's) then run side by side; once the scan is done, this
- * thread decodes batches too.  Batches are decoded in order only while runs
- * are kept (MS_RES_RUNS): then the helper decodes them all.
- */
-#define PIPE_BATCHES 4
-#define PIPE_MIN_PAGES (16u << 10) /* smaller regions are not worth a thread */
-#define PIPE_PAGES (16u << 10)     /* pages a scan call returns at most */
-
-struct pipe {
-	struct ms_page_region vec[PIPE_BATCHES][SCAN_VEC];
-	int n[PIPE_BATCHES];
-	unsigned head, next, finished; /* pushed, claimed, decoded */
-	bool end;
-	int rc;                        /* the first error of either thread */
-	pthread_mutex_t mu;
-	pthread_cond_t cond;
-};
-
-struct helper_arg {
-	struct pipe *p;
-	struct decoder *d;
-};
-
-/* Claims and decodes batches until the scan has ended and none is left. */
-static void drain(struct pipe *p, struct decoder *d, bool wait)
+/* [start, end) through PAGEMAP_SCAN: the populated runs, then their
+ * entries.  -ENOTTY when the kernel has no PAGEMAP_SCAN. */
+static int scan_range(struct decoder *d, uint64_t start, uint64_t end)
 {
-	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		unsigned slot;
-		int rc;
-
-		while (wait && p->next == p->head && !p->end)
-			pthread_cond_wait(&p->cond, &p->mu);
-		if (p->next == p->head)
-			break;
-		slot = p->next++ % PIPE_BATCHES;
-		pthread_mutex_unlock(&p->mu);
-		rc = p->rc ? 0 : consume(d, p->vec[slot], p->n[slot]);
-		pthread_mutex_lock(&p->mu);
-		if (rc < 0 && !p->rc)
-			p->rc = rc;
-		p->finished++;
-		pthread_cond_broadcast(&p->cond);
-	}
-	pthread_mutex_unlock(&p->mu);
-}
-
-static void *helper_main(void *arg)
-{
-	struct helper_arg *h = arg;
-
-	drain(h->p, h->d, true);
-	return NULL;
-}
-
-/* A free slot of the ring, or NULL after the helper's error. */
-static struct ms_page_region *free_slot(struct pipe *p)
-{
-	struct ms_page_region *vec = NULL;
-
-	pthread_mutex_lock(&p->mu);
-	/* before the end only the helper decodes, in order */
-	while (p->head - p->finished == PIPE_BATCHES && !p->rc)
-		pthread_cond_wait(&p->cond, &p->mu);
-	if (!p->rc)
-		vec = p->vec[p->head % PIPE_BATCHES];
-	pthread_mutex_unlock(&p->mu);
-	return vec;
-}
-
-static int scan_batches(struct decoder *d, struct pipe *p, struct ms_pm_scan_arg *arg)
-{
-	struct ms_page_region local[SCAN_VEC];
+	/* never PAGE_IS_WRITTEN: on some kernels it is set on untouched pages
+	 * of a populated page table */
+	struct ms_pm_scan_arg arg = {
+		.size = sizeof(arg), .start = start, .end = end,
+		.vec_len = SCAN_VEC, .max_pages = ENTRIES,
+		.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
+		.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_PFNZERO | PAGE_IS_HUGE,
+	};
+	struct ms_page_region vec[SCAN_VEC];
 
 	for (;;) {
-		struct ms_page_region *vec = p ? free_slot(p) : local;
 		int n, rc;
 
-		if (!vec)
-			return 0; /* the helper's error is in p->rc */
 		/* the kernel fills it; valgrind, which does not know this ioctl,
 		 * would take the runs for garbage */
-		memset(vec, 0, SCAN_VEC * sizeof(*vec));
-		arg->vec = (uintptr_t)vec;
-		n = ioctl(d->w->fd, MS_PAGEMAP_SCAN, arg);
+		memset(vec, 0, sizeof(vec));
+		arg.vec = (uintptr_t)vec;
+		n = ioctl(d->w->fd, MS_PAGEMAP_SCAN, &arg);
 		if (n < 0)
 			return errno == EINVAL || errno == ENOTTY || errno == EOPNOTSUPP ?
 			       -ENOTTY : -errno;
-		if (p) {
-			pthread_mutex_lock(&p->mu);
-			p->n[p->head++ % PIPE_BATCHES] = n;
-			pthread_cond_broadcast(&p->cond);
-			pthread_mutex_unlock(&p->mu);
-		} else if ((rc = consume(d, vec, n)) < 0) {
+		if ((rc = consume(d, vec, n)) < 0)
 			return rc;
-		}
-		if (arg->walk_end >= arg->end)
+		if (arg.walk_end >= arg.end)
 			return 0;
-		if (arg->walk_end <= arg->start && n == 0)
+		if (arg.walk_end <= arg.start && n == 0)
 			return -EIO; /* no progress: do not spin */
-		arg->start = arg->walk_end;
+		arg.start = arg.walk_end;
 	}
+}
+
+static int walk_range(struct decoder *d, uint64_t start, uint64_t end, bool scan)
+{
+	return scan ? scan_range(d, start, end) : walk_pread(d, start, end);
+}
+
+/* ---- a large region: chunks, two threads ---- */
+
+/*
+ * Both walks cost the kernel time per populated page (the scan's, then
+ * pread's for the exclusive bit), and one thread keeps one core busy.  A
+ * large region is cut into chunks that two threads take in turn, each
+ * walking its chunks whole; chunks rather than halves, so that a region
+ * populated only at one end still keeps both busy.  Counts add up; runs
+ * are kept per chunk and joined in order at the end.
+ */
+#define SPLIT_MIN_PAGES (16u << 10) /* smaller regions are not worth a thread */
+#define CHUNKS 128                  /* a region's chunks, at most */
+#define CHUNK_MIN (32u << 20)       /* bytes; a multiple of 2 MiB */
+
+struct split {
+	uint64_t start, end, size;  /* the region; a chunk's bytes */
+	cpu_set_t cpus;             /* where the caller may run */
+	bool pinned;                /* the helper starts away from the caller */
+	size_t nr, next;            /* chunks; the first not yet taken */
+	bool scan;
+	struct ms_residency *runs;  /* a chunk's runs, when they are kept */
+	int rc;                     /* the first error of either thread */
+	const struct decoder *caller;
+	pthread_mutex_t mu;
+};
+
+struct worker {
+	struct split *s;
+	struct decoder *d;
+};
+
+static bool take_chunk(struct split *s, size_t *i)
+{
+	bool ok;
+
+	pthread_mutex_lock(&s->mu);
+	ok = s->rc == 0 && s->next < s->nr;
+	*i = s->next;
+	s->next += ok;
+	pthread_mutex_unlock(&s->mu);
+	return ok;
+}
+
+static int walk_chunk(struct decoder *d, struct split *s, size_t i)
+{
+	uint64_t from = s->start + i * s->size;
+	uint64_t to = s->end - from > s->size ? from + s->size : s->end;
+	int rc;
+
+	d->done = from;
+	rc = walk_range(d, from, to, s->scan);
+	if (rc == 0)
+		rc = add_run(d, d->done, to, MS_PAGE_ABSENT);
+	if (rc == 0 && s->runs) { /* the chunk's runs, out of the decoder */
+		s->runs[i].runs = d->res.runs;
+		s->runs[i].nr_runs = d->res.nr_runs;
+		d->res.runs = NULL;
+		d->res.nr_runs = d->runcap = 0;
+	}
+	return rc;
+}
+
+static void *work(void *arg)
+{
+	struct worker *wk = arg;
+	size_t i;
+
+	if (wk->s->pinned && wk->d != wk->s->caller)
+		pthread_setaffinity_np(pthread_self(), sizeof(wk->s->cpus), &wk->s->cpus);
+
+	while (take_chunk(wk->s, &i)) {
+		int rc = walk_chunk(wk->d, wk->s, i);
+
+		if (rc < 0) {
+			pthread_mutex_lock(&wk->s->mu);
+			if (!wk->s->rc)
+				wk->s->rc = rc;
+			pthread_mutex_unlock(&wk->s->mu);
+		}
+	}
+	return NULL;
 }
 
 /* Adds what the helper counted to d. */
@@ -392,71 +411,90 @@ static void merge(struct decoder *d, struct decoder *h)
 	d->zero += h->zero;
 	d->huge += h->huge;
 	d->pfn_hidden |= h->pfn_hidden;
-	if (b->runs) { /* with runs the helper decoded everything, in order */
-		free(a->runs);
-		a->runs = b->runs;
-		a->nr_runs = b->nr_runs;
-		d->runcap = h->runcap;
-		b->runs = NULL;
-		b->nr_runs = h->runcap = 0;
-	}
-	if (h->done > d->done)
-		d->done = h->done;
 }
 
-static int scan_piped(struct decoder *d, struct decoder *h, struct ms_pm_scan_arg *arg)
+/* The chunks' runs, in order, into d (a run cut by a chunk's edge is
+ * joined again). */
+static int join_runs(struct decoder *d, struct split *s)
 {
-	struct pipe *p = calloc(1, sizeof(*p));
-	struct helper_arg ha = { .p = p, .d = h };
-	pthread_t thread;
-	int rc;
+	int rc = 0;
 
-	if (!p)
-		return -ENOMEM;
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->cond, NULL);
-	if (pthread_create(&thread, NULL, helper_main, &ha) != 0) {
-		rc = scan_batches(d, NULL, arg); /* no thread: alone, then */
-	} else {
-		arg->max_pages = PIPE_PAGES;
-		rc = scan_batches(d, p, arg);
-		pthread_mutex_lock(&p->mu);
-		p->end = true;
-		if (rc < 0 && !p->rc)
-			p->rc = rc;
-		pthread_cond_broadcast(&p->cond);
-		pthread_mutex_unlock(&p->mu);
-		if (!(d->w->flags & MS_RES_RUNS))
-			drain(p, d, false); /* help with what is left */
-		pthread_join(thread, NULL);
-		rc = p->rc;
-		if (rc == 0) {
-			rc = ms_decoder_finish(h, h->done);
-			merge(d, h);
-		}
-	}
-	pthread_cond_destroy(&p->cond);
-	pthread_mutex_destroy(&p->mu);
-	free(p);
+	for (size_t i = 0; i < s->nr; i++)
+		for (size_t k = 0; rc == 0 && k < s->runs[i].nr_runs; k++)
+			rc = add_run(d, s->runs[i].runs[k].start, s->runs[i].runs[k].end,
+				     s->runs[i].runs[k].state);
 	return rc;
 }
 
-int ms_walk_scan(struct decoder *d, struct decoder *helper, uint64_t start, uint64_t end)
+/*
+ * The helper thread, started on another CPU than this thread's.  Left to
+ * itself, the scheduler often queues a new thread behind its busy parent
+ * until the next load balance: measured, 1 to 4 ms of a 5 ms walk.  Once
+ * it runs, the helper may go anywhere the caller may (work()).
+ */
+static bool start_helper(pthread_t *thread, struct split *s, struct worker *wk)
 {
-	/* never PAGE_IS_WRITTEN: on some kernels it is set on untouched pages
-	 * of a populated page table */
-	struct ms_pm_scan_arg arg = {
-		.size = sizeof(arg), .start = start, .end = end,
-		.vec_len = SCAN_VEC, .max_pages = ENTRIES,
-		.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
-		.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_PFNZERO | PAGE_IS_HUGE,
-	};
+	pthread_attr_t attr;
+	bool started;
+	int cpu = sched_getcpu();
 
-	if (helper && (end - start) / d->w->page >= PIPE_MIN_PAGES) {
-		ms_decoder_reset(helper, start);
-		return scan_piped(d, helper, &arg);
+	pthread_attr_init(&attr);
+	if (cpu >= 0 && sched_getaffinity(0, sizeof(s->cpus), &s->cpus) == 0 &&
+	    CPU_COUNT(&s->cpus) > 1 && CPU_ISSET(cpu, &s->cpus)) {
+		cpu_set_t others = s->cpus;
+
+		CPU_CLR(cpu, &others);
+		s->pinned = pthread_attr_setaffinity_np(&attr, sizeof(others), &others) == 0;
 	}
-	return scan_batches(d, NULL, &arg);
+	started = pthread_create(thread, &attr, work, wk) == 0;
+	pthread_attr_destroy(&attr);
+	return started;
+}
+
+static int walk_split(struct decoder *d, struct decoder *h, uint64_t start, uint64_t end,
+		      bool scan)
+{
+	uint64_t two_mib = 2u << 20, size = (end - start) / CHUNKS;
+	struct split s = { .start = start, .end = end, .scan = scan, .caller = d };
+	struct worker helper = { &s, h };
+	pthread_t thread;
+	bool threaded;
+	int rc;
+
+	size = size < CHUNK_MIN ? CHUNK_MIN : (size + two_mib - 1) / two_mib * two_mib;
+	s.size = size;
+	s.nr = (size_t)((end - start + size - 1) / size);
+	if ((d->w->flags & MS_RES_RUNS) && !(s.runs = calloc(s.nr, sizeof(*s.runs))))
+		return -ENOMEM;
+	pthread_mutex_init(&s.mu, NULL);
+	ms_decoder_reset(h, start);
+	threaded = start_helper(&thread, &s, &helper);
+	work(&(struct worker){ &s, d }); /* without a thread: alone, then */
+	if (threaded)
+		pthread_join(thread, NULL);
+	rc = s.rc;
+	if (rc == 0 && h->pfns && h->nr_pfns)
+		rc = flush_pfns(h);
+	if (rc == 0) {
+		merge(d, h);
+		d->done = start;
+		if (s.runs)
+			rc = join_runs(d, &s);
+		d->done = end;
+	}
+	for (size_t i = 0; s.runs && i < s.nr; i++)
+		free(s.runs[i].runs);
+	free(s.runs);
+	pthread_mutex_destroy(&s.mu);
+	return rc;
+}
+
+int ms_walk_region(struct decoder *d, struct decoder *helper, uint64_t start, uint64_t end,
+		   bool scan)
+{
+	if (helper && (end - start) / d->w->page >= SPLIT_MIN_PAGES)
+		return walk_split(d, helper, start, end, scan);
+	return walk_range(d, start, end, scan);
 }
 
 int ms_decoder_finish(struct decoder *d, uint64_t end)

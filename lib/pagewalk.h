@@ -35,14 +35,15 @@ MS_HIDDEN int ms_decoder_init(struct decoder *d, const struct walk *w);
 MS_HIDDEN void ms_decoder_reset(struct decoder *d, uint64_t start);
 MS_HIDDEN void ms_decoder_release(struct decoder *d);
 
-/* Reads and decodes [start, end) with pread: -EFAULT when pagemap has no
- * entries there (past the address space, or the process is gone). */
-MS_HIDDEN int ms_walk_pread(struct decoder *d, uint64_t start, uint64_t end);
-/* The same through PAGEMAP_SCAN, which finds the populated runs first:
- * -ENOTTY when the kernel has none.  helper (may be NULL) is a second
- * decoder for a second thread; its counts are added to d's. */
-MS_HIDDEN int ms_walk_scan(struct decoder *d, struct decoder *helper, uint64_t start,
-			   uint64_t end);
+/*
+ * Reads and decodes [start, end): through PAGEMAP_SCAN, which finds the
+ * populated runs first, when scan (-ENOTTY when the kernel has none), else
+ * with pread.  -EFAULT when pagemap has no entries there (past the address
+ * space, or the process is gone).  helper (may be NULL) is a second decoder
+ * for a second thread on a large region; its counts are added to d's.
+ */
+MS_HIDDEN int ms_walk_region(struct decoder *d, struct decoder *helper, uint64_t start,
+			     uint64_t end, bool scan);
 /* The region is done: frames looked up, absent pages up to end added. */
 MS_HIDDEN int ms_decoder_finish(struct decoder *d, uint64_t end);
 

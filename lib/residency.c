@@ -58,14 +58,14 @@ static int read_region(struct decoder *d, struct decoder *helper, const struct m
 
 	ms_decoder_reset(d, r->start);
 	if (*scan) {
-		rc = ms_walk_scan(d, helper, r->start, r->end);
+		rc = ms_walk_region(d, helper, r->start, r->end, true);
 		if (rc == -ENOTTY) {
 			*scan = false;
 			ms_decoder_reset(d, r->start);
 		}
 	}
 	if (!*scan)
-		rc = ms_walk_pread(d, r->start, r->end);
+		rc = ms_walk_region(d, helper, r->start, r->end, false);
 	if (rc == -EFAULT) {
 		ms_decoder_reset(d, r->start);
 		rc = 0;

@@ -287,6 +287,53 @@ static bool is_shared_memory(const char *name)
 	       strstr(name, "weird");
 }
 
+/* Runs tile the region, alternate in state, and add up to the counts. */
+static void check_runs_tile(const struct ms_region *r, const struct ms_residency *res)
+{
+	uint64_t at = r->start, present = 0, swapped = 0;
+
+	ck_assert_uint_gt(res->nr_runs, 0);
+	for (size_t k = 0; k < res->nr_runs; k++) {
+		const struct ms_run *run = &res->runs[k];
+
+		ck_assert_uint_eq(run->start, at);
+		ck_assert_uint_gt(run->end, run->start);
+		if (k > 0)
+			ck_assert_int_ne(run->state, res->runs[k - 1].state);
+		present += run->state == MS_PAGE_PRESENT ? (run->end - run->start) / 4096 : 0;
+		swapped += run->state == MS_PAGE_SWAPPED ? (run->end - run->start) / 4096 : 0;
+		at = run->end;
+	}
+	ck_assert_uint_eq(at, r->end);
+	ck_assert_uint_eq(present, res->present);
+	ck_assert_uint_eq(swapped, res->swapped);
+}
+
+/* The runs of every region: the same both ways, whole. */
+static void check_runs(struct ms_ctx *ctx, struct ms_snapshot *s)
+{
+	struct ms_residency *scan;
+	char err[256] = "";
+
+	ck_assert_int_eq(ms_residency_read(ctx, s, MS_RES_RUNS, err, sizeof(err)), 0);
+	scan = s->res;
+	s->res = NULL; /* kept for the comparison */
+	ck_assert_int_eq(ms_residency_read(ctx, s, MS_RES_RUNS | MS_RES_PREAD, err, sizeof(err)),
+			 0);
+	for (size_t i = 0; i < s->nr_regions; i++) {
+		ck_assert_uint_eq(scan[i].nr_runs, s->res[i].nr_runs);
+		for (size_t k = 0; k < scan[i].nr_runs; k++) {
+			ck_assert_uint_eq(scan[i].runs[k].start, s->res[i].runs[k].start);
+			ck_assert_uint_eq(scan[i].runs[k].end, s->res[i].runs[k].end);
+			ck_assert_int_eq(scan[i].runs[k].state, s->res[i].runs[k].state);
+		}
+		if (strcmp(s->regions[i].path, "[vsyscall]") != 0)
+			check_runs_tile(&s->regions[i], &s->res[i]);
+		free(scan[i].runs);
+	}
+	free(scan);
+}
+
 /* The counts of the helper's own regions: exact, and the same both ways. */
 static void check_residency(struct ms_snapshot *s, const struct owned *o, size_t n,
 			    bool root)
@@ -332,6 +379,7 @@ static void check_residency(struct ms_snapshot *s, const struct owned *o, size_t
 			ck_assert_ptr_nonnull(s->res_pfn_why);
 		}
 	}
+	check_runs(ctx, s);
 	ms_ctx_free(ctx);
 }
 
