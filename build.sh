@@ -1,7 +1,8 @@
 #!/bin/sh
 # build.sh - the quick start on a fresh Debian 12 (or newer) machine.
 #
-#   ./build.sh demo    install what is missing, build, show memscope at work
+#   ./build.sh demo    install what is missing, build, show memscope-probe's
+#                      walkthrough and memscope at work
 #   ./build.sh check   install what is missing, build with warnings as errors,
 #                      run every test, then the same under ASan+UBSan and
 #                      valgrind, then make distcheck
@@ -13,7 +14,7 @@ mode=${1:-demo}
 jobs=$(nproc 2>/dev/null || echo 2)
 
 packages="gcc make autoconf automake libtool pkg-config libproc2-dev libcjson-dev check procps"
-[ "$mode" = check ] && packages="$packages valgrind util-linux"
+[ "$mode" = check ] && packages="$packages valgrind util-linux jq"
 
 install_missing() {
 	missing=""
@@ -43,6 +44,9 @@ install_missing
 case $mode in
 demo)
 	build build
+	echo "== memscope-probe walkthrough   (malloc and free, step by step, measured)"
+	build/tools/memscope-probe walkthrough
+	echo
 	make -s -C build tests/helpers/layout
 	dir=$(mktemp -d)
 	mkfifo "$dir/in"

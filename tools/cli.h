@@ -42,6 +42,8 @@ void usage(FILE *out);
 int take_snapshot(const struct opts *o, unsigned flags, ms_region_fn *each, void *arg,
 		  struct ms_snapshot **snap);
 
+/* Writes v in decimal so that it ends just before end; returns its start. */
+char *put_uint(char *end, uint64_t v);
 /* "1.5M", "12K", "0"; "-" for unknown.  buf of at least 16 bytes. */
 const char *human_size(char *buf, size_t len, uint64_t bytes);
 

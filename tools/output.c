@@ -1,5 +1,5 @@
 /*
- * output.c - sizes for people, and JSON written whole or not at all.
+ * output.c - table rows, and JSON written whole or not at all.
  */
 #include "cli.h"
 
@@ -11,44 +11,6 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static char *put_uint(char *end, uint64_t v)
-{
-	do
-		*--end = (char)('0' + v % 10);
-	while (v /= 10);
-	return end;
-}
-
-const char *human_size(char *buf, size_t len, uint64_t bytes)
-{
-	static const char units[] = "KMGTPE";
-	char tmp[32], *p = tmp + sizeof(tmp);
-
-	*--p = '\0';
-	if (bytes < 1024) {
-		if (bytes)
-			*--p = 'B';
-		p = put_uint(p, bytes);
-	} else {
-		/* unit by the highest bit set: 2^10 K, 2^20 M, ... */
-		unsigned shift = (unsigned)(63 - __builtin_clzll(bytes)) / 10 * 10;
-		unsigned __int128 half = (unsigned __int128)1 << (shift - 1);
-		uint64_t tenths = (uint64_t)(((unsigned __int128)bytes * 10 + half) >> shift);
-
-		*--p = units[shift / 10 - 1];
-		/* three significant digits at most: 4.0K, 12M, 128G */
-		if (tenths < 100) {
-			*--p = (char)('0' + tenths % 10);
-			*--p = '.';
-			p = put_uint(p, tenths / 10);
-		} else {
-			p = put_uint(p, (uint64_t)(((unsigned __int128)bytes + half) >> shift));
-		}
-	}
-	return memcpy(buf, p, (size_t)(tmp + sizeof(tmp) - p) < len ?
-		      (size_t)(tmp + sizeof(tmp) - p) : len);
-}
 
 void row_str(struct row *r, const char *s, int width)
 {

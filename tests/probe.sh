@@ -1,0 +1,235 @@
+#!/bin/sh
+# memscope-probe: every scenario through --json, checked step by step; the
+# walkthrough and threads through --pause with memscope snap taken from
+# outside; --hold; usage errors.
+. "$SETUP"
+command -v jq > /dev/null || { echo "probe.sh: jq is needed (./build.sh check installs it)"; exit 99; }
+
+# jq with hex(): "0x7f00" -> 32512 (addresses stay below 2^53)
+JQ_DEFS='def hex: ltrimstr("0x") | explode |
+	reduce .[] as $c (0; . * 16 + (if $c >= 97 then $c - 87 else $c - 48 end));
+	def holds($a): ($a | hex) >= (.start | hex) and ($a | hex) < (.end | hex);
+	def same_heap: .before.heap.start == .after.heap.start and .before.heap.end == .after.heap.end;'
+
+# run_json SCENARIO [OPTIONS]: its JSON lines in $TMP/SCENARIO.json
+run_json() {
+	name=$1
+	shift
+	expect 0 "$name --json $*" "$PROBE" "$name" --json "$@"
+	cp "$TMP/out" "$TMP/$name.json"
+}
+
+# step FILE N FILTER DESCRIPTION: FILTER holds of step N (jq -s; .[N-1] is
+# there as $prev)
+step() {
+	if jq -e -s "$JQ_DEFS .[$2 - 1] as \$prev | .[$2] | $3" "$1" > /dev/null 2>"$TMP/jqerr"; then
+		ok "$4"
+	else
+		fail "$4"
+		jq -c -s ".[$2]" "$1" 2>&1 | cut -c1-900 | sed 's/^/#   /'
+		sed 's/^/#   /' "$TMP/jqerr"
+	fi
+}
+
+# ---- usage
+expect 0 "--help exits 0" "$PROBE" --help
+has "$TMP/out" '^usage: memscope-probe SCENARIO' "--help prints the usage"
+expect 0 "--version exits 0" "$PROBE" --version
+has "$TMP/out" '^memscope-probe [0-9]+\.[0-9]+\.[0-9]+$' "--version prints the version"
+expect 2 "no scenario" "$PROBE"
+expect 2 "an unknown scenario" "$PROBE" frobnicate
+has "$TMP/err" "^memscope-probe: unknown scenario 'frobnicate'$" "names it"
+expect 2 "an unknown option" "$PROBE" walkthrough --frob
+has "$TMP/err" "unknown option '--frob'" "names the option"
+expect 2 "a bad size" "$PROBE" threshold --mmap-threshold 12Q
+has "$TMP/err" "bad value '12Q' for --mmap-threshold" "names the value"
+expect 2 "--threads 0" "$PROBE" threads --threads 0
+expect 1 "no probe-subject to run" env MEMSCOPE_PROBE_SUBJECT="$TMP/none" "$PROBE" sbrk
+has "$TMP/err" "^memscope-probe: cannot find probe-subject" "says what is missing"
+
+"$PROBE_BIN" --help | grep -Eo -- '--[a-z-]+' | sort -u > "$TMP/help-opts"
+grep -Eo -- '\\-\\-[a-z-]+|--[a-z-]+' "$PROBE_MANPAGE" | sed 's/\\//g' | sort -u > "$TMP/man-opts"
+if diff "$TMP/help-opts" "$TMP/man-opts" > "$TMP/diff"; then ok "man page and --help name the same options"
+else fail "man page and --help differ:"; sed 's/^/#   /' "$TMP/diff"; fi
+missing=""
+for s in walkthrough lazy sbrk threshold trim fragment threads shared; do
+	grep -q "^\.B $s\$" "$PROBE_MANPAGE" && "$PROBE_BIN" --help | grep -q "^  $s " ||
+		missing="$missing $s"
+done
+if [ -z "$missing" ]; then ok "man page and --help describe every scenario"
+else fail "scenarios not in both the man page and --help:$missing"; fi
+
+# ---- walkthrough: A 30 KiB, B 40 KiB, C 200 KiB, D 100 KiB; free C, B, D
+run_json walkthrough
+f=$TMP/walkthrough.json
+if [ "$(wc -l < "$f")" -eq 8 ]; then ok "walkthrough: a line per step and the baseline"
+else fail "walkthrough: $(wc -l < "$f") lines, expected 8"; fi
+step "$f" 0 '.schema == "memscope-probe/1" and .step == 0 and .before == null' \
+	"the baseline comes first, schema memscope-probe/1"
+step "$f" 1 '[.added[], .resized[] | select(.class != "heap")] == [] and .removed == []' \
+	"malloc(30 KiB): no mapping but the heap's"
+step "$f" 1 '.result as $a | .after.heap | holds($a)' "malloc(30 KiB): the heap holds A"
+step "$f" 2 '.added == [] and .removed == [] and .resized == [] and same_heap' \
+	"malloc(40 KiB): no new mapping, the heap as it was"
+step "$f" 2 '.result as $a | .after.heap | holds($a)' "malloc(40 KiB): the heap holds B"
+step "$f" 3 '([.added[] | select(.class == "anon" and .size >= 204800)] +
+	[.resized[] | select(.class == "anon" and .size - .size_before >= 204800)]) | length == 1' \
+	"malloc(200 KiB): an anonymous mapping of 200 KiB or more appears"
+step "$f" 3 '.result as $c | same_heap and (.focus[0].region | .class == "anon" and holds($c))' \
+	"malloc(200 KiB): C is in it, the heap does not change"
+step "$f" 5 '.focus[0].address != null and .focus[0].region == null' \
+	"free(C): C's mapping is gone"
+if jq -e -s '.[5].focus[0].address == .[3].result' "$f" > /dev/null; then
+	ok "free(C) looks where C was"; else fail "free(C) looks elsewhere"; fi
+step "$f" 6 'same_heap and .added == [] and .removed == [] and .resized == []' \
+	"free(B): the heap keeps its size"
+if [ "$(id -u)" -eq 0 ]; then
+	step "$f" 3 '.calls.mmap == 1 and .calls.brk == 0' "malloc(200 KiB): one mmap, counted"
+	step "$f" 5 '.calls.munmap == 1' "free(C): one munmap, counted"
+	step "$f" 2 '.calls | [.[]] | add == 0' "malloc(40 KiB): no system call at all"
+else
+	skip "system call counts need root"
+fi
+expect 0 "walkthrough for people" "$PROBE" walkthrough
+has "$TMP/out" '^#3 C = malloc\(200 KiB\) = 0x[0-9a-f]+ \| .*mappings \+[01] ' \
+	"a line a step for people"
+
+# ---- lazy: Rss grows by exactly the pages written
+run_json lazy
+f=$TMP/lazy.json
+step "$f" 1 '.after.virtual - .before.virtual >= 1073741824 and .focus[0].region.rss <= 8192' \
+	"malloc(1 GiB): +1 GiB virtual, one page resident (malloc's header)"
+for n in 2 3 4; do
+	step "$f" $n '.touched > 0 and .focus[0].region.rss - $prev.focus[0].region.rss == .touched' \
+		"lazy step $n: Rss grows by exactly the pages written"
+	step "$f" $n '.after.minor_faults - .before.minor_faults >= .touched / 4096' \
+		"lazy step $n: a minor fault a page at least"
+done
+step "$f" 2 '.touched == 4096' "one byte written is one page"
+step "$f" 6 '.focus[0].region.rss == 0 and .focus[0].region.size == 1073741824' \
+	"mmap(1 GiB): nothing resident"
+step "$f" 7 '.zeros and .focus[0].region.rss == 0 and
+	.after.minor_faults - .before.minor_faults >= 16384' \
+	"reading fresh memory: zeros, faults, and still no Rss (the zero page)"
+step "$f" 8 '.focus[0].region.rss - $prev.focus[0].region.rss == .touched and .touched == 67108864' \
+	"writing it: Rss +64 MiB exactly"
+
+# ---- sbrk
+run_json sbrk
+f=$TMP/sbrk.json
+step "$f" 0 '.after.heap == null' "no heap before the first brk"
+step "$f" 1 '.after.heap.size == 65536 and .after.heap.rss == 0' "sbrk(64 KiB): [heap] of 64 KiB, none resident"
+step "$f" 2 '.after.heap.rss == 65536' "written: 64 KiB resident"
+step "$f" 3 '.after.heap.size == 131072' "sbrk again: the heap follows"
+step "$f" 4 '.after.heap == null' "sbrk(-128 KiB): the heap is gone"
+
+# ---- threshold: mmap, then, after a free, the heap
+run_json threshold
+f=$TMP/threshold.json
+step "$f" 1 '.focus[0].region.class == "anon"' "malloc(256 KiB) comes from mmap"
+step "$f" 3 '.focus[0].region.class == "heap"' "after free, malloc(256 KiB) comes from the heap"
+run_json threshold --mmap-threshold 128K
+step "$TMP/threshold.json" 3 '.focus[0].region.class == "anon"' \
+	"--mmap-threshold 128K: a fixed threshold, both from mmap"
+run_json threshold --mmap-threshold 1M
+step "$TMP/threshold.json" 1 '.focus[0].region.class == "heap"' \
+	"--mmap-threshold 1M: 256 KiB from the heap at once"
+
+# ---- trim: free below the top keeps Rss, malloc_trim returns it
+run_json trim
+f=$TMP/trim.json
+step "$f" 2 'same_heap and .focus[0].region.rss == $prev.focus[0].region.rss' \
+	"free below the top: heap and Rss as they were"
+step "$f" 3 'same_heap and $prev.focus[0].region.rss - .focus[0].region.rss >= 20 * 32768' \
+	"malloc_trim(0): Rss drops, [heap] keeps its size"
+step "$f" 4 '.after.heap.size < .before.heap.size' "free at the top: the heap shrinks"
+
+# ---- fragment: a large heap, little in use
+run_json fragment
+f=$TMP/fragment.json
+step "$f" 2 '.after.heap.size >= 4194304 and .after.mallinfo.uordblks <= 524288 and
+	.focus[0].region.rss >= 3670016' "most freed: heap 4 MiB, in use < 512 KiB, Rss as large"
+step "$f" 3 '.focus[0].region.rss < $prev.focus[0].region.rss / 2' "malloc_trim(0) returns most of it"
+
+# ---- threads: stacks with guard pages
+run_json threads --threads 3
+f=$TMP/threads.json
+step "$f" 2 '[.added[] | select(.class == "thread-stack" and .size >= 8388608 - 4096)] | length == 3' \
+	"3 threads: 3 stacks of 8 MiB, classified thread-stack"
+step "$f" 2 '[.added[] | select(.class == "guard" and .size == 4096)] | length == 3' \
+	"each with a guard page"
+step "$f" 3 '[.added[] | select(.class == "guard" and .size >= 60000000)] | length >= 1' \
+	"a thread's first malloc reserves an arena"
+run_json threads --threads 3 --arena-max 1
+step "$TMP/threads.json" 3 '.added == []' "--arena-max 1: no arena added"
+
+# ---- shared: Pss is half of Rss for memory two processes map
+run_json shared
+f=$TMP/shared.json
+step "$f" 2 '.focus[0].region as $s | .focus[0].child as $c | $s.rss == 4194304 and
+	$s.pss * 2 == $s.rss and $s.uss == 0 and $c.rss == 4194304 and $c.pss * 2 == $c.rss' \
+	"shared: Rss whole in both, Pss half, USS none"
+step "$f" 2 '.focus[1].region as $p | $p.pss * 2 == $p.rss and $p.uss == 0' \
+	"private after fork: copy-on-write pages count half"
+step "$f" 3 '.focus[1].region as $p | .focus[1].child as $c | $p.pss == $p.rss and
+	$p.uss == 4194304 and $c.pss == $c.rss' "after the child writes: each its own"
+
+# ---- --pause: memscope snap from outside between the steps
+# paused SCENARIO [OPTIONS]: runs it with --pause --json; on_step sees each line
+paused() {
+	rm -f "$TMP/in" "$TMP/lines"
+	mkfifo "$TMP/in" "$TMP/lines"
+	"$PROBE" "$@" --pause --json < "$TMP/in" > "$TMP/lines" &
+	probe=$!
+	exec 5> "$TMP/in" 6< "$TMP/lines"
+	while read -r line <&6; do
+		on_step "$line"
+		echo >&5
+	done
+	exec 5>&- 6<&-
+	wait $probe
+}
+
+heap_mismatch=0 steps=0
+on_step() {
+	pid=$(echo "$1" | jq .pid)
+	want=$(echo "$1" | jq '.after.heap.size // 0')
+	"$MEMSCOPE_BIN" snap "$pid" > "$TMP/snap.json" 2> "$TMP/snap.err" || heap_mismatch=$((heap_mismatch + 1))
+	got=$(jq "$JQ_DEFS [.regions[] | select(.class == \"heap\") | (.end | hex) - (.start | hex)] | add // 0" \
+		"$TMP/snap.json")
+	[ "$got" = "$want" ] || heap_mismatch=$((heap_mismatch + 1))
+	steps=$((steps + 1))
+}
+paused walkthrough
+if [ $steps -eq 8 ] && [ $heap_mismatch -eq 0 ]; then
+	ok "--pause: memscope snap from outside sees the heap of every step"
+else
+	fail "--pause: $steps steps, $heap_mismatch differ from outside"
+fi
+
+stacks=""
+on_step() {
+	[ "$(echo "$1" | jq .step)" -eq 2 ] || return 0
+	"$MEMSCOPE_BIN" snap "$(echo "$1" | jq .pid)" > "$TMP/snap.json"
+	stacks=$(jq '[.regions[] | select(.class == "thread-stack")] | length' "$TMP/snap.json")
+}
+paused threads --threads 4
+if [ "$stacks" = 4 ]; then ok "--pause: memscope snap finds the 4 thread stacks"
+else fail "--pause: memscope snap found '$stacks' thread stacks, expected 4"; fi
+
+# ---- --hold: alive at the end until stdin closes
+rm -f "$TMP/in"
+mkfifo "$TMP/in"
+"$PROBE" sbrk --hold < "$TMP/in" > "$TMP/held" &
+probe=$!
+exec 5> "$TMP/in"
+i=0
+while [ "$(wc -l < "$TMP/held")" -lt 5 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 0.2
+if kill -0 $probe 2> /dev/null; then ok "--hold: alive after the last step"; else fail "--hold: gone"; fi
+exec 5>&-
+wait $probe
+st=$?
+if [ $st -eq 0 ]; then ok "--hold: exits 0 once stdin closes"; else fail "--hold: exit $st"; fi
+
+finish

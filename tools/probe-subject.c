@@ -1,0 +1,464 @@
+/*
+ * probe-subject.c - the process memscope-probe watches: it runs one
+ * scenario step by step, and after each step writes a report (probe.h) and
+ * waits for the go-ahead.  It never prints and never uses stdio, so its heap
+ * holds what the scenario allocates and nothing else.
+ *
+ * Built with -fno-builtin-malloc and friends: the compiler may otherwise
+ * drop a malloc whose block is never used, or a malloc/free pair.
+ *
+ * usage (from memscope-probe only):
+ *   probe-subject SCENARIO MMAP_THRESHOLD TRIM_THRESHOLD TOP_PAD ARENA_MAX THREADS
+ * where -1 leaves a malloc parameter as glibc sets it.
+ */
+#include "config.h"
+#include "probe.h"
+
+#include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define KiB (1ul << 10)
+#define MiB (1ul << 20)
+#define GiB (1ul << 30)
+
+static struct probe_report rep;
+static int step_no;
+static long params[5]; /* mmap threshold, trim threshold, top pad, arena max, threads */
+static void *volatile sink[4096]; /* blocks live here: nothing is optimised away */
+
+static void write_all(const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(PROBE_REPORT_FD, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(1); /* the probe is gone */
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+static void wait_go(void)
+{
+	char c;
+	ssize_t n;
+
+	do
+		n = read(PROBE_GO_FD, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(0); /* the probe is done with us */
+}
+
+/* Reports the step just done, then waits until the probe has measured it. */
+static void step(bool last, uint64_t result, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void step(bool last, uint64_t result, const char *fmt, ...)
+{
+	struct mallinfo2 mi = mallinfo2();
+	struct rusage ru;
+	va_list ap;
+
+	rep.magic = PROBE_MAGIC;
+	rep.step = step_no++;
+	rep.last = last;
+	rep.result = result;
+	rep.brk = (uint64_t)(uintptr_t)sbrk(0);
+	va_start(ap, fmt);
+	vsnprintf(rep.what, sizeof(rep.what), fmt, ap); /* plain formats: no malloc */
+	va_end(ap);
+	getrusage(RUSAGE_SELF, &ru);
+	rep.minflt = (uint64_t)ru.ru_minflt;
+	rep.mi = (struct probe_mallinfo){ mi.arena, mi.hblks, mi.hblkhd, mi.uordblks,
+					  mi.fordblks, mi.keepcost };
+	write_all(&rep, sizeof(rep));
+	wait_go();
+	/* what a step sets is its own */
+	rep.error = 0;
+	rep.touched = 0;
+	rep.zeros = 0;
+	rep.child = 0;
+	memset(rep.focus, 0, sizeof(rep.focus));
+}
+
+#define REPORT(...) step(false, 0, __VA_ARGS__)
+#define ADDR(p) ((uint64_t)(uintptr_t)(p))
+
+/* Writes a byte in every page of [p, p + len); rep.touched counts the
+ * pages' bytes. */
+static void touch(char *p, size_t len)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t first = (uintptr_t)p & ~(page - 1), end = (uintptr_t)p + len;
+
+	for (size_t i = 0; i < len; i += page)
+		((volatile char *)p)[i] = 1;
+	((volatile char *)p)[len - 1] = 1;
+	rep.touched = (end - first + page - 1) / page * page;
+}
+
+/* 4 KiB pages only: with transparent huge pages one touch could map 2 MiB */
+static void no_huge_pages(void *p, size_t len)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), a = (uintptr_t)p & ~(page - 1);
+
+	madvise((void *)a, len + ((uintptr_t)p - a), MADV_NOHUGEPAGE);
+}
+
+/* ---- the scenarios ---- */
+
+static void walkthrough(void)
+{
+	void *a, *b, *c, *d;
+
+	sink[0] = a = malloc(30 * KiB);
+	step(false, ADDR(a), "A = malloc(30 KiB)");
+	sink[1] = b = malloc(40 * KiB);
+	step(false, ADDR(b), "B = malloc(40 KiB)");
+	sink[2] = c = malloc(200 * KiB);
+	rep.focus[0] = ADDR(c);
+	step(false, ADDR(c), "C = malloc(200 KiB)");
+	sink[3] = d = malloc(100 * KiB);
+	step(false, ADDR(d), "D = malloc(100 KiB)");
+	free(c);
+	rep.focus[0] = ADDR(c);
+	REPORT("free(C)");
+	free(b);
+	REPORT("free(B)");
+	free(d);
+	step(true, 0, "free(D)");
+}
+
+static void lazy(void)
+{
+	size_t size = 1 * GiB;
+	char *p = malloc(size), *q, *m;
+
+	sink[0] = p;
+	if (!p)
+		rep.error = errno;
+	else
+		no_huge_pages(p, size);
+	rep.focus[0] = ADDR(p);
+	step(false, ADDR(p), "P = malloc(1 GiB); madvise(P, MADV_NOHUGEPAGE)");
+	if (!p)
+		return;
+	q = (char *)(((uintptr_t)p + 4 * KiB - 1) & ~(uintptr_t)(4 * KiB - 1)); /* whole pages */
+	rep.focus[0] = ADDR(p);
+	touch(q + 64 * KiB, 1);
+	REPORT("write 1 byte of P");
+	rep.focus[0] = ADDR(p);
+	touch(q + 1 * MiB, 1 * MiB);
+	REPORT("write 1 MiB of P");
+	rep.focus[0] = ADDR(p);
+	touch(q + 2 * MiB, 64 * MiB);
+	REPORT("write 64 MiB of P");
+	free(p);
+	REPORT("free(P)");
+	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED) {
+		rep.error = errno;
+		step(true, 0, "M = mmap(1 GiB)");
+		return;
+	}
+	no_huge_pages(m, size);
+	rep.focus[0] = ADDR(m);
+	step(false, ADDR(m), "M = mmap(1 GiB); madvise(M, MADV_NOHUGEPAGE)");
+	rep.zeros = 1;
+	for (size_t i = 0; i < 64 * MiB; i += 4 * KiB)
+		if (((volatile char *)m)[i] != 0)
+			rep.zeros = 0;
+	rep.focus[0] = ADDR(m);
+	REPORT("read 64 MiB of M");
+	rep.focus[0] = ADDR(m);
+	touch(m, 64 * MiB);
+	REPORT("write the same 64 MiB of M");
+	munmap(m, size);
+	step(true, 0, "munmap(M)");
+}
+
+static void sbrk_scenario(void)
+{
+	char *base = sbrk(64 * KiB);
+
+	rep.focus[0] = ADDR(base);
+	step(false, ADDR(base), "sbrk(64 KiB)");
+	touch(base, 64 * KiB);
+	rep.focus[0] = ADDR(base);
+	REPORT("write those 64 KiB");
+	rep.focus[0] = ADDR(base);
+	step(false, ADDR(sbrk(64 * KiB)), "sbrk(64 KiB) again");
+	sbrk(-(intptr_t)(128 * KiB));
+	step(true, 0, "sbrk(-128 KiB)");
+}
+
+static void threshold(void)
+{
+	void *p = malloc(256 * KiB), *q;
+
+	sink[0] = p;
+	rep.focus[0] = ADDR(p);
+	step(false, ADDR(p), "P = malloc(256 KiB)");
+	free(p);
+	rep.focus[0] = ADDR(p);
+	REPORT("free(P)");
+	sink[0] = q = malloc(256 * KiB);
+	rep.focus[0] = ADDR(q);
+	step(false, ADDR(q), "Q = malloc(256 KiB)");
+	free(q);
+	step(true, 0, "free(Q)");
+}
+
+enum { TRIM_BLOCKS = 32, TRIM_KEEP = 8 };
+
+/* The heap's top is filled with one more block, so that what malloc_trim
+ * gives back lies below the top and [heap] keeps its size. */
+static void trim(void)
+{
+	void *blk[TRIM_BLOCKS], *fence = NULL;
+	size_t top;
+
+	for (int i = 0; i < TRIM_BLOCKS; i++) {
+		sink[i] = blk[i] = malloc(32 * KiB);
+		touch(blk[i], 32 * KiB);
+	}
+	top = mallinfo2().keepcost;
+	if (top > 4 * KiB)
+		sink[TRIM_BLOCKS] = fence = malloc(top - 64);
+	rep.touched = 0;
+	rep.focus[0] = ADDR(blk[0]);
+	REPORT("%d blocks = malloc(32 KiB), written; a block fills the top", TRIM_BLOCKS);
+	for (int i = 0; i < TRIM_BLOCKS - TRIM_KEEP; i++)
+		free(blk[i]);
+	rep.focus[0] = ADDR(blk[0]);
+	REPORT("free the lower %d blocks (the top %d stay)", TRIM_BLOCKS - TRIM_KEEP, TRIM_KEEP);
+	rep.focus[0] = ADDR(blk[0]);
+	step(false, (uint64_t)malloc_trim(0), "malloc_trim(0)");
+	for (int i = TRIM_BLOCKS - TRIM_KEEP; i < TRIM_BLOCKS; i++)
+		free(blk[i]);
+	free(fence);
+	step(true, 0, "free the top %d blocks and the fence", TRIM_KEEP);
+}
+
+enum { FRAG_BLOCKS = 1024, FRAG_KEEP_EVERY = 16 };
+
+static void fragment(void)
+{
+	void *blk[FRAG_BLOCKS];
+
+	for (int i = 0; i < FRAG_BLOCKS; i++) {
+		sink[i] = blk[i] = malloc(4 * KiB);
+		touch(blk[i], 4 * KiB);
+	}
+	rep.touched = 0;
+	rep.focus[0] = ADDR(blk[0]);
+	REPORT("%d blocks = malloc(4 KiB), written", FRAG_BLOCKS);
+	for (int i = 0; i < FRAG_BLOCKS; i++)
+		if (i % FRAG_KEEP_EVERY != 0)
+			free(blk[i]);
+	rep.focus[0] = ADDR(blk[0]);
+	REPORT("free all but every %dth block", FRAG_KEEP_EVERY);
+	rep.focus[0] = ADDR(blk[0]);
+	step(false, (uint64_t)malloc_trim(0), "malloc_trim(0)");
+	for (int i = 0; i < FRAG_BLOCKS; i += FRAG_KEEP_EVERY)
+		free(blk[i]);
+	step(true, 0, "free the rest");
+}
+
+/* ---- threads ---- */
+
+struct crew {
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	int phase;  /* 0 wait, 1 malloc, 2 exit */
+	int done;   /* threads through the current phase */
+};
+
+/* A member says it is through a phase, then waits for the next one. */
+static void crew_next(struct crew *c, int phase)
+{
+	pthread_mutex_lock(&c->mu);
+	c->done++;
+	pthread_cond_broadcast(&c->cond);
+	while (c->phase < phase)
+		pthread_cond_wait(&c->cond, &c->mu);
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void *crew_member(void *arg)
+{
+	struct crew *c = arg;
+	void *p;
+
+	crew_next(c, 1);
+	p = malloc(1 * KiB); /* a thread's first malloc picks its arena */
+	crew_next(c, 2);
+	free(p);
+	return NULL;
+}
+
+static void crew_wait(struct crew *c, int done)
+{
+	pthread_mutex_lock(&c->mu);
+	while (c->done < done)
+		pthread_cond_wait(&c->cond, &c->mu);
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void crew_phase(struct crew *c, int phase)
+{
+	pthread_mutex_lock(&c->mu);
+	c->phase = phase;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void threads(void)
+{
+	int n = params[4] > 0 ? (int)params[4] : 4, started = 0;
+	pthread_t *t = calloc((size_t)n, sizeof(*t));
+	struct crew c = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0 };
+
+	sink[0] = t;
+	REPORT("the list of %d threads = calloc()", n);
+	for (int i = 0; t && i < n; i++) {
+		int rc = pthread_create(&t[i], NULL, crew_member, &c);
+
+		if (rc) {
+			rep.error = rc;
+			break;
+		}
+		started++;
+	}
+	crew_wait(&c, started);
+	rep.threads = started + 1;
+	REPORT("pthread_create() x %d", n);
+	crew_phase(&c, 1);
+	crew_wait(&c, 2 * started);
+	rep.threads = started + 1;
+	REPORT("each thread: malloc(1 KiB)");
+	crew_phase(&c, 2);
+	for (int i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	rep.threads = 1;
+	step(true, 0, "the threads exit; pthread_join() x %d", started);
+}
+
+/* ---- shared ---- */
+
+static void child_wait(int fd)
+{
+	char c;
+
+	while (read(fd, &c, 1) < 0 && errno == EINTR)
+		;
+}
+
+/* Once the child has done its part: the step, about S and P in both. */
+static void child_step(int from_child, pid_t child, char *sh, char *pv, const char *what)
+{
+	child_wait(from_child);
+	rep.child = child;
+	rep.focus[0] = ADDR(sh);
+	rep.focus[1] = ADDR(pv);
+	REPORT("%s", what);
+}
+
+static void shared(void)
+{
+	size_t size = 4 * MiB;
+	char *sh = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char *pv = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int to_child[2], from_child[2];
+	pid_t child;
+
+	if (sh == MAP_FAILED || pv == MAP_FAILED || pipe(to_child) || pipe(from_child)) {
+		rep.error = errno;
+		step(true, 0, "mmap(4 MiB shared), mmap(4 MiB private)");
+		return;
+	}
+	no_huge_pages(pv, size);
+	touch(sh, size);
+	touch(pv, size);
+	rep.focus[0] = ADDR(sh);
+	rep.focus[1] = ADDR(pv);
+	REPORT("S = mmap(4 MiB, MAP_SHARED), P = mmap(4 MiB, MAP_PRIVATE), both written; "
+	       "madvise(P, MADV_NOHUGEPAGE)");
+	child = fork();
+	if (child == 0) {
+		volatile char sum = 0;
+
+		for (size_t i = 0; i < size; i += 4 * KiB)
+			sum += sh[i]; /* maps the same pages */
+		for (size_t i = 0; i < size; i += 4 * KiB)
+			sum += pv[i]; /* maps the parent's pages, copy-on-write */
+		write(from_child[1], "r", 1);
+		child_wait(to_child[0]);
+		touch(pv, size); /* each write copies a page */
+		write(from_child[1], "w", 1);
+		child_wait(to_child[0]);
+		_exit(0);
+	}
+	if (child < 0) {
+		rep.error = errno;
+		step(true, 0, "fork()");
+		return;
+	}
+	child_step(from_child[0], child, sh, pv, "fork(); the child reads S and P");
+	write(to_child[1], "g", 1);
+	child_step(from_child[0], child, sh, pv, "the child writes P: copy on write");
+	write(to_child[1], "g", 1);
+	waitpid(child, NULL, 0);
+	step(true, 0, "the child exits");
+}
+
+static const struct {
+	const char *name;
+	void (*run)(void);
+} scenarios[] = {
+	{ "walkthrough", walkthrough }, { "lazy", lazy }, { "sbrk", sbrk_scenario },
+	{ "threshold", threshold }, { "trim", trim }, { "fragment", fragment },
+	{ "threads", threads }, { "shared", shared },
+};
+
+/* mallopt first, as the user asked: before the baseline */
+static void set_malloc_params(void)
+{
+	static const int param[] = { M_MMAP_THRESHOLD, M_TRIM_THRESHOLD, M_TOP_PAD, M_ARENA_MAX };
+
+	for (int i = 0; i < 4; i++)
+		if (params[i] >= 0 && mallopt(param[i], (int)params[i]) != 1)
+			rep.error = EINVAL;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 7)
+		return 2;
+	for (int i = 0; i < 5; i++)
+		params[i] = strtol(argv[i + 2], NULL, 10);
+	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
+		if (strcmp(argv[1], scenarios[i].name) != 0)
+			continue;
+		set_malloc_params();
+		rep.threads = 1;
+		step(false, 0, "baseline");
+		scenarios[i].run();
+		return 0;
+	}
+	return 2;
+}

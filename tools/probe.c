@@ -1,0 +1,471 @@
+/*
+ * probe.c - memscope-probe: runs a scenario of malloc, brk, mmap, touch,
+ * free and trim in a process of its own (probe-subject), step by step, and
+ * after each step measures that process from outside with libmemscope.
+ *
+ * The system calls of each step are counted by the kernel's syscall
+ * tracepoints (perf_event_open), where the kernel lets us (root, or
+ * CAP_PERFMON with tracefs readable); elsewhere they are inferred from what
+ * changed in the address space.
+ */
+#include "probe-step.h"
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <linux/perf_event.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+enum { OK = 0, FAIL = 1, USAGE = 2 };
+
+struct probe_opts {
+	const char *scenario;
+	bool json, pause, hold;
+	long mmap_threshold, trim_threshold, top_pad, arena_max, threads; /* -1: unset */
+};
+
+static const char *const scenario_names[] = {
+	"walkthrough", "lazy", "sbrk", "threshold", "trim", "fragment", "threads", "shared",
+};
+
+static void perr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void perr(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("memscope-probe: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* output.c reports through error() */
+void error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("memscope-probe: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void probe_usage(FILE *out)
+{
+	fputs("usage: memscope-probe SCENARIO [options]\n"
+	      "\n"
+	      "Runs a scenario step by step in a process of its own and shows what each\n"
+	      "step did to that process's address space, measured from outside.\n"
+	      "\n"
+	      "scenarios:\n"
+	      "  walkthrough  malloc 30, 40, 200 and 100 KiB, then free three of them\n"
+	      "  lazy         reserve 1 GiB (malloc, then mmap); Rss grows only as pages are written\n"
+	      "  sbrk         move the program break by hand; [heap] follows\n"
+	      "  threshold    256 KiB from mmap, then, after a free, from the heap\n"
+	      "  trim         free below the top keeps Rss; malloc_trim(0) returns it\n"
+	      "  fragment     a large heap with little in use\n"
+	      "  threads      thread stacks with guard pages, and per-thread arenas\n"
+	      "  shared       shared and copy-on-write memory across fork: Rss, Pss, USS\n"
+	      "\n"
+	      "options:\n"
+	      "  --json                one JSON object per step (JSON Lines)\n"
+	      "  --pause               after each line, wait for a newline on stdin\n"
+	      "  --hold                at the end, stay until stdin closes\n"
+	      "  --mmap-threshold N    mallopt(M_MMAP_THRESHOLD, N) first (N: bytes, or 128K, 1M)\n"
+	      "  --trim-threshold N    mallopt(M_TRIM_THRESHOLD, N) first\n"
+	      "  --top-pad N           mallopt(M_TOP_PAD, N) first\n"
+	      "  --arena-max N         mallopt(M_ARENA_MAX, N) first\n"
+	      "  --threads N           threads for the threads scenario (4)\n"
+	      "  --help                print this help and exit\n"
+	      "  --version             print the version and exit\n",
+	      out);
+}
+
+/* "131072", "128K", "128KiB", "1M": bytes; -1 when malformed. */
+static long parse_size(const char *s)
+{
+	char *end;
+	long v;
+	int shift = 0;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || v < 0)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	}
+	if (shift && strcmp(end, "iB") == 0)
+		end += 2;
+	if (*end || v > (INT_MAX >> shift))
+		return -1;
+	return v << shift;
+}
+
+static int parse(int argc, char **argv, struct probe_opts *o)
+{
+	static const struct option longs[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "pause", no_argument, NULL, 'p' },
+		{ "hold", no_argument, NULL, 'H' },
+		{ "mmap-threshold", required_argument, NULL, 'm' },
+		{ "trim-threshold", required_argument, NULL, 't' },
+		{ "top-pad", required_argument, NULL, 'T' },
+		{ "arena-max", required_argument, NULL, 'a' },
+		{ "threads", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, li = 0;
+
+	*o = (struct probe_opts){ .mmap_threshold = -1, .trim_threshold = -1, .top_pad = -1,
+				  .arena_max = -1, .threads = -1 };
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", longs, &li)) != -1) {
+		long *num = c == 'm' ? &o->mmap_threshold : c == 't' ? &o->trim_threshold :
+			    c == 'T' ? &o->top_pad : c == 'a' ? &o->arena_max :
+			    c == 'n' ? &o->threads : NULL;
+
+		if (num) {
+			*num = parse_size(optarg);
+			if (*num < 0 || (c == 'n' && (*num < 1 || *num > 256))) {
+				perr("bad value '%s' for --%s", optarg, longs[li].name);
+				return USAGE;
+			}
+			continue;
+		}
+		switch (c) {
+		case 'j': o->json = true; break;
+		case 'p': o->pause = true; break;
+		case 'H': o->hold = true; break;
+		case 'h': probe_usage(stdout); return fflush(stdout) ? FAIL : OK;
+		case 'V': puts("memscope-probe " PACKAGE_VERSION); return fflush(stdout) ? FAIL : OK;
+		default:
+			perr("unknown option '%s'", argv[optind - 1]);
+			return USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		perr(optind == argc ? "which scenario? (memscope-probe --help lists them)" :
+		     "one scenario at a time");
+		return USAGE;
+	}
+	o->scenario = argv[optind];
+	for (size_t i = 0; i < sizeof(scenario_names) / sizeof(*scenario_names); i++)
+		if (strcmp(o->scenario, scenario_names[i]) == 0)
+			return -1;
+	perr("unknown scenario '%s'", o->scenario);
+	return USAGE;
+}
+
+/* ---- the subject ---- */
+
+/*
+ * probe-subject: $MEMSCOPE_PROBE_SUBJECT, else beside this program (a
+ * build tree: libtool puts the real program in .libs, so one up too), else
+ * where make install put it.
+ */
+static int find_subject(char *path, size_t len)
+{
+	const char *env = getenv("MEMSCOPE_PROBE_SUBJECT");
+	char self[PATH_MAX - 32];
+	ssize_t n;
+
+	if (env && *env) {
+		snprintf(path, len, "%s", env);
+		return access(path, X_OK) == 0 ? 0 : -errno;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		char *slash;
+
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(path, len, "%s/probe-subject", self);
+			if (access(path, X_OK) == 0)
+				return 0;
+			snprintf(path, len, "%s/../probe-subject", self);
+			if (access(path, X_OK) == 0)
+				return 0;
+		}
+	}
+	snprintf(path, len, "%s/probe-subject", PROBE_LIBEXECDIR);
+	return access(path, X_OK) == 0 ? 0 : -errno;
+}
+
+struct subject {
+	pid_t pid;
+	int go, report;            /* our ends of the pipes */
+	int counters[CALL_COUNT];  /* perf events, -1 when not counted */
+	uint64_t counted[CALL_COUNT];
+};
+
+static pid_t spawn(const char *path, const struct probe_opts *o, struct subject *s)
+{
+	int go[2], rep[2];
+	char args[5][24];
+	const long vals[5] = { o->mmap_threshold, o->trim_threshold, o->top_pad, o->arena_max,
+			       o->threads };
+	char *argv[8] = { (char *)"probe-subject", (char *)o->scenario };
+	pid_t pid;
+
+	for (int i = 0; i < 5; i++) {
+		snprintf(args[i], sizeof(args[i]), "%ld", vals[i]);
+		argv[i + 2] = args[i];
+	}
+	if (pipe2(go, O_CLOEXEC) < 0)
+		return -errno;
+	if (pipe2(rep, O_CLOEXEC) < 0) {
+		close(go[0]), close(go[1]);
+		return -errno;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		char c;
+		/* out of the way first: a pipe may already sit on 3 or 4, and
+		 * dup2 onto itself would keep close-on-exec */
+		int g = fcntl(go[0], F_DUPFD, 10), r = fcntl(rep[1], F_DUPFD, 10);
+
+		/* exec once the counters are on (enable_on_exec) */
+		if (g < 0 || r < 0 || read(g, &c, 1) != 1 || dup2(g, PROBE_GO_FD) < 0 ||
+		    dup2(r, PROBE_REPORT_FD) < 0)
+			_exit(127);
+		execv(path, argv);
+		_exit(127);
+	}
+	close(go[0]);
+	close(rep[1]);
+	if (pid < 0) {
+		close(go[1]), close(rep[0]);
+		return -errno;
+	}
+	s->pid = pid;
+	s->go = go[1];
+	s->report = rep[0];
+	return pid;
+}
+
+/* ---- counting system calls ---- */
+
+static long tracepoint_id(const char *call)
+{
+	static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	char path[128], buf[32];
+
+	for (size_t i = 0; i < 2; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/events/syscalls/sys_enter_%s/id", roots[i], call);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f)) {
+			fclose(f);
+			return strtol(buf, NULL, 10);
+		}
+		fclose(f);
+	}
+	return -1;
+}
+
+/* Counters on the subject's main thread from its exec on; all or none. */
+static bool open_counters(struct subject *s)
+{
+	for (int k = 0; k < CALL_COUNT; k++)
+		s->counters[k] = -1;
+	for (int k = 0; k < CALL_COUNT; k++) {
+		struct perf_event_attr a = { .type = PERF_TYPE_TRACEPOINT, .size = sizeof(a),
+					     .disabled = 1, .enable_on_exec = 1 };
+		long id = tracepoint_id(probe_call_names[k]);
+
+		if (id < 0)
+			goto none;
+		a.config = (uint64_t)id;
+		s->counters[k] = (int)syscall(SYS_perf_event_open, &a, s->pid, -1, -1,
+					      PERF_FLAG_FD_CLOEXEC);
+		if (s->counters[k] < 0)
+			goto none;
+	}
+	return true;
+none:
+	for (int k = 0; k < CALL_COUNT; k++)
+		if (s->counters[k] >= 0)
+			close(s->counters[k]);
+	for (int k = 0; k < CALL_COUNT; k++)
+		s->counters[k] = -1;
+	return false;
+}
+
+/* The calls since the last read, into calls[]. */
+static bool read_counters(struct subject *s, uint64_t *calls)
+{
+	for (int k = 0; k < CALL_COUNT; k++) {
+		uint64_t v;
+
+		if (s->counters[k] < 0 || read(s->counters[k], &v, sizeof(v)) != sizeof(v))
+			return false;
+		calls[k] = v - s->counted[k];
+		s->counted[k] = v;
+	}
+	return true;
+}
+
+/* ---- the steps ---- */
+
+static int go_on(struct subject *s)
+{
+	ssize_t n;
+
+	do
+		n = write(s->go, "g", 1);
+	while (n < 0 && errno == EINTR);
+	return n == 1 ? 0 : -EPIPE;
+}
+
+static int read_report(struct subject *s, struct probe_report *r)
+{
+	size_t got = 0;
+
+	while (got < sizeof(*r)) {
+		ssize_t n = read(s->report, (char *)r + got, sizeof(*r) - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -EPIPE;
+		got += (size_t)n;
+	}
+	return r->magic == PROBE_MAGIC ? 0 : -EBADMSG;
+}
+
+/* A newline on stdin, or its end. */
+static void wait_newline(void)
+{
+	int c;
+
+	while ((c = getchar()) != EOF && c != '\n')
+		;
+}
+
+static void wait_eof(void)
+{
+	while (getchar() != EOF)
+		;
+}
+
+static int take(struct ms_ctx *ctx, pid_t pid, struct ms_snapshot **snap)
+{
+	char err[256];
+	int rc = ms_snapshot_take(ctx, pid, 0, snap, err, sizeof(err));
+
+	if (rc < 0)
+		perr("cannot inspect process '%d': %s", (int)pid, err);
+	return rc;
+}
+
+static int run(const struct probe_opts *o, struct subject *s, bool counting)
+{
+	struct ms_ctx *ctx = ms_ctx_new(NULL);
+	struct probe_report rep[2];
+	struct ms_snapshot *snap[2] = { NULL, NULL }, *child = NULL;
+	int cur = 0, rc = ctx ? 0 : -ENOMEM;
+
+	for (int n = 0; rc == 0; n++, cur ^= 1) {
+		struct probe_view v = { .scenario = o->scenario, .pid = s->pid };
+
+		if ((rc = read_report(s, &rep[cur])) < 0) {
+			perr("the scenario's process ended before its step %d", n);
+			break;
+		}
+		ms_snapshot_free(snap[cur]);
+		snap[cur] = NULL;
+		ms_snapshot_free(child);
+		child = NULL;
+		if ((rc = take(ctx, s->pid, &snap[cur])) < 0 ||
+		    (rep[cur].child && (rc = take(ctx, (pid_t)rep[cur].child, &child)) < 0))
+			break;
+		v.rep = &rep[cur];
+		v.snap = snap[cur];
+		v.prev_rep = n ? &rep[cur ^ 1] : NULL;
+		v.prev = n ? snap[cur ^ 1] : NULL;
+		v.child = child;
+		v.have_calls = counting && read_counters(s, v.calls);
+		rc = o->json ? probe_print_json(stdout, &v) : probe_print_human(stdout, &v);
+		if (rc == 0 && fflush(stdout) != 0)
+			rc = -EIO;
+		if (rc < 0) {
+			perr("cannot write the output: %s", strerror(-rc));
+			break;
+		}
+		if (rep[cur].last && o->hold)
+			wait_eof();
+		else if (o->pause)
+			wait_newline();
+		if (go_on(s) < 0 && !rep[cur].last) {
+			perr("the scenario's process is gone");
+			rc = -EPIPE;
+		}
+		if (rep[cur].last)
+			break;
+	}
+	ms_snapshot_free(snap[0]);
+	ms_snapshot_free(snap[1]);
+	ms_snapshot_free(child);
+	ms_ctx_free(ctx);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct probe_opts o;
+	struct subject s = { .pid = -1 };
+	char path[PATH_MAX];
+	int rc = parse(argc, argv, &o), status;
+	bool counting;
+
+	if (rc >= 0)
+		return rc;
+	signal(SIGPIPE, SIG_IGN);
+	if ((rc = find_subject(path, sizeof(path))) < 0) {
+		perr("cannot find probe-subject ('%s'): %s", path, strerror(-rc));
+		return FAIL;
+	}
+	if ((rc = spawn(path, &o, &s)) < 0) {
+		perr("cannot start '%s': %s", path, strerror(-rc));
+		return FAIL;
+	}
+	counting = open_counters(&s);
+	rc = go_on(&s) < 0 ? -EPIPE : run(&o, &s, counting);
+	close(s.go);
+	close(s.report);
+	for (int k = 0; k < CALL_COUNT; k++)
+		if (s.counters[k] >= 0)
+			close(s.counters[k]);
+	if (rc < 0)
+		kill(s.pid, SIGKILL);
+	while (waitpid(s.pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (rc == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+		perr("the scenario's process failed (status %d)", status);
+		return FAIL;
+	}
+	return rc < 0 ? FAIL : OK;
+}

@@ -1,0 +1,50 @@
+/*
+ * probe.h - what memscope-probe and the process it watches say to each
+ * other.  The scenarios run in probe-subject, a program of their own: it
+ * links nothing but libc, prints nothing and measures nothing, so the heap
+ * and the mappings it shows are the scenario's alone (and, unlike the
+ * probe, it is never built with sanitizers, whose allocators replace
+ * glibc's malloc).  memscope-probe starts it, reads a report after each
+ * step from one pipe, measures it from outside with libmemscope, and lets
+ * it go on by writing a byte to the other pipe.
+ */
+#ifndef MEMSCOPE_PROBE_H
+#define MEMSCOPE_PROBE_H
+
+#include <stdint.h>
+
+/* The subject's ends of the two pipes, after dup2. */
+enum { PROBE_GO_FD = 3, PROBE_REPORT_FD = 4 };
+
+#define PROBE_MAGIC 0x6d7370u /* "msp" */
+#define PROBE_FOCUS 2         /* regions a step points at */
+
+/* What glibc's malloc_info would say; mallinfo2()'s fields, bytes. */
+struct probe_mallinfo {
+	uint64_t arena;    /* bytes from brk in the main arena (heap size) */
+	uint64_t hblks;    /* blocks malloc made with mmap */
+	uint64_t hblkhd;   /* bytes in them */
+	uint64_t uordblks; /* bytes handed out and not freed */
+	uint64_t fordblks; /* free bytes the arenas keep */
+	uint64_t keepcost; /* free bytes at the top of the heap */
+};
+
+/* One step, as the subject saw it, written after the step is done. */
+struct probe_report {
+	uint32_t magic;
+	int32_t step;                  /* 0: the baseline, before any step */
+	int32_t last;                  /* no step follows */
+	int32_t error;                 /* errno of a call that failed, else 0 */
+	char what[120];                /* "A = malloc(30 KiB)" */
+	uint64_t result;               /* what the step's call returned, or 0 */
+	uint64_t brk;                  /* sbrk(0) after the step */
+	uint64_t focus[PROBE_FOCUS];   /* addresses in the regions the step is about */
+	uint64_t touched;              /* bytes the step wrote (lazy) */
+	int64_t child;                 /* pid of a child the subject made, or 0 */
+	int32_t threads;               /* threads running, the main one too */
+	int32_t zeros;                 /* 1: fresh memory read back as zeros */
+	uint64_t minflt;               /* minor page faults so far (getrusage) */
+	struct probe_mallinfo mi;
+};
+
+#endif
