@@ -90,6 +90,21 @@ if [ "$(id -u)" -eq 0 ]; then
 else
 	skip "system call counts need root"
 fi
+if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
+	expect 0 "walkthrough as nobody" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$PROBE" walkthrough --json
+	cp "$TMP/out" "$TMP/nobody.json"
+	step "$TMP/nobody.json" 3 '.calls == null and .calls_inferred == ["mmap"]' \
+		"as nobody: calls not counted, but inferred (mmap)"
+	step "$TMP/nobody.json" 1 '.calls_inferred == ["brk"]' "as nobody: the first malloc's brk inferred"
+	step "$TMP/nobody.json" 5 '.calls_inferred == ["munmap"] and .focus[0].region == null' \
+		"as nobody: free(C) is a munmap"
+	expect 0 "walkthrough for people as nobody" setpriv --reuid=65534 --regid=65534 \
+		--clear-groups "$PROBE" walkthrough
+	has "$TMP/out" '^#3 C = malloc.* \| mmap \(inferred\) \|' "says the call was inferred"
+else
+	skip "the probe as another user: needs root"
+fi
 expect 0 "walkthrough for people" "$PROBE" walkthrough
 has "$TMP/out" '^#3 C = malloc\(200 KiB\) = 0x[0-9a-f]+ \| .*mappings \+[01] ' \
 	"a line a step for people"
@@ -190,22 +205,30 @@ paused() {
 	wait $probe
 }
 
-heap_mismatch=0 steps=0
+# what memscope snap sees from outside is what the probe printed: the same
+# mappings, the same heap, at every step of every scenario
 on_step() {
-	pid=$(echo "$1" | jq .pid)
-	want=$(echo "$1" | jq '.after.heap.size // 0')
-	"$MEMSCOPE_BIN" snap "$pid" > "$TMP/snap.json" 2> "$TMP/snap.err" || heap_mismatch=$((heap_mismatch + 1))
-	got=$(jq "$JQ_DEFS [.regions[] | select(.class == \"heap\") | (.end | hex) - (.start | hex)] | add // 0" \
-		"$TMP/snap.json")
-	[ "$got" = "$want" ] || heap_mismatch=$((heap_mismatch + 1))
 	steps=$((steps + 1))
+	pid=$(echo "$1" | jq .pid)
+	want=$(echo "$1" | jq -c '[.after.mappings, .after.heap.size // 0]')
+	if ! "$MEMSCOPE_BIN" snap "$pid" > "$TMP/snap.json" 2> "$TMP/snap.err"; then
+		differ="$differ $name:$(echo "$1" | jq .step)(snap failed)"
+		return 0
+	fi
+	got=$(jq -c "$JQ_DEFS [(.regions | length),
+		([.regions[] | select(.class == \"heap\") | (.end | hex) - (.start | hex)] | add // 0)]" \
+		"$TMP/snap.json")
+	[ "$got" = "$want" ] || differ="$differ $name:$(echo "$1" | jq .step)($got, not $want)"
 }
-paused walkthrough
-if [ $steps -eq 8 ] && [ $heap_mismatch -eq 0 ]; then
-	ok "--pause: memscope snap from outside sees the heap of every step"
-else
-	fail "--pause: $steps steps, $heap_mismatch differ from outside"
-fi
+for name in walkthrough lazy sbrk threshold trim fragment threads shared; do
+	steps=0 differ=""
+	paused $name
+	if [ $steps -ge 5 ] && [ -z "$differ" ]; then
+		ok "--pause $name: memscope snap from outside sees what the probe saw, $steps steps"
+	else
+		fail "--pause $name: $steps steps; differ:$differ"
+	fi
+done
 
 stacks=""
 on_step() {
@@ -216,6 +239,23 @@ on_step() {
 paused threads --threads 4
 if [ "$stacks" = 4 ]; then ok "--pause: memscope snap finds the 4 thread stacks"
 else fail "--pause: memscope snap found '$stacks' thread stacks, expected 4"; fi
+
+# ---- the process killed between two steps: exit 1, one line
+rm -f "$TMP/in" "$TMP/lines"
+mkfifo "$TMP/in" "$TMP/lines"
+"$PROBE" walkthrough --pause --json < "$TMP/in" > "$TMP/lines" 2> "$TMP/err" &
+probe=$!
+exec 5> "$TMP/in" 6< "$TMP/lines"
+read -r line <&6
+kill -KILL "$(echo "$line" | jq .pid)"
+echo >&5
+cat <&6 > /dev/null
+exec 5>&- 6<&-
+wait $probe
+st=$?
+if [ $st -eq 1 ]; then ok "a killed scenario process: exit 1"; else fail "a killed scenario process: exit $st"; fi
+has "$TMP/err" "^memscope-probe: the scenario's process (is gone|ended before its step 1)$" "says so"
+if [ "$(wc -l < "$TMP/err")" -eq 1 ]; then ok "in one line"; else fail "in $(wc -l < "$TMP/err") lines"; fi
 
 # ---- --hold: alive at the end until stdin closes
 rm -f "$TMP/in"
