@@ -278,6 +278,44 @@ int ms_snapshot_take_each(struct ms_ctx *ctx, pid_t pid, unsigned flags,
 			  char *err, size_t errlen);
 void ms_snapshot_free(struct ms_snapshot *snap);
 
+/* ------------------------------------------------------------------ */
+/* Differences between two snapshots (docs/diff.md)                     */
+
+enum ms_change_kind {
+	MS_CHANGE_ADDED,    /* in b only */
+	MS_CHANGE_REMOVED,  /* in a only */
+	MS_CHANGE_GROWN,    /* in both: larger in b, or as large with more Rss */
+	MS_CHANGE_SHRUNK,   /* in both: smaller in b, or as large with less Rss */
+};
+
+/* A region that differs.  a or b is NULL for an added or removed one (a
+ * count there is 0).  Deltas are b - a in bytes. */
+struct ms_change {
+	enum ms_change_kind kind;
+	const struct ms_region *a, *b; /* point into the two snapshots */
+	int64_t d[MS_FIELD_COUNT];     /* per field; valid where have has its bit */
+	uint32_t have;
+	int64_t d_uss;                 /* valid when have_uss */
+	bool have_uss;
+	uint64_t weight;               /* the larger of |size change|, |Rss change| */
+};
+
+struct ms_diff {
+	struct ms_change *changes;  /* largest change first */
+	size_t nr_changes;
+};
+
+/*
+ * The regions that differ from a to b.  Regions match by start address and
+ * name; what is left matches by overlap and name (moved, merged, split);
+ * the rest is added or removed.  Regions the same in range and every count
+ * are not listed.  Returns 0 or -ENOMEM; free with ms_diff_free().  The
+ * changes point into a and b: keep both while out is used.
+ */
+int ms_snapshot_diff(const struct ms_snapshot *a, const struct ms_snapshot *b,
+		     struct ms_diff *out);
+void ms_diff_free(struct ms_diff *d);
+
 enum ms_json_flags {
 	MS_JSON_PRETTY = 1 << 0,  /* indented, a key a line */
 	MS_JSON_SUMMARY = 1 << 1, /* no "regions": schema MS_SUMMARY_SCHEMA */

@@ -16,70 +16,36 @@
 const char *const probe_call_names[CALL_COUNT] = { "brk", "mmap", "munmap", "mprotect",
 						   "mremap", "madvise" };
 
-/* A region of before or after that the other snapshot does not have as it
- * was: added (before NULL), removed (after NULL), or resized (both). */
-struct change {
-	const struct ms_region *before, *after;
-};
-
+/* The regions added, removed and resized (in range: a change of Rss alone
+ * is not a change of the address space). */
 struct changes {
-	struct change *v;
-	size_t n, added, removed, resized;
+	struct ms_diff d;
+	size_t added, removed, resized;
 };
 
-static bool overlap(const struct ms_region *a, const struct ms_region *b)
+static bool resized(const struct ms_change *ch)
 {
-	return a->start < b->end && b->start < a->end;
+	return ch->a && ch->b && (ch->a->start != ch->b->start || ch->a->end != ch->b->end);
 }
 
-/*
- * Regions match by start address: the same start and end is the same
- * region, the same start and another end was resized.  A new region the
- * kernel merged into a neighbour shows as that neighbour resized, so an
- * added and a removed region that overlap are one region resized too.
- */
+static bool listed(const struct ms_change *ch)
+{
+	return !ch->a || !ch->b || resized(ch);
+}
+
 static int diff(const struct ms_snapshot *a, const struct ms_snapshot *b, struct changes *c)
 {
-	size_t i = 0, j = 0;
+	int rc = ms_snapshot_diff(a, b, &c->d);
 
-	memset(c, 0, sizeof(*c));
-	c->v = calloc(a->nr_regions + b->nr_regions + 1, sizeof(*c->v));
-	if (!c->v)
-		return -ENOMEM;
-	while (i < a->nr_regions || j < b->nr_regions) {
-		const struct ms_region *x = i < a->nr_regions ? &a->regions[i] : NULL;
-		const struct ms_region *y = j < b->nr_regions ? &b->regions[j] : NULL;
+	c->added = c->removed = c->resized = 0;
+	for (size_t k = 0; rc == 0 && k < c->d.nr_changes; k++) {
+		const struct ms_change *ch = &c->d.changes[k];
 
-		if (x && y && x->start == y->start) {
-			if (x->end != y->end)
-				c->v[c->n++] = (struct change){ x, y };
-			i++, j++;
-		} else if (x && (!y || x->start < y->start)) {
-			c->v[c->n++] = (struct change){ x, NULL };
-			i++;
-		} else {
-			c->v[c->n++] = (struct change){ NULL, y };
-			j++;
-		}
+		c->added += !ch->a;
+		c->removed += !ch->b;
+		c->resized += resized(ch);
 	}
-	for (size_t k = 0; k < c->n; k++) /* the merged ones */
-		for (size_t m = 0; !c->v[k].before && m < c->n; m++)
-			if (c->v[m].before && !c->v[m].after &&
-			    overlap(c->v[k].after, c->v[m].before)) {
-				c->v[k].before = c->v[m].before;
-				c->v[m].before = NULL; /* dropped below */
-			}
-	for (size_t k = 0, m = 0; k < c->n; k++) {
-		if (c->v[k].before || c->v[k].after)
-			c->v[m++] = c->v[k];
-		else
-			continue;
-		c->added += !c->v[k].before;
-		c->removed += !c->v[k].after;
-		c->resized += c->v[k].before && c->v[k].after;
-	}
-	c->n = c->added + c->removed + c->resized;
-	return 0;
+	return rc;
 }
 
 static const struct ms_region *region_at(const struct ms_snapshot *s, uint64_t addr)
@@ -127,13 +93,13 @@ static unsigned inferred(const struct probe_view *v, const struct changes *c)
 		return 0;
 	if (v->rep->brk != v->prev_rep->brk)
 		calls |= 1u << CALL_BRK;
-	for (size_t k = 0; k < c->n; k++) {
-		const struct change *ch = &c->v[k];
-		const struct ms_region *r = ch->after ? ch->after : ch->before;
-		uint64_t was = ch->before ? ch->before->end - ch->before->start : 0;
-		uint64_t now = ch->after ? ch->after->end - ch->after->start : 0;
+	for (size_t k = 0; k < c->d.nr_changes; k++) {
+		const struct ms_change *ch = &c->d.changes[k];
+		const struct ms_region *r = ch->b ? ch->b : ch->a;
+		uint64_t was = ch->a ? ch->a->end - ch->a->start : 0;
+		uint64_t now = ch->b ? ch->b->end - ch->b->start : 0;
 
-		if (r->class == MS_CLASS_HEAP)
+		if (r->class == MS_CLASS_HEAP || !listed(ch))
 			continue;
 		calls |= 1u << (now > was ? CALL_MMAP : CALL_MUNMAP);
 	}
@@ -193,24 +159,28 @@ static void print_calls(FILE *out, const struct probe_view *v, const struct chan
 static void print_changes(FILE *out, const struct changes *c)
 {
 	char a[16], b[16], d[24];
-	int shown = 0;
+	size_t shown = 0;
 
 	fprintf(out, " | mappings +%zu -%zu ~%zu", c->added, c->removed, c->resized);
-	for (size_t k = 0; k < c->n && shown < 3; k++, shown++) {
-		const struct change *ch = &c->v[k];
-		const struct ms_region *r = ch->after ? ch->after : ch->before;
+	for (size_t k = 0; k < c->d.nr_changes; k++) {
+		const struct ms_change *ch = &c->d.changes[k];
+		const struct ms_region *r = ch->b ? ch->b : ch->a;
 
-		if (ch->before && ch->after)
-			fprintf(out, "%s~%s %s->%s (%s)", shown ? ", " : ": ",
-				ms_class_name(r->class), size(a, ch->before->end - ch->before->start),
+		if (!listed(ch))
+			continue;
+		if (shown++ == 3) {
+			fputs(", ...", out);
+			break;
+		}
+		if (ch->a && ch->b)
+			fprintf(out, "%s~%s %s->%s (%s)", shown > 1 ? ", " : ": ",
+				ms_class_name(r->class), size(a, ch->a->end - ch->a->start),
 				size(b, r->end - r->start),
-				delta(d, r->end - r->start, ch->before->end - ch->before->start));
+				delta(d, r->end - r->start, ch->a->end - ch->a->start));
 		else
-			fprintf(out, "%s%c%s %s", shown ? ", " : ": ", ch->after ? '+' : '-',
+			fprintf(out, "%s%c%s %s", shown > 1 ? ", " : ": ", ch->b ? '+' : '-',
 				ms_class_name(r->class), size(a, r->end - r->start));
 	}
-	if (c->n > 3)
-		fputs(", ...", out);
 }
 
 static void print_focus(FILE *out, const struct probe_view *v)
@@ -268,7 +238,7 @@ int probe_print_human(FILE *out, const struct probe_view *v)
 	if (v->rep->threads > 1)
 		fprintf(out, " | %d threads", v->rep->threads);
 	fputc('\n', out);
-	free(c.v);
+	ms_diff_free(&c.d);
 	return ferror(out) ? -EIO : 0;
 }
 
@@ -363,22 +333,22 @@ static void changes_json(cJSON *o, const struct changes *c)
 {
 	cJSON *added = cJSON_AddArrayToObject(o, "added");
 	cJSON *removed = cJSON_AddArrayToObject(o, "removed");
-	cJSON *resized = cJSON_AddArrayToObject(o, "resized");
+	cJSON *grown = cJSON_AddArrayToObject(o, "resized");
 
-	for (size_t k = 0; k < c->n; k++) {
-		const struct change *ch = &c->v[k];
+	for (size_t k = 0; k < c->d.nr_changes; k++) {
+		const struct ms_change *ch = &c->d.changes[k];
 
-		if (!ch->before) {
-			cJSON_AddItemToArray(added, region_json(ch->after));
-		} else if (!ch->after) {
-			cJSON_AddItemToArray(removed, region_json(ch->before));
-		} else {
-			cJSON *r = region_json(ch->after);
+		if (!ch->a) {
+			cJSON_AddItemToArray(added, region_json(ch->b));
+		} else if (!ch->b) {
+			cJSON_AddItemToArray(removed, region_json(ch->a));
+		} else if (resized(ch)) {
+			cJSON *r = region_json(ch->b);
 
-			cJSON_AddItemToObject(r, "start_before", hex(ch->before->start));
-			cJSON_AddItemToObject(r, "end_before", hex(ch->before->end));
-			num(r, "size_before", ch->before->end - ch->before->start);
-			cJSON_AddItemToArray(resized, r);
+			cJSON_AddItemToObject(r, "start_before", hex(ch->a->start));
+			cJSON_AddItemToObject(r, "end_before", hex(ch->a->end));
+			num(r, "size_before", ch->a->end - ch->a->start);
+			cJSON_AddItemToArray(grown, r);
 		}
 	}
 }
@@ -458,6 +428,6 @@ int probe_print_json(FILE *out, const struct probe_view *v)
 		rc = -EIO;
 	free(text);
 	cJSON_Delete(o);
-	free(c.v);
+	ms_diff_free(&c.d);
 	return rc;
 }
