@@ -56,9 +56,13 @@ static bool fill(struct ms_change *ch, const struct ms_region *a, const struct m
 	}
 	ch->have_uss = (!a || ms_counts_uss(ca, &ua)) && (!b || ms_counts_uss(cb, &ub));
 	ch->d_uss = ch->have_uss ? (int64_t)ub - (int64_t)ua : 0;
+	/* grown or shrunk: by size, else by Rss, else by Pss */
+	if (dsize == 0 && drss == 0 && (ch->have & (1u << MS_PSS)))
+		drss = ch->d[MS_PSS];
 	ch->kind = !a ? MS_CHANGE_ADDED : !b ? MS_CHANGE_REMOVED :
 		   dsize > 0 || (dsize == 0 && drss >= 0) ? MS_CHANGE_GROWN : MS_CHANGE_SHRUNK;
 	ch->weight = magnitude(dsize) > magnitude(drss) ? magnitude(dsize) : magnitude(drss);
+	drss = rss_of(b) - rss_of(a);
 	return differ;
 }
 

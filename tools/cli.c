@@ -20,9 +20,10 @@ static const struct optdoc {
 	const char *arg, *help;
 } optdocs[] = {
 	{ { "bytes", no_argument, NULL, 256 + 'b' }, NULL, "print sizes in bytes, not human units" },
-	{ { "json", no_argument, NULL, 256 + 'j' }, NULL, "print JSON (maps and summary)" },
+	{ { "json", no_argument, NULL, 256 + 'j' }, NULL,
+	  "print JSON (maps, summary, pages, diff; watch: a line a sample)" },
 	{ { "output", required_argument, NULL, 'o' }, "FILE",
-	  "snap: write to FILE (a temporary file, then rename)" },
+	  "snap, run: write to FILE (a temporary file, then rename)" },
 	{ { "pretty", no_argument, NULL, 256 + 'P' }, NULL, "indent the JSON" },
 	{ { "pages", no_argument, NULL, 256 + 'g' }, NULL,
 	  "snap: add pagemap's page counts to every region" },
@@ -42,6 +43,20 @@ static const struct optdoc {
 	  "read pagemap with pread, not the PAGEMAP_SCAN ioctl" },
 	{ { "proc", required_argument, NULL, 256 + 'p' }, "DIR",
 	  "read the /proc tree at DIR (a saved copy, for example)" },
+	{ { "fail-if", required_argument, NULL, 256 + 'f' }, "EXPR",
+	  "diff: exit 1 when EXPR holds, e.g. 'total.rss > +10MiB', 'heap.uss >= +5%'" },
+	{ { "regions", required_argument, NULL, 256 + 'n' }, "N",
+	  "diff: list at most N changed regions (25; 0: all)" },
+	{ { "timeout", required_argument, NULL, 256 + 't' }, "SECONDS",
+	  "diff: give up on a URL after SECONDS (10)" },
+	{ { "insecure", no_argument, NULL, 256 + 'k' }, NULL,
+	  "diff: do not check the TLS certificate of an https:// URL" },
+	{ { "interval", required_argument, NULL, 256 + 'i' }, "TIME",
+	  "watch, run: between samples: 1s, 100ms, 0.5 (watch 1s, run 100ms)" },
+	{ { "count", required_argument, NULL, 256 + 'N' }, "N",
+	  "watch: stop after N samples" },
+	{ { "svg", required_argument, NULL, 256 + 's' }, "FILE",
+	  "watch, run: write Rss per class over time as an SVG chart" },
 	{ { "help", no_argument, NULL, 'h' }, NULL, "print this help and exit" },
 	{ { "version", no_argument, NULL, 'V' }, NULL, "print the version and exit" },
 };
@@ -49,7 +64,7 @@ static const struct optdoc {
 
 void usage(FILE *out)
 {
-	fputs("usage: memscope COMMAND [OPTIONS] PID\n\n"
+	fputs("usage: memscope COMMAND [OPTIONS] PID|A B|-- COMMAND\n\n"
 	      "Shows where a process's memory is and how much of it is in RAM.\n\n"
 	      "commands:\n"
 	      "  maps PID      a row per region: range, perms, class, size, Rss, Pss, USS, swap, name\n"
@@ -69,7 +84,8 @@ void usage(FILE *out)
 		fprintf(out, "  %-22s %s\n", left, d->help);
 	}
 	fputs("\nexit status: 0 ok, 1 could not inspect the process (gone, permission),\n"
-	      "2 usage or bad input.  See memscope(1).\n", out);
+	      "2 usage or bad input; diff: 1 a --fail-if held, 2 any input unreadable;\n"
+	      "run: the command's.  See memscope(1).\n", out);
 }
 
 void error(const char *fmt, ...)
@@ -118,8 +134,15 @@ static bool is(const struct opts *o, const char *command)
 /* Options that belong to other commands, or exclude each other. */
 static int check_combinations(const struct opts *o)
 {
-	if (o->output && !is(o, "snap"))
-		return misuse("--output goes with 'snap', not '%s'", o->command);
+	if (o->output && !is(o, "snap") && !is(o, "run"))
+		return misuse("--output goes with 'snap' and 'run', not '%s'", o->command);
+	if ((o->nr_fail_if || o->regions >= 0 || o->timeout || o->insecure) && !is(o, "diff"))
+		return misuse("--fail-if, --regions, --timeout and --insecure go with 'diff', not '%s'",
+			      o->command);
+	if ((o->interval > 0 || o->svg) && !is(o, "watch") && !is(o, "run"))
+		return misuse("--interval and --svg go with 'watch' and 'run', not '%s'", o->command);
+	if (o->count && !is(o, "watch"))
+		return misuse("--count goes with 'watch', not '%s'", o->command);
 	if (o->json && is(o, "snap"))
 		return misuse("'%s' always prints JSON; --json goes with maps, summary and pages",
 			      o->command);
@@ -139,6 +162,97 @@ static int check_combinations(const struct opts *o)
 	return -1;
 }
 
+/* What follows the options: a PID, two sides (diff), or a command (run). */
+static int operands(int argc, char **argv, struct opts *o)
+{
+	if (is(o, "run")) {
+		if (optind >= argc)
+			return misuse("%s", "'run' needs a command: memscope run [OPTIONS] -- COMMAND");
+		o->run_argv = &argv[optind];
+		return check_combinations(o);
+	}
+	if (is(o, "diff")) {
+		if (argc - optind != 2)
+			return misuse("%s", "'diff' compares two: memscope diff [OPTIONS] A B");
+		o->sides[0] = argv[optind];
+		o->sides[1] = argv[optind + 1];
+		return check_combinations(o);
+	}
+	if (optind >= argc)
+		return misuse("'%s' needs a PID", o->command);
+	if (optind + 1 < argc)
+		return misuse("unexpected argument '%s'", argv[optind + 1]);
+	if (!parse_pid(argv[optind], &o->pid))
+		return misuse("bad pid '%s'", argv[optind]);
+	return check_combinations(o);
+}
+
+/* "1s", "100ms", "0.5" (seconds), "2m": seconds; < 0 when malformed. */
+static double parse_interval(const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno || !(v > 0))
+		return -1;
+	if (strcmp(end, "ms") == 0)
+		v /= 1000;
+	else if (strcmp(end, "m") == 0)
+		v *= 60;
+	else if (*end && strcmp(end, "s") != 0)
+		return -1;
+	return v >= 0.001 && v <= 86400 ? v : -1;
+}
+
+/* A whole number in [min, max]; -1 when not. */
+static long parse_long(const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return end == s || *end || errno || v < min || v > max ? -1 : v;
+}
+
+/* The options of diff, watch and run; -1 when c is none of them. */
+static int parse_comparing(int c, struct opts *o)
+{
+	switch (c) {
+	case 256 + 'f': {
+		const char **v = realloc(o->fail_if, (size_t)(o->nr_fail_if + 1) * sizeof(*v));
+
+		if (!v)
+			return misuse("%s", "out of memory");
+		o->fail_if = v;
+		o->fail_if[o->nr_fail_if++] = optarg;
+		return 0;
+	}
+	case 256 + 'n':
+		if ((o->regions = parse_long(optarg, 0, LONG_MAX)) < 0)
+			return misuse("--regions takes a count, not '%s'", optarg);
+		return 0;
+	case 256 + 't':
+		if ((o->timeout = parse_long(optarg, 1, 3600)) < 0)
+			return misuse("--timeout takes seconds (1 to 3600), not '%s'", optarg);
+		return 0;
+	case 256 + 'k': o->insecure = true; return 0;
+	case 256 + 'i':
+		if ((o->interval = parse_interval(optarg)) < 0)
+			return misuse("--interval takes a time (1s, 100ms, 0.5; 1ms to 1 day), not '%s'",
+				      optarg);
+		return 0;
+	case 256 + 'N':
+		if ((o->count = parse_long(optarg, 1, LONG_MAX)) < 0)
+			return misuse("--count takes a number of samples, not '%s'", optarg);
+		return 0;
+	case 256 + 's': o->svg = optarg; return 0;
+	}
+	return -1;
+}
+
 int parse_options(int argc, char **argv, struct opts *o)
 {
 	struct option longopts[NR_OPTS + 1];
@@ -148,7 +262,15 @@ int parse_options(int argc, char **argv, struct opts *o)
 		longopts[i] = optdocs[i].opt;
 	memset(&longopts[NR_OPTS], 0, sizeof(longopts[0]));
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:hV", longopts, NULL)) != -1) {
+	/* run's command keeps its own options; elsewhere options may follow */
+	while ((c = getopt_long(argc, argv, is(o, "run") ? "+o:hV" : "o:hV", longopts,
+				NULL)) != -1) {
+		int rc = parse_comparing(c, o);
+
+		if (rc == 0)
+			continue;
+		if (rc > 0)
+			return rc;
 		switch (c) {
 		case 256 + 'b': o->bytes = true; break;
 		case 256 + 'j': o->json = true; break;
@@ -186,13 +308,7 @@ int parse_options(int argc, char **argv, struct opts *o)
 			return misuse("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind >= argc)
-		return misuse("'%s' needs a PID", o->command);
-	if (optind + 1 < argc)
-		return misuse("unexpected argument '%s'", argv[optind + 1]);
-	if (!parse_pid(argv[optind], &o->pid))
-		return misuse("bad pid '%s'", argv[optind]);
-	return check_combinations(o);
+	return operands(argc, argv, o);
 }
 
 /* --working-set: the referenced bits cleared, then the wait. */

@@ -27,6 +27,18 @@ struct opts {
 	int color;            /* --color: 1 always, 0 never, -1 when a terminal */
 	double working_set;   /* --working-set SECONDS; < 0 when not asked */
 	pid_t pid;
+	/* diff */
+	const char *sides[2]; /* A and B: a file, "-", a PID or a URL */
+	const char **fail_if; /* --fail-if EXPR, in order */
+	int nr_fail_if;
+	bool insecure;        /* --insecure: do not check TLS certificates */
+	long timeout;         /* --timeout SECONDS for URLs */
+	long regions;         /* --regions N: list at most N (0: all) */
+	/* watch, run */
+	double interval;      /* --interval, seconds */
+	long count;           /* --count N samples; 0: until the end */
+	const char *svg;      /* --svg FILE: the series as a chart */
+	char **run_argv;      /* run: the command */
 };
 
 /* Prints "memscope: MESSAGE" and a newline to stderr. */
@@ -66,16 +78,50 @@ const char *size_cell(char *buf, size_t len, const struct opts *o,
 /* USS is not a smaps key; field number for size_cell() */
 #define FIELD_USS (-1)
 
+/* Writes text and a newline to path: a temporary file beside it, synced,
+ * then renamed, so path is never half-written; 0 or -errno. */
+int write_atomically(const char *path, const char *text);
 /* Writes a JSON document to stdout (or -o FILE, atomically). */
 int emit_json(const struct opts *o, const struct ms_snapshot *snap, unsigned flags);
 /* Flushes stdout; EXIT_FAIL with a message when the output was lost. */
 int finish_output(int status);
+
+/* The path of a helper program: $env, beside this program, or installed;
+ * 0 or -errno (path then holds the last place tried). */
+int find_helper(const char *name, const char *env, char *path, size_t len);
 
 int cmd_maps(const struct opts *o);
 int cmd_summary(const struct opts *o);
 int cmd_snap(const struct opts *o);
 int cmd_pages(const struct opts *o);
 int cmd_layout(const struct opts *o);
+int cmd_diff(const struct opts *o);
+int cmd_watch(const struct opts *o);
+int cmd_run(const struct opts *o);
+
+/* A side of diff (a file, "-", a PID, a URL) as a snapshot; an exit
+ * status: EXIT_OK, or EXIT_USAGE for any side that cannot be had. */
+int load_side(const struct opts *o, const char *spec, struct ms_snapshot **snap);
+
+/* ---- --fail-if (gate.c) ---- */
+enum gate_op { GATE_GT, GATE_GE, GATE_LT, GATE_LE };
+#define GATE_COUNT (-2) /* the field "count": regions */
+
+struct gate {
+	const char *text;
+	int class;           /* a class, or -1: the total */
+	int field;           /* enum ms_field, FIELD_USS or GATE_COUNT */
+	enum gate_op op;
+	bool percent;        /* value is a percentage of A */
+	double value;        /* the change: bytes (a count for count) */
+	double delta, threshold; /* gate_eval(): B - A, and what it is held to */
+	bool holds;
+};
+/* 0, or -EINVAL with err saying what is wrong. */
+int gate_parse(const char *text, struct gate *g, char *err, size_t len);
+/* Sets delta, threshold and holds; -EINVAL when a value is unknown. */
+int gate_eval(struct gate *g, const struct ms_snapshot *a, const struct ms_snapshot *b,
+	      char *err, size_t len);
 
 /* The width of the terminal on stdout, else $COLUMNS, else 100. */
 int terminal_columns(void);

@@ -16,12 +16,16 @@ static const struct command {
 	{ "snap", cmd_snap },
 	{ "pages", cmd_pages },
 	{ "layout", cmd_layout },
+	{ "diff", cmd_diff },
+	{ "watch", cmd_watch },
+	{ "run", cmd_run },
 };
 
 int main(int argc, char **argv)
 {
 	static char outbuf[1 << 16];
-	struct opts o = { .class = -1, .color = -1, .working_set = -1 };
+	struct opts o = { .class = -1, .color = -1, .working_set = -1, .regions = -1 };
+	int status;
 
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (argc < 2) {
@@ -38,11 +42,12 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {
-			int status;
-
 			o.command = commands[i].name;
 			status = parse_options(argc - 1, argv + 1, &o);
-			return status >= 0 ? status : commands[i].run(&o);
+			if (status < 0)
+				status = commands[i].run(&o);
+			free(o.fail_if);
+			return status;
 		}
 	}
 	error("unknown command '%s'", argv[1]);

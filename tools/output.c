@@ -115,7 +115,7 @@ static mode_t create_mode(void)
 
 /* FILE.XXXXXX beside FILE, written and synced, then renamed over FILE: a
  * reader sees the old file or the new one, never a part. */
-static int write_atomically(const char *path, const char *text)
+int write_atomically(const char *path, const char *text)
 {
 	size_t plen = strlen(path);
 	char *tmp = malloc(plen + 8);

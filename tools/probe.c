@@ -175,41 +175,6 @@ static int parse(int argc, char **argv, struct probe_opts *o)
 
 /* ---- the subject ---- */
 
-/*
- * probe-subject: $MEMSCOPE_PROBE_SUBJECT, else beside this program (a
- * build tree: libtool puts the real program in .libs, so one up too), else
- * where make install put it.
- */
-static int find_subject(char *path, size_t len)
-{
-	const char *env = getenv("MEMSCOPE_PROBE_SUBJECT");
-	char self[PATH_MAX - 32];
-	ssize_t n;
-
-	if (env && *env) {
-		snprintf(path, len, "%s", env);
-		return access(path, X_OK) == 0 ? 0 : -errno;
-	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		char *slash;
-
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(path, len, "%s/probe-subject", self);
-			if (access(path, X_OK) == 0)
-				return 0;
-			snprintf(path, len, "%s/../probe-subject", self);
-			if (access(path, X_OK) == 0)
-				return 0;
-		}
-	}
-	snprintf(path, len, "%s/probe-subject", PROBE_LIBEXECDIR);
-	return access(path, X_OK) == 0 ? 0 : -errno;
-}
-
 struct subject {
 	pid_t pid;
 	int go, report;            /* our ends of the pipes */
@@ -444,7 +409,7 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	signal(SIGPIPE, SIG_IGN);
-	if ((rc = find_subject(path, sizeof(path))) < 0) {
+	if ((rc = find_helper("probe-subject", "MEMSCOPE_PROBE_SUBJECT", path, sizeof(path))) < 0) {
 		perr("cannot find probe-subject ('%s'): %s", path, strerror(-rc));
 		return FAIL;
 	}

@@ -1,0 +1,333 @@
+/*
+ * diff.c - "memscope diff A B": what changed from snapshot A to snapshot B,
+ * per class and region by region, and --fail-if thresholds for CI.
+ *
+ * Exit status: 0, or 1 when a --fail-if expression held; every problem with
+ * the input (a side that cannot be read, a malformed expression) is 2, so
+ * that 1 means one thing to a pipeline.
+ */
+#include "cli.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The byte fields a diff shows, in order; FIELD_USS is no smaps key. */
+static const int shown[] = { MS_SIZE, MS_RSS, MS_PSS, FIELD_USS, MS_SWAP };
+static const char *const shown_names[] = { "size", "rss", "pss", "uss", "swap" };
+#define NR_SHOWN 5
+
+/* A field of a count set; false when unknown. */
+static bool get(const struct ms_counts *c, int field, int64_t *v)
+{
+	uint64_t u;
+
+	if (field == FIELD_USS) {
+		if (!ms_counts_uss(c, &u))
+			return false;
+		*v = (int64_t)u;
+		return true;
+	}
+	if (!ms_counts_has(c, (enum ms_field)field))
+		return false;
+	*v = (int64_t)c->v[field];
+	return true;
+}
+
+/* "+64K", "-1.2M", "0"; with --bytes "+65536". */
+static const char *signed_cell(char *buf, size_t len, const struct opts *o, int64_t v)
+{
+	char tmp[24];
+	uint64_t m = v < 0 ? (uint64_t)-v : (uint64_t)v;
+
+	if (v == 0)
+		return "0";
+	if (o->bytes)
+		snprintf(buf, len, "%+" PRId64, v);
+	else
+		snprintf(buf, len, "%c%s", v < 0 ? '-' : '+', human_size(tmp, sizeof(tmp), m));
+	return buf;
+}
+
+/* ---- for people ---- */
+
+static void total_row(const struct opts *o, const char *name, const struct ms_total *a,
+		      const struct ms_total *b)
+{
+	char buf[32];
+	int64_t va, vb, rss = 0;
+
+	printf("%-14s", name);
+	for (int i = 0; i < NR_SHOWN; i++) {
+		bool known = get(&a->c, shown[i], &va) && get(&b->c, shown[i], &vb);
+
+		printf(" %10s", known ? signed_cell(buf, sizeof(buf), o, vb - va) : "-");
+	}
+	printf(" %+7lld", (long long)b->count - (long long)a->count);
+	printf(" %10s\n", get(&b->c, MS_RSS, &rss) ? bytes_cell(buf, sizeof(buf), o,
+			  (uint64_t)rss) : "-");
+}
+
+static const char *kind_name(enum ms_change_kind k)
+{
+	static const char *const names[] = { "added", "removed", "grown", "shrunk" };
+
+	return names[k];
+}
+
+static void change_row(const struct opts *o, const struct ms_change *ch)
+{
+	const struct ms_region *r = ch->b ? ch->b : ch->a;
+	char buf[32], range[48];
+
+	snprintf(range, sizeof(range), "%" PRIx64 "-%" PRIx64, r->start, r->end);
+	printf("%-8s %-13s %-27s", kind_name(ch->kind), ms_class_name(r->class), range);
+	printf(" %10s", signed_cell(buf, sizeof(buf), o, (int64_t)(ch->b ? ch->b->end -
+	       ch->b->start : 0) - (int64_t)(ch->a ? ch->a->end - ch->a->start : 0)));
+	for (int i = 1; i < NR_SHOWN; i++) {
+		bool known = shown[i] == FIELD_USS ? ch->have_uss :
+			     (ch->have & (1u << shown[i])) != 0;
+		int64_t d = shown[i] == FIELD_USS ? ch->d_uss : ch->d[shown[i]];
+
+		printf(" %10s", known ? signed_cell(buf, sizeof(buf), o, d) : "-");
+	}
+	printf(" %s%s\n", r->path, r->deleted ? " (deleted)" : "");
+}
+
+static void print_human(const struct opts *o, const struct ms_snapshot *a,
+			const struct ms_snapshot *b, const struct ms_diff *d)
+{
+	size_t limit = o->regions < 0 ? 25 : o->regions > 0 ? (size_t)o->regions : d->nr_changes;
+
+	printf("A: %s (pid %d)   B: %s (pid %d)\n\n", o->sides[0], (int)a->pid, o->sides[1],
+	       (int)b->pid);
+	printf("%-14s %10s %10s %10s %10s %10s %7s %10s\n", "CLASS", "SIZE", "RSS", "PSS", "USS",
+	       "SWAP", "COUNT", "RSS IN B");
+	for (int c = 0; c < MS_CLASS_COUNT; c++)
+		if (a->classes[c].count || b->classes[c].count)
+			total_row(o, ms_class_name((enum ms_class)c), &a->classes[c], &b->classes[c]);
+	total_row(o, "total", &a->totals, &b->totals);
+	if (!d->nr_changes) {
+		puts("\nno region changed");
+		return;
+	}
+	printf("\n%zu region%s changed, largest change first\n", d->nr_changes,
+	       d->nr_changes == 1 ? "" : "s");
+	printf("%-8s %-13s %-27s %10s %10s %10s %10s %10s NAME\n", "CHANGE", "CLASS", "ADDRESS",
+	       "SIZE", "RSS", "PSS", "USS", "SWAP");
+	for (size_t k = 0; k < d->nr_changes && k < limit; k++)
+		change_row(o, &d->changes[k]);
+	if (limit < d->nr_changes)
+		printf("... and %zu more (--regions 0 lists all)\n", d->nr_changes - limit);
+}
+
+/* ---- JSON ---- */
+
+static cJSON *num_or_null(bool known, int64_t v)
+{
+	return known ? cJSON_CreateNumber((double)v) : cJSON_CreateNull();
+}
+
+static cJSON *figures(const struct ms_counts *c, size_t count, bool with_count)
+{
+	cJSON *o = cJSON_CreateObject();
+	int64_t v = 0;
+
+	for (int i = 0; i < NR_SHOWN; i++)
+		cJSON_AddItemToObject(o, shown_names[i], num_or_null(get(c, shown[i], &v), v));
+	if (with_count)
+		cJSON_AddNumberToObject(o, "count", (double)count);
+	return o;
+}
+
+static cJSON *total_json(const struct ms_total *a, const struct ms_total *b)
+{
+	cJSON *o = cJSON_CreateObject(), *d = cJSON_CreateObject();
+	int64_t va = 0, vb = 0;
+
+	cJSON_AddItemToObject(o, "a", figures(&a->c, a->count, true));
+	cJSON_AddItemToObject(o, "b", figures(&b->c, b->count, true));
+	for (int i = 0; i < NR_SHOWN; i++) {
+		bool known = get(&a->c, shown[i], &va) && get(&b->c, shown[i], &vb);
+
+		cJSON_AddItemToObject(d, shown_names[i], num_or_null(known, vb - va));
+	}
+	cJSON_AddNumberToObject(d, "count", (double)b->count - (double)a->count);
+	cJSON_AddItemToObject(o, "delta", d);
+	return o;
+}
+
+static cJSON *hex(uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	return cJSON_CreateString(buf);
+}
+
+static cJSON *side_region(const struct ms_region *r)
+{
+	cJSON *o;
+
+	if (!r)
+		return cJSON_CreateNull();
+	o = figures(&r->c, 0, false);
+	cJSON_AddItemToObject(o, "start", hex(r->start));
+	cJSON_AddItemToObject(o, "end", hex(r->end));
+	cJSON_AddStringToObject(o, "perms", r->perms);
+	return o;
+}
+
+static cJSON *change_json(const struct ms_change *ch)
+{
+	const struct ms_region *r = ch->b ? ch->b : ch->a;
+	cJSON *o = cJSON_CreateObject(), *d = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "change", kind_name(ch->kind));
+	cJSON_AddStringToObject(o, "class", ms_class_name(r->class));
+	cJSON_AddStringToObject(o, "name", r->path);
+	cJSON_AddBoolToObject(o, "deleted", r->deleted);
+	cJSON_AddItemToObject(o, "a", side_region(ch->a));
+	cJSON_AddItemToObject(o, "b", side_region(ch->b));
+	cJSON_AddNumberToObject(d, "size", (double)((int64_t)(ch->b ? ch->b->end - ch->b->start : 0) -
+						   (int64_t)(ch->a ? ch->a->end - ch->a->start : 0)));
+	for (int i = 1; i < NR_SHOWN; i++) {
+		bool known = shown[i] == FIELD_USS ? ch->have_uss : (ch->have & (1u << shown[i])) != 0;
+
+		cJSON_AddItemToObject(d, shown_names[i], num_or_null(known, shown[i] == FIELD_USS ?
+				      ch->d_uss : ch->d[shown[i]]));
+	}
+	cJSON_AddItemToObject(o, "delta", d);
+	return o;
+}
+
+static cJSON *side_json(const char *spec, const struct ms_snapshot *s)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "source", spec);
+	cJSON_AddNumberToObject(o, "pid", s->pid);
+	if (s->taken_at > 0)
+		cJSON_AddNumberToObject(o, "taken_at", s->taken_at);
+	else
+		cJSON_AddNullToObject(o, "taken_at");
+	return o;
+}
+
+static int print_json(const struct opts *o, const struct ms_snapshot *a,
+		      const struct ms_snapshot *b, const struct ms_diff *d,
+		      const struct gate *gates)
+{
+	cJSON *doc = cJSON_CreateObject(), *classes = cJSON_CreateObject();
+	cJSON *regions = cJSON_CreateArray(), *fail = cJSON_CreateArray();
+	char *text;
+
+	cJSON_AddStringToObject(doc, "schema", "memscope-diff/1");
+	cJSON_AddItemToObject(doc, "a", side_json(o->sides[0], a));
+	cJSON_AddItemToObject(doc, "b", side_json(o->sides[1], b));
+	for (int c = 0; c < MS_CLASS_COUNT; c++)
+		cJSON_AddItemToObject(classes, ms_class_name((enum ms_class)c),
+				      total_json(&a->classes[c], &b->classes[c]));
+	cJSON_AddItemToObject(doc, "classes", classes);
+	cJSON_AddItemToObject(doc, "total", total_json(&a->totals, &b->totals));
+	for (size_t k = 0; k < d->nr_changes; k++)
+		cJSON_AddItemToArray(regions, change_json(&d->changes[k]));
+	cJSON_AddItemToObject(doc, "regions", regions);
+	for (int i = 0; i < o->nr_fail_if; i++) {
+		cJSON *g = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(g, "expr", gates[i].text);
+		cJSON_AddBoolToObject(g, "holds", gates[i].holds);
+		cJSON_AddNumberToObject(g, "delta", gates[i].delta);
+		cJSON_AddNumberToObject(g, "threshold", gates[i].threshold);
+		cJSON_AddItemToArray(fail, g);
+	}
+	cJSON_AddItemToObject(doc, "fail_if", fail);
+	text = cJSON_PrintUnformatted(doc);
+	cJSON_Delete(doc);
+	if (!text) {
+		error("cannot make the JSON: %s", strerror(ENOMEM));
+		return EXIT_FAIL;
+	}
+	puts(text);
+	free(text);
+	return EXIT_OK;
+}
+
+/* ---- the command ---- */
+
+/* Evaluates every expression; the ones that held are named on stderr. */
+static int check_gates(const struct opts *o, struct gate *gates, const struct ms_snapshot *a,
+		       const struct ms_snapshot *b, bool *held)
+{
+	char err[256];
+
+	*held = false;
+	for (int i = 0; i < o->nr_fail_if; i++) {
+		if (gate_eval(&gates[i], a, b, err, sizeof(err)) < 0) {
+			error("--fail-if %s", err);
+			return EXIT_USAGE;
+		}
+		*held |= gates[i].holds;
+	}
+	return EXIT_OK;
+}
+
+/* After the output, the expressions that held, one line each. */
+static void report_gates(const struct opts *o, const struct gate *gates)
+{
+	char d[32], t[32];
+
+	for (int i = 0; i < o->nr_fail_if; i++)
+		if (gates[i].holds)
+			error("fail-if '%s' held: the change was %s, the threshold %s", gates[i].text,
+			      signed_cell(d, sizeof(d), o, (int64_t)gates[i].delta),
+			      signed_cell(t, sizeof(t), o, (int64_t)gates[i].threshold));
+}
+
+int cmd_diff(const struct opts *o)
+{
+	struct ms_snapshot *a = NULL, *b = NULL;
+	struct gate *gates = calloc((size_t)o->nr_fail_if + 1, sizeof(*gates));
+	struct ms_diff d = { NULL, 0 };
+	char err[256];
+	bool held = false;
+	int status = gates ? EXIT_OK : EXIT_FAIL;
+
+	for (int i = 0; status == EXIT_OK && i < o->nr_fail_if; i++)
+		if (gate_parse(o->fail_if[i], &gates[i], err, sizeof(err)) < 0) {
+			error("bad --fail-if '%s': %s", o->fail_if[i], err);
+			status = EXIT_USAGE;
+		}
+	if (status == EXIT_OK && strcmp(o->sides[0], "-") == 0 && strcmp(o->sides[1], "-") == 0) {
+		error("only one side can be '-' (standard input)");
+		status = EXIT_USAGE;
+	}
+	if (status == EXIT_OK)
+		status = load_side(o, o->sides[0], &a);
+	if (status == EXIT_OK)
+		status = load_side(o, o->sides[1], &b);
+	if (status == EXIT_OK && ms_snapshot_diff(a, b, &d) < 0) {
+		error("cannot compare: %s", strerror(ENOMEM));
+		status = EXIT_FAIL;
+	}
+	if (status == EXIT_OK)
+		status = check_gates(o, gates, a, b, &held);
+	if (status == EXIT_OK && o->json)
+		status = print_json(o, a, b, &d, gates);
+	else if (status == EXIT_OK)
+		print_human(o, a, b, &d);
+	if (status == EXIT_OK)
+		status = finish_output(EXIT_OK);
+	if (status == EXIT_OK && held) {
+		report_gates(o, gates);
+		status = EXIT_FAIL;
+	}
+	ms_diff_free(&d);
+	ms_snapshot_free(a);
+	ms_snapshot_free(b);
+	free(gates);
+	return status;
+}
