@@ -427,19 +427,25 @@ static int get_doc(struct reader *rd, const cJSON *doc)
 	return 0;
 }
 
-/* Why the text did not parse: empty, cut short, or wrong at some byte. */
+/* Why the text did not parse: empty, not JSON at all, cut short, or wrong
+ * at some byte. */
 static int not_json(const char *text, size_t len, const char *end, char *err, size_t errlen)
 {
-	size_t last = len;
+	size_t first = 0, last = len;
+	size_t at = end && end >= text ? (size_t)(end - text) : 0;
 
-	while (last > 0 && strchr(" \t\r\n", text[last - 1]))
+	while (first < len && strchr(" \t\r\n", text[first]))
+		first++;
+	while (last > first && strchr(" \t\r\n", text[last - 1]))
 		last--;
-	if (last == 0)
+	if (first == last)
 		return ms_fail(err, errlen, -EBADMSG, "not JSON: empty");
-	if (text[last - 1] != '}')
+	if (text[first] != '{' && text[first] != '[')
+		return ms_fail(err, errlen, -EBADMSG, "not JSON: it starts with '%c'",
+			       text[first]);
+	if (text[last - 1] != (text[first] == '{' ? '}' : ']'))
 		return ms_fail(err, errlen, -EBADMSG, "not JSON: it ends early (truncated?)");
-	return ms_fail(err, errlen, -EBADMSG, "not JSON: error at byte %zu",
-		       end && end >= text ? (size_t)(end - text) : 0);
+	return ms_fail(err, errlen, -EBADMSG, "not JSON: error at byte %zu", at);
 }
 
 int ms_snapshot_from_json(const char *text, size_t len, struct ms_snapshot **out,

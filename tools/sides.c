@@ -160,8 +160,9 @@ int load_side(const struct opts *o, const char *spec, struct ms_snapshot **snap)
 	rc = ms_snapshot_from_json(buf, len, snap, err, sizeof(err));
 	free(buf);
 	if (rc < 0) {
-		error("'%s' is no snapshot memscope reads: %s", strcmp(spec, "-") ? spec :
-		      "standard input", err[0] ? err : strerror(-rc));
+		error("cannot read %s%s%s: %s", strcmp(spec, "-") ? "'" : "",
+		      strcmp(spec, "-") ? spec : "standard input", strcmp(spec, "-") ? "'" : "",
+		      err[0] ? err : strerror(-rc));
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
