@@ -405,6 +405,9 @@ int cmd_run(const struct opts *o)
 	if ((cmd = start(o->run_argv, &errfd)) < 0)
 		return EXIT_FAIL;
 	add_proc(&r, cmd);
+	/* as time(1): ^C and ^\ are the command's to act on; the report follows */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&r.wake, &attr);
