@@ -1,11 +1,14 @@
 # bench/lib.sh - sourced by the benchmarks: the built memscope, a helper
 # process kept alive on a pipe, and wall-clock timing by medians.
 
+# Run from the build tree (the source tree, or a separate build folder).
 top=$(cd "$(dirname "$0")/.." && pwd)
-memscope=$top/tools/memscope
+build=$(pwd)
+[ -x "$build/tools/memscope" ] || build=$top
+memscope=$build/tools/memscope
 # the real binary behind libtool's wrapper, so start-up is not the wrapper's
-[ -x "$top/tools/.libs/memscope" ] && memscope=$top/tools/.libs/memscope &&
-	export LD_LIBRARY_PATH="$top/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+[ -x "$build/tools/.libs/memscope" ] && memscope=$build/tools/.libs/memscope &&
+	export LD_LIBRARY_PATH="$build/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 out=$(mktemp -d)
 trap 'exec 3>&-; rm -rf "$out"' EXIT
 

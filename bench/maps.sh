@@ -10,7 +10,7 @@
 set -eu
 regions=${1:-50000} runs=${2:-21}
 . "$(dirname "$0")/lib.sh"
-start_helper "$top/tests/helpers/regions" "$regions"
+start_helper "$build/tests/helpers/regions" "$regions"
 
 i=0
 while [ $i -lt "$runs" ]; do

@@ -12,7 +12,7 @@ set -eu
 reserved=${1:-64} touched=${2:-1} runs=${3:-11}
 . "$(dirname "$0")/lib.sh"
 ${CC:-cc} -O2 -o "$out/peers" "$top/bench/pagemap-peers.c"
-start_helper "$top/tests/helpers/sparse" "$reserved" "$touched"
+start_helper "$build/tests/helpers/sparse" "$reserved" "$touched"
 
 i=0
 while [ $i -lt "$runs" ]; do

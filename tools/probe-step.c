@@ -143,6 +143,8 @@ static void print_calls(FILE *out, const struct probe_view *v, const struct chan
 		fputs(" since exec", out);
 	if (v->have_calls && !any && !(guess & ~seen))
 		fputs(v->prev ? "no system call" : "-", out);
+	if (!v->have_calls && !guess) /* nothing counted, nothing to see */
+		fputs(v->prev ? "no system call (inferred)" : "system calls not counted", out);
 	if (!v->prev || !(guess & ~seen))
 		return;
 	fputs(any ? " + " : "", out);
