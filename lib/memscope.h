@@ -352,7 +352,9 @@ int ms_rollup_read(struct ms_ctx *ctx, pid_t pid, struct ms_counts *out,
  * into snap->res.  The process must still be the one snap was taken of
  * (same start time), else -ESRCH.  PAGEMAP_SCAN (Linux 6.7+) finds the
  * populated ranges; where the kernel lacks it, or with MS_RES_PREAD,
- * pagemap is read whole in 1 MiB preads.  Both give the same counts.
+ * pagemap is read whole in 1 MiB preads.  Both give the same counts, but
+ * for zero and thp, which only PAGEMAP_SCAN or kpageflags can tell (-1
+ * otherwise).
  * Returns 0, -ESRCH (gone, or exited during the read), -EACCES, -ENOMEM.
  */
 int ms_residency_read(struct ms_ctx *ctx, struct ms_snapshot *snap, unsigned flags,

@@ -4,10 +4,10 @@
  *
  * pagemap has one 64-bit entry per virtual page.  Reading all of it walks
  * every page, populated or not: for a 64 GiB reservation, 128 MiB of
- * entries.  PAGEMAP_SCAN (6.7+) returns the runs of populated pages and
- * skips the holes, so it tells where to pread.  It does not report the
- * exclusive bit, so the entries of those runs are read all the same.  Every
- * entry, however found, goes through decode(): the paths cannot disagree.
+ * entries.  PAGEMAP_SCAN (6.7+) skips the holes, so it tells where to
+ * pread (scan_range()).  It does not report the exclusive bit, so the
+ * entries there are read all the same.  Every entry, however found, goes
+ * through decode(): the paths cannot disagree.
  *
  * Each pread or ioctl covers at most ENTRIES pages: the kernel holds the
  * process's mmap lock for reading while it walks, and a bounded walk lets
@@ -185,42 +185,77 @@ static enum ms_page_state state_of(uint64_t e)
 	return MS_PAGE_ABSENT;
 }
 
+/* The frames of the present pages, for kpageflags and kpagecount. */
+static int collect_pfns(struct decoder *d, const uint64_t *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t pfn = e[i] & PM_PFN_MASK;
+		int rc;
+
+		if (!(e[i] & PM_PRESENT))
+			continue;
+		if (!pfn) { /* hidden: pagemap was opened without CAP_SYS_ADMIN */
+			d->pfn_hidden = true;
+			continue;
+		}
+		if (d->nr_pfns == PFN_BATCH && (rc = flush_pfns(d)) < 0)
+			return rc;
+		d->pfns[d->nr_pfns++] = pfn;
+	}
+	return 0;
+}
+
+/* Two entries at a time (GCC's vector extension; SSE2 on x86-64). */
+typedef uint64_t u64x2 __attribute__((vector_size(16)));
+
+struct tally {
+	u64x2 present, swap, markers, file, excl, owned, dirty;
+};
+
+static inline void tally2(struct tally *t, u64x2 v)
+{
+	const u64x2 one = { 1, 1 };
+	u64x2 p = v >> 63, swp = (v >> 62) & one; /* never both */
+
+	t->present += p;
+	t->swap += swp;
+	t->markers += swp & ((v >> 58) | (v >> 57)) & one; /* swap-format, no page */
+	t->file += p & (v >> 61);
+	t->excl += p & (v >> 56);
+	t->owned += p & ((v >> 56) | (v >> 61)) & one;
+	t->dirty += (v >> 55) & one;
+}
+
+#define SUM(x) ((x)[0] + (x)[1])
+
 /* Counts without branches: this loop sees every entry the walk reads. */
 static int decode(struct decoder *d, uint64_t addr, const uint64_t *e, size_t n)
 {
 	struct ms_residency *res = &d->res;
-	uint64_t present = 0, swapped = 0, markers = 0, file = 0, excl = 0, dirty = 0, hidden = 0;
-	int rc;
+	struct tally t = { 0 };
+	int rc = 0;
+	size_t i;
 
-	for (size_t i = 0; i < n; i++) {
-		uint64_t v = e[i], p = v >> 63, swp = (v >> 62) & 1 & (p ^ 1);
-		uint64_t mark = swp & ((v >> 58) | (v >> 57)) & 1;
+	for (i = 0; i + 2 <= n; i += 2) {
+		u64x2 v;
 
-		present += p;
-		swapped += swp & (mark ^ 1);
-		markers += mark;
-		file += p & (v >> 61);
-		excl += p & (v >> 56);
-		dirty += (v >> 55) & 1;
-		hidden |= p & ((v & PM_PFN_MASK) == 0);
-		if (d->pfns && p && (v & PM_PFN_MASK)) {
-			if (d->nr_pfns == PFN_BATCH && (rc = flush_pfns(d)) < 0)
-				return rc;
-			d->pfns[d->nr_pfns++] = v & PM_PFN_MASK;
-		}
+		memcpy(&v, e + i, sizeof(v));
+		tally2(&t, v);
 	}
-	res->present += present;
-	res->swapped += swapped;
-	res->markers += markers;
-	res->file += file;
-	res->exclusive += excl;
-	res->soft_dirty += dirty;
-	d->pfn_hidden |= hidden;
-	for (size_t i = 0; (d->w->flags & MS_RES_RUNS) && i < n; i++)
-		if ((rc = add_run(d, addr + i * d->w->page, addr + (i + 1) * d->w->page,
-				  state_of(e[i]))) < 0)
-			return rc;
-	return 0;
+	if (i < n)
+		tally2(&t, (u64x2){ e[i], 0 }); /* an entry of 0 counts nothing */
+	res->present += SUM(t.present);
+	res->swapped += SUM(t.swap) - SUM(t.markers);
+	res->markers += SUM(t.markers);
+	res->file += SUM(t.file);
+	res->exclusive += SUM(t.excl);
+	res->soft_dirty += SUM(t.dirty);
+	d->unowned += SUM(t.present) - SUM(t.owned);
+	if (d->pfns)
+		rc = collect_pfns(d, e, n);
+	for (i = 0; rc == 0 && (d->w->flags & MS_RES_RUNS) && i < n; i++)
+		rc = add_run(d, addr + i * d->w->page, addr + (i + 1) * d->w->page, state_of(e[i]));
+	return rc;
 }
 
 static int walk_pread(struct decoder *d, uint64_t start, uint64_t end)
@@ -250,58 +285,136 @@ static int walk_pread(struct decoder *d, uint64_t start, uint64_t end)
 	return 0;
 }
 
-/* The runs one scan found: their entries, and the scan's own categories. */
-static int consume(struct decoder *d, const struct ms_page_region *vec, int n)
-{
-	for (int i = 0; i < n; i++) {
-		uint64_t pages = (vec[i].end - vec[i].start) / d->w->page;
-		int rc = walk_pread(d, vec[i].start, vec[i].end);
-
-		if (rc < 0)
-			return rc;
-		if (vec[i].categories & PAGE_IS_PFNZERO)
-			d->zero += (int64_t)pages;
-		if ((vec[i].categories & PAGE_IS_HUGE) && (vec[i].categories & PAGE_IS_PRESENT))
-			d->huge += (int64_t)pages;
-	}
-	return 0;
-}
-
 /* ---- PAGEMAP_SCAN ---- */
 
-/* [start, end) through PAGEMAP_SCAN: the populated runs, then their
- * entries.  -ENOTTY when the kernel has no PAGEMAP_SCAN. */
-static int scan_range(struct decoder *d, uint64_t start, uint64_t end)
+/*
+ * One PAGEMAP_SCAN call over [start, end) for pages in any of the anyof
+ * categories, up to max pages (0: no limit), runs into vec.  *walk_end is
+ * where the kernel stopped.  -ENOTTY when the kernel has no PAGEMAP_SCAN.
+ */
+static int scan_once(struct decoder *d, uint64_t start, uint64_t end, uint64_t anyof,
+		     uint64_t max, struct ms_page_region *vec, size_t len, uint64_t *walk_end)
 {
 	/* never PAGE_IS_WRITTEN: on some kernels it is set on untouched pages
 	 * of a populated page table */
 	struct ms_pm_scan_arg arg = {
 		.size = sizeof(arg), .start = start, .end = end,
-		.vec_len = SCAN_VEC, .max_pages = ENTRIES,
-		.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
+		.vec = (uintptr_t)vec, .vec_len = len, .max_pages = max,
+		.category_anyof_mask = anyof,
 		.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_PFNZERO | PAGE_IS_HUGE,
 	};
+	int n;
+
+	/* the kernel fills it; valgrind, which does not know this ioctl, would
+	 * take the runs for garbage */
+	memset(vec, 0, len * sizeof(*vec));
+	n = ioctl(d->w->fd, MS_PAGEMAP_SCAN, &arg);
+	if (n < 0)
+		return errno == EINVAL || errno == ENOTTY || errno == EOPNOTSUPP ? -ENOTTY : -errno;
+	if (n == 0 && arg.walk_end <= start && start < end)
+		return -EIO; /* no progress: do not spin */
+	*walk_end = arg.walk_end;
+	return n;
+}
+
+bool ms_scan_works(const struct walk *w, uint64_t addr)
+{
+	struct decoder d = { .w = w };
+	struct ms_page_region run;
+	uint64_t walk_end;
+
+	return scan_once(&d, addr, addr + w->page, PAGE_IS_PRESENT, 1, &run, 1, &walk_end) != -ENOTTY;
+}
+
+/* The shared zero page among [start, end)'s present pages: only a page
+ * that is neither exclusive nor a file's can be it (pagemap has no bit for
+ * it), so the scan runs only where decode() found such pages. */
+static int count_zero(struct decoder *d, uint64_t start, uint64_t end)
+{
 	struct ms_page_region vec[SCAN_VEC];
+	uint64_t at = start;
 
-	for (;;) {
-		int n, rc;
+	while (at < end) {
+		int n = scan_once(d, at, end, PAGE_IS_PFNZERO, 0, vec, SCAN_VEC, &at);
 
-		/* the kernel fills it; valgrind, which does not know this ioctl,
-		 * would take the runs for garbage */
-		memset(vec, 0, sizeof(vec));
-		arg.vec = (uintptr_t)vec;
-		n = ioctl(d->w->fd, MS_PAGEMAP_SCAN, &arg);
 		if (n < 0)
-			return errno == EINVAL || errno == ENOTTY || errno == EOPNOTSUPP ?
-			       -ENOTTY : -errno;
-		if ((rc = consume(d, vec, n)) < 0)
-			return rc;
-		if (arg.walk_end >= arg.end)
-			return 0;
-		if (arg.walk_end <= arg.start && n == 0)
-			return -EIO; /* no progress: do not spin */
-		arg.start = arg.walk_end;
+			return n;
+		for (int i = 0; i < n; i++)
+			d->zero += (int64_t)((vec[i].end - vec[i].start) / d->w->page);
 	}
+	return 0;
+}
+
+/* pread of [start, end), and the zero pages among it where there may be
+ * some. */
+static int read_block(struct decoder *d, uint64_t start, uint64_t end)
+{
+	uint64_t unowned = d->unowned;
+	int rc = walk_pread(d, start, end);
+
+	if (rc == 0 && d->unowned != unowned && !d->pfns) /* kpageflags tells, else */
+		rc = count_zero(d, start, end);
+	return rc;
+}
+
+/*
+ * A run of huge pages (a transparent huge page mapped by its PMD, or
+ * hugetlb) from start: its end is where the first page of other categories
+ * is, which a scan with room for one run stops at, cheaply, PMD by PMD.
+ * 1 when the page there is no longer huge (it changed under us).
+ */
+static int read_huge(struct decoder *d, uint64_t start, uint64_t end, uint64_t *next)
+{
+	struct ms_page_region run;
+	uint64_t walk_end, pages;
+	int n = scan_once(d, start, end, PAGE_IS_PRESENT | PAGE_IS_SWAPPED, ENTRIES, &run, 1,
+			  &walk_end);
+
+	if (n <= 0 || !(run.categories & PAGE_IS_HUGE))
+		return n < 0 ? n : 1; /* no longer huge: changed under us */
+	pages = (run.end - run.start) / d->w->page;
+	if (run.categories & PAGE_IS_PRESENT)
+		d->huge += (int64_t)pages;
+	if (run.categories & PAGE_IS_PFNZERO) /* the huge zero page */
+		d->zero += (int64_t)pages;
+	*next = run.end;
+	return walk_pread(d, run.start, run.end);
+}
+
+/*
+ * [start, end) through PAGEMAP_SCAN.  A scan that stops at the first
+ * populated page finds it, skipping holes a page table at a time; then that
+ * page's page table (2 MiB of address space) is read with pread, which alone
+ * has the exclusive bit.  A full scan first would walk every populated page
+ * twice, the scan costing half as much again as the pread.  A range smaller
+ * than a page table is read at once.  -ENOTTY when the kernel has no
+ * PAGEMAP_SCAN.
+ */
+static int scan_range(struct decoder *d, uint64_t start, uint64_t end)
+{
+	const uint64_t table = d->w->page / 8 * d->w->page; /* what a page table maps */
+	uint64_t at = start;
+
+	if (end - start < table) /* one pread; too small for a huge page */
+		return read_block(d, start, end);
+	while (at < end) {
+		struct ms_page_region first;
+		uint64_t next;
+		int rc = scan_once(d, at, end, PAGE_IS_PRESENT | PAGE_IS_SWAPPED, 1, &first, 1,
+				   &next);
+
+		if (rc == 1 && (first.categories & PAGE_IS_HUGE))
+			rc = read_huge(d, first.start, end, &next);
+		if (rc == 1) {
+			next = (first.start / table + 1) * table;
+			next = next < end ? next : end;
+			rc = read_block(d, first.start, next);
+		}
+		if (rc < 0)
+			return rc;
+		at = next;
+	}
+	return 0;
 }
 
 static int walk_range(struct decoder *d, uint64_t start, uint64_t end, bool scan)
@@ -312,8 +425,8 @@ static int walk_range(struct decoder *d, uint64_t start, uint64_t end, bool scan
 /* ---- a large region: chunks, two threads ---- */
 
 /*
- * Both walks cost the kernel time per populated page (the scan's, then
- * pread's for the exclusive bit), and one thread keeps one core busy.  A
+ * pread costs the kernel time per populated page (it looks up each page's
+ * map count for the exclusive bit), and one thread keeps one core busy.  A
  * large region is cut into chunks that two threads take in turn, each
  * walking its chunks whole; chunks rather than halves, so that a region
  * populated only at one end still keeps both busy.  Counts add up; runs

@@ -27,6 +27,7 @@ struct decoder {
 	uint64_t pss_shifted;    /* pss_exact << 12, summed exactly */
 	uint64_t done;           /* decoded up to this address (for runs) */
 	int64_t zero, huge;      /* from PAGEMAP_SCAN's categories */
+	uint64_t unowned;        /* present pages neither exclusive nor a file's */
 	bool pfn_hidden;         /* present pages came without frame numbers */
 };
 
@@ -34,6 +35,10 @@ MS_HIDDEN int ms_decoder_init(struct decoder *d, const struct walk *w);
 /* Ready for the region that starts at start (buffers are kept). */
 MS_HIDDEN void ms_decoder_reset(struct decoder *d, uint64_t start);
 MS_HIDDEN void ms_decoder_release(struct decoder *d);
+
+/* Whether the kernel has PAGEMAP_SCAN for w->fd (asked at addr, a page of
+ * the process's). */
+MS_HIDDEN bool ms_scan_works(const struct walk *w, uint64_t addr);
 
 /*
  * Reads and decodes [start, end): through PAGEMAP_SCAN, which finds the

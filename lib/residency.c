@@ -99,7 +99,8 @@ static void take_counts(struct ms_residency *out, struct decoder *d, bool pfns, 
 static int read_all(struct walk *w, struct ms_snapshot *snap, int piddir, const char *why)
 {
 	struct decoder d, helper;
-	bool scan = !(w->flags & MS_RES_PREAD), hidden = false;
+	bool scan = !(w->flags & MS_RES_PREAD) && snap->nr_regions &&
+		    ms_scan_works(w, snap->regions[0].start), hidden = false;
 	int rc = ms_decoder_init(&d, w);
 
 	if (rc == 0)

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -466,6 +467,57 @@ START_TEST(residency_unprivileged)
 }
 END_TEST
 
+/*
+ * The shared zero page and transparent huge pages, in this process: 32
+ * pages of a region read and not written, one written; a 4 MiB region of
+ * huge pages where the kernel can make them (smaps' AnonHugePages says how
+ * many).  Through PAGEMAP_SCAN's categories, and as root through kpageflags,
+ * also on the pread path.
+ */
+START_TEST(residency_zero_and_huge)
+{
+	const size_t page = 4096, two = 2u << 20;
+	unsigned flags[] = { MS_RES_NO_PFN, 0, MS_RES_PREAD };
+	struct ms_ctx *ctx = ms_ctx_new(NULL);
+	char err[256] = "", *zero, *raw, *huge;
+	volatile char sink = 0;
+	struct ms_snapshot *s;
+	int64_t thp;
+
+	zero = mmap(NULL, 64 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	raw = mmap(NULL, 4 * two, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert(zero != MAP_FAILED && raw != MAP_FAILED);
+	huge = (char *)(((uintptr_t)raw + two - 1) / two * two);
+	ck_assert_int_eq(madvise(zero, 64 * page, MADV_NOHUGEPAGE), 0);
+	for (size_t i = 0; i < 64; i += 2)
+		sink += zero[i * page];
+	zero[page] = sink | 1;
+	madvise(huge, 2 * two, MADV_HUGEPAGE); /* a kernel without THP: no huge pages */
+	memset(huge, 1, 2 * two);
+	s = live(getpid());
+	thp = (int64_t)(tl_region_holding(s, (uintptr_t)huge)->c.v[MS_ANON_HUGE] / page);
+	for (size_t k = 0; k < 3; k++) {
+		const struct ms_residency *z, *h;
+		bool known = flags[k] != MS_RES_PREAD || geteuid() == 0;
+
+		ck_assert_msg(ms_residency_read(ctx, s, flags[k], err, sizeof(err)) == 0, "%s", err);
+		z = &s->res[tl_region_holding(s, (uintptr_t)zero) - s->regions];
+		h = &s->res[tl_region_holding(s, (uintptr_t)huge) - s->regions];
+		ck_assert_uint_eq(z->present, 33);
+		ck_assert_uint_eq(z->exclusive, 1);
+		ck_assert_int_eq(z->zero, known ? 32 : -1);
+		ck_assert_uint_ge(h->present, 1024);
+		ck_assert_uint_eq(h->exclusive, h->present);
+		ck_assert_int_eq(h->thp, known ? thp : -1);
+		ck_assert_int_eq(h->zero, known ? 0 : -1);
+	}
+	ms_snapshot_free(s);
+	ms_ctx_free(ctx);
+	munmap(zero, 64 * page);
+	munmap(raw, 4 * two);
+}
+END_TEST
+
 /* A process that dies after its snapshot was taken: its pagemap reads
  * short (as it does when the process dies in the middle of the walk), and
  * the read ends with a clean error, not with a residency of zeros. */
@@ -644,6 +696,7 @@ int main(void)
 		residency_as_root,
 		residency_unprivileged,
 		residency_exit_mid_scan,
+		residency_zero_and_huge,
 		NULL
 	};
 
