@@ -14,7 +14,7 @@ mode=${1:-demo}
 jobs=$(nproc 2>/dev/null || echo 2)
 
 packages="gcc make autoconf automake libtool pkg-config libproc2-dev libcjson-dev libcurl4-openssl-dev check procps"
-[ "$mode" = check ] && packages="$packages valgrind util-linux jq chromium"
+[ "$mode" = check ] && packages="$packages valgrind util-linux jq chromium openssl"
 
 install_missing() {
 	missing=""

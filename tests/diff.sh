@@ -159,6 +159,27 @@ chmod 600 "$TMP/netrc"
 expect 0 "credentials from a netrc file" env NETRC="$TMP/netrc" "$MEMSCOPE" diff "$url" "$TMP/b.json"
 exec 7>&-
 
+# ---- over HTTPS: a self-signed certificate fails unless --insecure
+if command -v openssl > /dev/null &&
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+		-keyout "$TMP/key.pem" -out "$TMP/cert.pem" > /dev/null 2>&1; then
+	(cd "$TMP" && exec openssl s_server -accept 127.0.0.1:0 -cert cert.pem -key key.pem \
+		-WWW < /dev/null > "$TMP/tls" 2>&1) &
+	KILL_AT_EXIT="${KILL_AT_EXIT:-} $!"
+	i=0
+	while ! grep -q '^ACCEPT' "$TMP/tls" 2> /dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	url="https://127.0.0.1:$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$TMP/tls")/a.json"
+	expect 2 "https with a self-signed certificate" "$MEMSCOPE" diff "$url" "$TMP/b.json"
+	has "$TMP/err" "^memscope: cannot fetch '$url': SSL certificate problem" "says why"
+	one_line "$TMP/err" "in one line"
+	expect 0 "https --insecure" "$MEMSCOPE" diff --insecure --json "$url" "$TMP/b.json"
+	jq -c 'del(.a.source)' "$TMP/out" > "$TMP/by-url"
+	if cmp -s "$TMP/by-url" "$TMP/by-file"; then ok "over HTTPS it diffs like the file"
+	else fail "over HTTPS the diff differs"; fi
+else
+	skip "https: openssl cannot make a certificate here"
+fi
+
 expect 2 "an unreachable URL" "$MEMSCOPE" diff --timeout 2 "http://127.0.0.1:1/a.json" "$TMP/b.json"
 has "$TMP/err" "^memscope: cannot fetch 'http://127.0.0.1:1/a.json': .*connect" "says it cannot connect"
 one_line "$TMP/err" "in one line"

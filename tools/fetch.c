@@ -32,9 +32,12 @@ static size_t out(char *data, size_t size, size_t n, void *arg)
 static int fail(const char *url, const char *what)
 {
 	fflush(stdout);
-	/* curl's messages start with a capital; ours do not */
+	/* curl's messages start with a capital; ours do not, but an acronym
+	 * ("SSL certificate problem") stays as it is */
+	bool lower = what[0] >= 'A' && what[0] <= 'Z' && !(what[1] >= 'A' && what[1] <= 'Z');
+
 	fprintf(stderr, "memscope: cannot fetch '%s': %c%s\n", url,
-		what[0] >= 'A' && what[0] <= 'Z' ? what[0] - 'A' + 'a' : what[0], what + 1);
+		lower ? what[0] - 'A' + 'a' : what[0], what[0] ? what + 1 : what);
 	return 1;
 }
 
