@@ -116,6 +116,7 @@ expect 2 "--map goes with pages only" "$MEMSCOPE" maps --map $SLEEPER
 expect 2 "--pages goes with snap only" "$MEMSCOPE" maps --pages $SLEEPER
 COLUMNS=100 expect 0 "pages --map" "$MEMSCOPE" pages --map $SLEEPER
 has "$TMP/out" 'stack +[0-9.]+K +[0-9]+%  \[[#+:s. ]+\] \[stack\]$' "--map draws a bar"
+has "$TMP/out" '^PAGES, a cell each: # all in RAM' "--map ends with its legend"
 if grep -q "$(printf '\033')" "$TMP/out"; then fail "--map into a file has no colour"
 else ok "--map into a file has no colour"; fi
 expect 0 "pages --pread" "$MEMSCOPE" pages --pread $SLEEPER
@@ -144,6 +145,12 @@ expect 0 "layout" env LANG=C.UTF-8 COLUMNS=100 "$MEMSCOPE" layout $SLEEPER
 has "$TMP/out" "^process $SLEEPER \(sleep\): [0-9]+ regions" "layout names the process"
 has "$TMP/out" '│ stack +[0-9.]+K +[█░]{10} +[0-9]+%  \[stack\] +│$' "the stack is a block with a bar"
 has "$TMP/out" '┆·+ [0-9.]+[KMGTPE] unmapped ·+┆$' "gaps are squeezed and labelled"
+if grep -q '^ffffffffff600000' /proc/$SLEEPER/maps; then
+	has "$TMP/out" "┆·+ [0-9.]+E: the rest of user space, then the kernel's ·+┆$" \
+		"the gap up to [vsyscall] is said to be the kernel's half"
+else
+	skip "no [vsyscall] here: no region in the kernel's half"
+fi
 first=$(grep -Eo '^[0-9a-f]{16}' "$TMP/out" | head -1)
 last=$(grep -Eo '^[0-9a-f]{16}' "$TMP/out" | tail -1)
 if [ "$first" \> "$last" ]; then ok "from high addresses to low"; else fail "order: $first .. $last"; fi

@@ -32,7 +32,7 @@ static const struct optdoc {
 	{ { "region", required_argument, NULL, 256 + 'r' }, "ADDR",
 	  "pages: only the region holding this address" },
 	{ { "map", no_argument, NULL, 256 + 'm' }, NULL,
-	  "pages: a bar per region: # in RAM, s swapped, . not" },
+	  "pages: a bar per region: # in RAM, + mostly, : partly, s swapped, . not" },
 	{ { "color", required_argument, NULL, 256 + 'C' }, "WHEN",
 	  "layout, pages --map: colour always, never or auto (a terminal, no NO_COLOR)" },
 	{ { "working-set", required_argument, NULL, 256 + 'w' }, "SECONDS",

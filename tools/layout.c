@@ -78,14 +78,17 @@ static void block(const struct pen *p, const struct ms_region *r)
 	printf(" %s\n", p->utf8 ? "│" : "|");
 }
 
-/* The unmapped space between two regions, squeezed to one line. */
-static void gap(const struct pen *p, uint64_t bytes)
+/* The unmapped space between two regions, squeezed to one line.  Above
+ * the top half's boundary is the kernel's (x86-64, arm64: addresses with
+ * the top bit set), which the process cannot map: said so, not "unmapped". */
+static void gap(const struct pen *p, uint64_t low, uint64_t high)
 {
-	char size[16], text[64];
+	char size[16], text[96];
 	int len, left;
 
-	human_size(size, sizeof(size), bytes);
-	len = snprintf(text, sizeof(text), " %s unmapped ", size);
+	human_size(size, sizeof(size), high - low);
+	len = snprintf(text, sizeof(text), high > UINT64_C(1) << 63 && low < UINT64_C(1) << 63 ?
+		       " %s: the rest of user space, then the kernel's " : " %s unmapped ", size);
 	left = (p->width - len) / 2;
 	printf("%16s %s", "", p->utf8 ? "┆" : ":");
 	for (int i = 0; i < p->width; i++)
@@ -114,7 +117,7 @@ int cmd_layout(const struct opts *o)
 		block(&p, r);
 		if (k > 0 && s->regions[k - 1].end != r->start) {
 			edge(&p, r->start, false, false);
-			gap(&p, r->start - s->regions[k - 1].end);
+			gap(&p, s->regions[k - 1].end, r->start);
 		}
 	}
 	if (s->nr_regions)

@@ -51,7 +51,7 @@ static void head(const struct view *v)
 
 	if (v->o->map)
 		printf("%-25s %-12s %*s %4s  %-*s NAME\n", "ADDRESS", "CLASS", w, "SIZE", "RES",
-		       v->bar, "PAGES (# in RAM, s swapped, . not)");
+		       v->bar, "PAGES");
 	else
 		printf("%-25s %-5s %-12s %*s %*s %4s %*s %*s %*s %*s %*s NAME\n", "ADDRESS",
 		       "PERMS", "CLASS", w, "SIZE", w, "RAM", "RES", w, "SWAP", w, "EXCL", w,
@@ -169,6 +169,8 @@ static int print_table(struct view *v, uint64_t addr)
 		error("no region holds address '%s'", v->o->region);
 		return EXIT_USAGE;
 	}
+	if (v->o->map)
+		printf("PAGES, a cell each: # all in RAM, + most, : some, s most in swap, . none\n");
 	if (s->res_pfn_why && v->o->exact && !v->o->map)
 		printf("USS*, PSS* (exact, page by page) unknown: %s\n", s->res_pfn_why);
 	return finish_output(EXIT_OK);
