@@ -41,9 +41,9 @@ MS_HIDDEN void ms_decoder_release(struct decoder *d);
 MS_HIDDEN bool ms_scan_works(const struct walk *w, uint64_t addr);
 
 /*
- * Reads and decodes [start, end): through PAGEMAP_SCAN, which finds the
- * populated runs first, when scan (-ENOTTY when the kernel has none), else
- * with pread.  -EFAULT when pagemap has no entries there (past the address
+ * Reads and decodes [start, end): with pread where PAGEMAP_SCAN finds
+ * populated pages, when scan (ms_scan_works() says whether it can), else
+ * with pread alone.  -EFAULT when pagemap has no entries there (past the address
  * space, or the process is gone).  helper (may be NULL) is a second decoder
  * for a second thread on a large region; its counts are added to d's.
  */

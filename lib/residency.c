@@ -46,26 +46,18 @@ static int same_process(int piddir, const struct ms_snapshot *snap)
 }
 
 /*
- * One region into res.  *scan goes false for good when the kernel has no
- * PAGEMAP_SCAN.  pagemap has no entries for [vsyscall], above the address
- * space: such a region reads as absent (an exited process reads the same;
- * the caller checks for that at the end).
+ * One region into res, through PAGEMAP_SCAN when scan.  pagemap has no
+ * entries for [vsyscall], above the address space: such a region reads as
+ * absent (an exited process reads the same; the caller checks for that at
+ * the end).
  */
 static int read_region(struct decoder *d, struct decoder *helper, const struct ms_region *r,
-		       bool *scan)
+		       bool scan)
 {
-	int rc = -ENOTTY;
+	int rc;
 
 	ms_decoder_reset(d, r->start);
-	if (*scan) {
-		rc = ms_walk_region(d, helper, r->start, r->end, true);
-		if (rc == -ENOTTY) {
-			*scan = false;
-			ms_decoder_reset(d, r->start);
-		}
-	}
-	if (!*scan)
-		rc = ms_walk_region(d, helper, r->start, r->end, false);
+	rc = ms_walk_region(d, helper, r->start, r->end, scan);
 	if (rc == -EFAULT) {
 		ms_decoder_reset(d, r->start);
 		rc = 0;
@@ -106,15 +98,17 @@ static int read_all(struct walk *w, struct ms_snapshot *snap, int piddir, const 
 	if (rc == 0)
 		rc = ms_decoder_init(&helper, w);
 	for (size_t i = 0; rc == 0 && i < snap->nr_regions; i++) {
-		rc = read_region(&d, &helper, &snap->regions[i], &scan);
+		rc = read_region(&d, &helper, &snap->regions[i], scan);
 		hidden |= d.pfn_hidden;
 		if (rc == 0)
 			take_counts(&snap->res[i], &d, w->kflags >= 0, scan);
 	}
 	ms_decoder_release(&d);
 	ms_decoder_release(&helper);
-	if (rc == 0)
-		rc = ms_pid_alive(piddir); /* exited mid-walk: short reads, or none */
+	/* exited mid-walk: short reads, none, or a scan the kernel refuses
+	 * (EINVAL once the process's memory is gone) */
+	if (rc != -ENOMEM && ms_pid_alive(piddir) == -ESRCH)
+		rc = -ESRCH;
 	if (rc == 0 && hidden && w->kflags >= 0) {
 		/* kpageflags opened, but pagemap showed no frames to look up */
 		why = "pagemap hides page frame numbers without CAP_SYS_ADMIN";

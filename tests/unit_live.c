@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -467,6 +468,66 @@ START_TEST(residency_unprivileged)
 }
 END_TEST
 
+struct killer {
+	pid_t pid;
+	unsigned usec;
+};
+
+static void *kill_later(void *arg)
+{
+	const struct killer *k = arg;
+
+	usleep(k->usec);
+	kill(k->pid, SIGKILL);
+	return NULL;
+}
+
+/*
+ * A process killed while its pages are walked (an 8 GiB region with 1 GiB
+ * in it, two threads, PAGEMAP_SCAN and pread): the read either finished
+ * first or says the process exited, never another error or a residency of
+ * zeros.  The kill comes at another moment each time.
+ */
+START_TEST(residency_exit_during_walk)
+{
+	char helper[PATH_MAX], gib[] = "8", one[] = "1", err[256], line[128];
+	char *argv[] = { helper, gib, one, NULL };
+	struct ms_ctx *ctx = ms_ctx_new(NULL);
+	unsigned delays[] = { 0, 500, 1000, 2000, 3000, 4000, 6000, 9000 }, gone = 0;
+
+	snprintf(helper, sizeof(helper), "%s/sparse", env_or("HELPERS", HELPERS));
+	for (size_t i = 0; i < sizeof(delays) / sizeof(delays[0]); i++) {
+		struct helper h;
+		struct ms_snapshot *s;
+		struct killer k;
+		pthread_t t;
+		int rc;
+
+		helper_start(&h, argv);
+		ck_assert_ptr_nonnull(fgets(line, sizeof(line), h.out));
+		ck_assert_msg(strncmp(line, "ready ", 6) == 0, "sparse: %s", line);
+		ck_assert_int_eq(ms_snapshot_take(ctx, h.pid, MS_SNAP_MAPS_ONLY, &s, err,
+						  sizeof(err)), 0);
+		k = (struct killer){ h.pid, delays[i] };
+		ck_assert_int_eq(pthread_create(&t, NULL, kill_later, &k), 0);
+		rc = ms_residency_read(ctx, s, 0, err, sizeof(err));
+		pthread_join(t, NULL);
+		ck_assert_msg(rc == 0 || rc == -ESRCH, "killed after %u us: %d %s", delays[i], rc, err);
+		if (rc == -ESRCH) {
+			ck_assert_str_eq(err, "the process exited while it was read");
+			ck_assert_ptr_null(s->res);
+			gone++;
+		}
+		close(h.in);
+		fclose(h.out);
+		waitpid(h.pid, NULL, 0);
+		ms_snapshot_free(s);
+	}
+	ck_assert_uint_gt(gone, 0); /* the kill at once at least */
+	ms_ctx_free(ctx);
+}
+END_TEST
+
 /*
  * The shared zero page and transparent huge pages, in this process: 32
  * pages of a region read and not written, one written; a 4 MiB region of
@@ -697,6 +758,7 @@ int main(void)
 		residency_unprivileged,
 		residency_exit_mid_scan,
 		residency_zero_and_huge,
+		residency_exit_during_walk,
 		NULL
 	};
 
