@@ -77,7 +77,7 @@ gate 1 'heap.rss > +0.00000006TB'; gate 0 'heap.rss > +0.00000007TB'
 gate 1 'heap.rss < +1GB'; gate 0 'heap.rss >= +1GB'
 gate 1 'heap.rss>+0'; gate 0 'heap.size>+0'
 gate 1 'total.rss > +1%'; gate 0 'total.rss > +50%'
-gate 1 'heap.uss > +63KiB'; gate 1 'total.pss >= +64KiB'; gate 0 'total.swap > +0'
+gate 1 'heap.uss > +63KiB'; gate 1 'total.rss >= +64KiB'; gate 1 'heap.pss >= +64KiB'; gate 0 'total.swap > +0'
 gate 1 'heap.count >= +0'; gate 0 'heap.count > +0'; gate 1 'total.count < +1'
 gate 1 'heap.rss < -63KiB' "$TMP/b.json" "$TMP/a.json"
 gate 0 'heap.rss < -64KiB' "$TMP/b.json" "$TMP/a.json"
