@@ -292,7 +292,7 @@ static int walk_pread(struct decoder *d, uint64_t start, uint64_t end)
  * categories, up to max pages (0: no limit), runs into vec.  *walk_end is
  * where the kernel stopped.  -ENOTTY when the kernel has no PAGEMAP_SCAN.
  */
-static int scan_once(struct decoder *d, uint64_t start, uint64_t end, uint64_t anyof,
+static int scan_once(const struct walk *w, uint64_t start, uint64_t end, uint64_t anyof,
 		     uint64_t max, struct ms_page_region *vec, size_t len, uint64_t *walk_end)
 {
 	/* never PAGE_IS_WRITTEN: on some kernels it is set on untouched pages
@@ -308,7 +308,7 @@ static int scan_once(struct decoder *d, uint64_t start, uint64_t end, uint64_t a
 	/* the kernel fills it; valgrind, which does not know this ioctl, would
 	 * take the runs for garbage */
 	memset(vec, 0, len * sizeof(*vec));
-	n = ioctl(d->w->fd, MS_PAGEMAP_SCAN, &arg);
+	n = ioctl(w->fd, MS_PAGEMAP_SCAN, &arg);
 	if (n < 0)
 		return errno == EINVAL || errno == ENOTTY || errno == EOPNOTSUPP ? -ENOTTY : -errno;
 	if (n == 0 && arg.walk_end <= start && start < end)
@@ -319,11 +319,10 @@ static int scan_once(struct decoder *d, uint64_t start, uint64_t end, uint64_t a
 
 bool ms_scan_works(const struct walk *w, uint64_t addr)
 {
-	struct decoder d = { .w = w };
 	struct ms_page_region run;
 	uint64_t walk_end;
 
-	return scan_once(&d, addr, addr + w->page, PAGE_IS_PRESENT, 1, &run, 1, &walk_end) != -ENOTTY;
+	return scan_once(w, addr, addr + w->page, PAGE_IS_PRESENT, 1, &run, 1, &walk_end) != -ENOTTY;
 }
 
 /* The shared zero page among [start, end)'s present pages: only a page
@@ -335,7 +334,7 @@ static int count_zero(struct decoder *d, uint64_t start, uint64_t end)
 	uint64_t at = start;
 
 	while (at < end) {
-		int n = scan_once(d, at, end, PAGE_IS_PFNZERO, 0, vec, SCAN_VEC, &at);
+		int n = scan_once(d->w, at, end, PAGE_IS_PFNZERO, 0, vec, SCAN_VEC, &at);
 
 		if (n < 0)
 			return n;
@@ -367,7 +366,7 @@ static int read_huge(struct decoder *d, uint64_t start, uint64_t end, uint64_t *
 {
 	struct ms_page_region run;
 	uint64_t walk_end, pages;
-	int n = scan_once(d, start, end, PAGE_IS_PRESENT | PAGE_IS_SWAPPED, ENTRIES, &run, 1,
+	int n = scan_once(d->w, start, end, PAGE_IS_PRESENT | PAGE_IS_SWAPPED, ENTRIES, &run, 1,
 			  &walk_end);
 
 	if (n <= 0 || !(run.categories & PAGE_IS_HUGE))
@@ -400,7 +399,7 @@ static int scan_range(struct decoder *d, uint64_t start, uint64_t end)
 	while (at < end) {
 		struct ms_page_region first;
 		uint64_t next;
-		int rc = scan_once(d, at, end, PAGE_IS_PRESENT | PAGE_IS_SWAPPED, 1, &first, 1,
+		int rc = scan_once(d->w, at, end, PAGE_IS_PRESENT | PAGE_IS_SWAPPED, 1, &first, 1,
 				   &next);
 
 		if (rc == 1 && (first.categories & PAGE_IS_HUGE))
