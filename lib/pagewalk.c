@@ -385,9 +385,9 @@ static int read_huge(struct decoder *d, uint64_t start, uint64_t end, uint64_t *
  * populated page finds it, skipping holes a page table at a time; then that
  * page's page table (2 MiB of address space) is read with pread, which alone
  * has the exclusive bit.  A full scan first would walk every populated page
- * twice, the scan costing half as much again as the pread.  A range smaller
- * than a page table is read at once.  -ENOTTY when the kernel has no
- * PAGEMAP_SCAN.
+ * twice, the scan's walk adding about half again to the pread's.  A range
+ * smaller than a page table is read at once.  -ENOTTY when the kernel has
+ * no PAGEMAP_SCAN.
  */
 static int scan_range(struct decoder *d, uint64_t start, uint64_t end)
 {

@@ -43,8 +43,8 @@ MS_HIDDEN bool ms_scan_works(const struct walk *w, uint64_t addr);
 /*
  * Reads and decodes [start, end): with pread where PAGEMAP_SCAN finds
  * populated pages, when scan (ms_scan_works() says whether it can), else
- * with pread alone.  -EFAULT when pagemap has no entries there (past the address
- * space, or the process is gone).  helper (may be NULL) is a second decoder
+ * with pread alone.  -EFAULT when pagemap has no entries there (past the
+ * address space, or the process is gone).  helper (may be NULL) is a second decoder
  * for a second thread on a large region; its counts are added to d's.
  */
 MS_HIDDEN int ms_walk_region(struct decoder *d, struct decoder *helper, uint64_t start,
