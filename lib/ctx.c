@@ -8,11 +8,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
 
 struct ms_ctx *ms_ctx_new(const char *proc_root)
 {
 	struct ms_ctx *ctx = calloc(1, sizeof(*ctx));
+	struct statfs fs;
 
 	if (!proc_root)
 		proc_root = "/proc";
@@ -27,6 +33,8 @@ struct ms_ctx *ms_ctx_new(const char *proc_root)
 		errno = e;
 		return NULL;
 	}
+	/* only a live procfs can show a process exiting under a read */
+	ctx->live = fstatfs(ctx->rootfd, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
 	ctx->page_size = sysconf(_SC_PAGESIZE);
 	/* libproc2's procps_hertz_get() answers the same, but linking libproc2
 	 * (and the libsystemd it pulls in) costs every start 0.6 ms */

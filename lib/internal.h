@@ -16,6 +16,7 @@ struct ms_ctx {
 	char *root;
 	long page_size;
 	long hertz;   /* clock ticks per second, for stat's starttime */
+	bool live;    /* the root is a procfs: processes can change under a read */
 };
 
 /* Writes one line into err (when given); returns code, so callers can
@@ -96,6 +97,12 @@ MS_HIDDEN int ms_pid_openat(int dirfd, const char *name);
 MS_HIDDEN int ms_read_small(int dirfd, const char *name, char **out, size_t *len);
 /* 0 while the process lives, -ESRCH when it is gone or a zombie. */
 MS_HIDDEN int ms_pid_alive(int piddir);
+/* The address space a read begins on (pid.c says how): *mm, an fd to keep
+ * until the read is checked, or -1 for a saved tree.  0 or a negative errno. */
+MS_HIDDEN int ms_mm_open(struct ms_ctx *ctx, int piddir, int *mm);
+/* After a read: 0 when the address space mm was opened on lives; -ESRCH
+ * (exited) or -ESTALE (replaced by exec), with the reason in err. */
+MS_HIDDEN int ms_mm_check(struct ms_ctx *ctx, int piddir, int mm, char *err, size_t errlen);
 
 /* ---- smaps.c ---- */
 struct ms_region_vec {
@@ -114,6 +121,9 @@ MS_HIDDEN void ms_counts_add(struct ms_counts *sum, const struct ms_counts *c);
 /* ---- procinfo.c: pid, comm, argv, exe, uid, start ---- */
 /* Field 22 of a stat line (comm may hold spaces and ')'); -EBADMSG. */
 MS_HIDDEN int ms_stat_start_ticks(const char *stat, long long *ticks);
+/* 0 for a process with a user address space; -ENODATA for a kernel thread,
+ * -ESRCH for a zombie, with the reason in err; -EBADMSG. */
+MS_HIDDEN int ms_stat_has_memory(const char *stat, char *err, size_t errlen);
 MS_HIDDEN int ms_procinfo_read(struct ms_ctx *ctx, int piddir,
 			       struct ms_snapshot *snap, char *err, size_t errlen);
 

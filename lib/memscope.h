@@ -4,8 +4,11 @@
  *
  * Rules that hold for every function here (see memscope(3)):
  *  - Functions returning int return 0 or a negative errno.  -ESRCH means the
- *    process is gone (or exited while it was read), -EACCES or -EPERM that we
- *    may not read it, -EBADMSG that a /proc file did not parse.
+ *    process is gone (a zombie, or exited while it was read), -ESTALE that it
+ *    was replaced by exec while it was read, -ENODATA that it is a kernel
+ *    thread, -EACCES or -EPERM that we may not read it, -EBADMSG that a /proc
+ *    file did not parse, -ENOENT that a saved tree lacks a file.  A read is
+ *    of one address space from start to end, or it fails: docs/whole.md.
  *  - Functions returning a pointer return NULL and set errno.
  *  - Where a person needs the reason, the caller passes a buffer (err, errlen)
  *    that receives one lowercase line.
@@ -249,6 +252,8 @@ struct ms_snapshot {
 				       unknown; NULL when they are known */
 
 	struct ms_pool *pool;    /* private: storage of strings */
+	int mm;                  /* private: the address space read, as an fd
+				    + 1 (0: none); ms_snapshot_free() closes it */
 };
 
 enum ms_snap_flags {
@@ -258,8 +263,12 @@ enum ms_snap_flags {
 
 /*
  * Reads /proc/PID of ctx into a new snapshot; the caller frees it with
- * ms_snapshot_free().  Returns 0, -ESRCH (no such process, or it exited
- * during the read), -EACCES/-EPERM, -EBADMSG (a file did not parse), -ENOMEM.
+ * ms_snapshot_free().  Returns 0, -ESRCH (no such process, a zombie, or it
+ * exited during the read), -ESTALE (it exec'd during the read), -ENODATA (a
+ * kernel thread), -EACCES/-EPERM, -EBADMSG (a file did not parse), -ENOENT
+ * (a saved tree lacks smaps), -ENOMEM.  A snapshot taken from a live /proc
+ * holds one descriptor (the process's maps) until it is freed, so that
+ * ms_residency_read() can tell its pages are of the same address space.
  */
 int ms_snapshot_take(struct ms_ctx *ctx, pid_t pid, unsigned flags,
 		     struct ms_snapshot **out, char *err, size_t errlen);

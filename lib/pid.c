@@ -100,6 +100,59 @@ int ms_pid_alive(int piddir)
 	return rc;
 }
 
+/*
+ * The address space a read is of.  The kernel takes a process's mm when one
+ * of its maps, smaps or pagemap files is opened, and every later read of
+ * that descriptor needs the mm's users to be alive: once the process has
+ * exited, or exec'd (which drops the old mm), reads end at once with a plain
+ * end of file, while for a live process a read from offset 0 always finds
+ * at least one mapping.  So maps, opened before anything else is read and
+ * read again at the end, tells without any timing guess whether the whole
+ * read was of one live address space.
+ */
+int ms_mm_open(struct ms_ctx *ctx, int piddir, int *mm)
+{
+	*mm = -1;
+	if (!ctx->live) /* a saved tree cannot change under us */
+		return 0;
+	*mm = ms_pid_openat(piddir, "maps");
+	return *mm < 0 ? *mm : 0;
+}
+
+/* 1 when fd's address space still has a mapping to show, 0 when it is gone. */
+static int mm_lives(int fd)
+{
+	char c;
+	ssize_t n;
+
+	do
+		n = pread(fd, &c, 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == ESRCH ? 0 : -errno;
+	return n > 0;
+}
+
+int ms_mm_check(struct ms_ctx *ctx, int piddir, int mm, char *err, size_t errlen)
+{
+	int rc, again;
+
+	if (!ctx->live || mm < 0)
+		return 0;
+	rc = mm_lives(mm);
+	if (rc != 0)
+		return rc > 0 ? 0 : ms_fail(err, errlen, rc, "cannot read maps: %s", strerror(-rc));
+	/* gone: a process that exec'd has a new address space to show */
+	again = ms_pid_openat(piddir, "maps");
+	rc = again < 0 ? 0 : mm_lives(again);
+	if (again >= 0)
+		close(again);
+	if (rc > 0)
+		return ms_fail(err, errlen, -ESTALE,
+			       "the process was replaced by exec while it was read");
+	return ms_fail(err, errlen, -ESRCH, "the process exited while it was read");
+}
+
 int ms_clear_refs(struct ms_ctx *ctx, pid_t pid, char *err, size_t errlen)
 {
 	int piddir = ms_pid_open(ctx, pid), fd, rc = 0;

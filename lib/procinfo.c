@@ -14,27 +14,57 @@
 #include <string.h>
 #include <unistd.h>
 
-int ms_stat_start_ticks(const char *stat, long long *ticks)
+/* Field n (>= 3) of a stat line, after the comm that may hold anything. */
+static bool stat_field(const char *stat, int n, const char **w, size_t *len)
 {
-	const char *close = strrchr(stat, ')'), *p, *end = stat + strlen(stat), *w;
-	uint64_t v = 0;
-	size_t len;
+	const char *close = strrchr(stat, ')'), *p, *end = stat + strlen(stat);
 
 	if (!close)
-		return -EBADMSG;
-	/* starttime is field 22; field 3 (state) follows ") " */
+		return false;
 	p = close + 1;
-	for (int field = 3; field <= 22; field++) {
-		if (!ms_scan_word(&p, end, &w, &len))
-			return -EBADMSG;
-		if (field == 22) {
-			const char *q = w;
+	for (int field = 3; field <= n; field++)
+		if (!ms_scan_word(&p, end, w, len))
+			return false;
+	return true;
+}
 
-			if (!ms_scan_dec(&q, w + len, &v) || q != w + len)
-				return -EBADMSG;
-		}
-	}
+static bool stat_number(const char *stat, int n, uint64_t *v)
+{
+	const char *w, *q;
+	size_t len;
+
+	if (!stat_field(stat, n, &w, &len))
+		return false;
+	q = w;
+	return ms_scan_dec(&q, w + len, v) && q == w + len;
+}
+
+int ms_stat_start_ticks(const char *stat, long long *ticks)
+{
+	uint64_t v;
+
+	if (!stat_number(stat, 22, &v))
+		return -EBADMSG;
 	*ticks = (long long)v;
+	return 0;
+}
+
+#define PF_KTHREAD 0x00200000 /* include/linux/sched.h: a kernel thread */
+
+int ms_stat_has_memory(const char *stat, char *err, size_t errlen)
+{
+	const char *state;
+	size_t len;
+	uint64_t flags;
+
+	if (!stat_field(stat, 3, &state, &len) || !stat_number(stat, 9, &flags))
+		return ms_fail(err, errlen, -EBADMSG, "stat: cannot parse");
+	if (flags & PF_KTHREAD)
+		return ms_fail(err, errlen, -ENODATA,
+			       "it is a kernel thread, with no user address space");
+	if (*state == 'Z' || *state == 'X')
+		return ms_fail(err, errlen, -ESRCH,
+			       "it is a zombie (it exited; its memory is gone)");
 	return 0;
 }
 
@@ -45,11 +75,14 @@ static int read_stat(int piddir, struct ms_snapshot *snap, char *err, size_t err
 	int rc = ms_read_small(piddir, "stat", &stat, NULL);
 
 	if (rc < 0)
-		return ms_fail(err, errlen, rc, "cannot read stat");
+		return ms_fail(err, errlen, rc, rc == -ESRCH ? "the process exited while it was read" :
+			       "cannot read stat: %s", strerror(-rc));
 	open = strchr(stat, '(');
 	close = strrchr(stat, ')');
 	rc = open && close && close > open ? ms_stat_start_ticks(stat, &snap->start_ticks) :
 					     -EBADMSG;
+	if (rc == 0)
+		rc = ms_stat_has_memory(stat, err, errlen);
 	if (rc == 0) {
 		snap->comm = strndup(open + 1, (size_t)(close - open - 1));
 		rc = snap->comm ? 0 : -ENOMEM;

@@ -31,8 +31,9 @@ static const char *open_kpage(struct ms_ctx *ctx, struct walk *w)
 	return why;
 }
 
-/* The process must be the one of the snapshot: the same start time. */
-static int same_process(int piddir, const struct ms_snapshot *snap)
+/* The process must be the one of the snapshot (the same start time), with
+ * memory to read. */
+static int same_process(int piddir, const struct ms_snapshot *snap, char *err, size_t errlen)
 {
 	char *stat;
 	long long start = -1;
@@ -41,7 +42,10 @@ static int same_process(int piddir, const struct ms_snapshot *snap)
 	if (rc < 0)
 		return rc == -EACCES ? rc : -ESRCH;
 	ms_stat_start_ticks(stat, &start);
+	rc = ms_stat_has_memory(stat, err, errlen);
 	free(stat);
+	if (rc < 0)
+		return rc == -EBADMSG ? -ESRCH : rc;
 	return snap->start_ticks < 0 || start == snap->start_ticks ? 0 : -ESRCH;
 }
 
@@ -88,7 +92,7 @@ static void take_counts(struct ms_residency *out, struct decoder *d, bool pfns, 
 	}
 }
 
-static int read_all(struct walk *w, struct ms_snapshot *snap, int piddir, const char *why)
+static int read_all(struct walk *w, struct ms_snapshot *snap, const char *why)
 {
 	struct decoder d, helper;
 	bool scan = !(w->flags & MS_RES_PREAD) && snap->nr_regions &&
@@ -105,10 +109,6 @@ static int read_all(struct walk *w, struct ms_snapshot *snap, int piddir, const 
 	}
 	ms_decoder_release(&d);
 	ms_decoder_release(&helper);
-	/* exited mid-walk: short reads, none, or a scan the kernel refuses
-	 * (EINVAL once the process's memory is gone) */
-	if (rc != -ENOMEM && ms_pid_alive(piddir) == -ESRCH)
-		rc = -ESRCH;
 	if (rc == 0 && hidden && w->kflags >= 0) {
 		/* kpageflags opened, but pagemap showed no frames to look up */
 		why = "pagemap hides page frame numbers without CAP_SYS_ADMIN";
@@ -128,29 +128,56 @@ void ms_residency_free(struct ms_snapshot *snap)
 	snap->res = NULL;
 }
 
-int ms_residency_read(struct ms_ctx *ctx, struct ms_snapshot *snap, unsigned flags,
-		      char *err, size_t errlen)
+/*
+ * The pages must be of the address space the regions came from: a snapshot
+ * taken here keeps that address space open (snap->mm), and the walk counts
+ * only if it still lives at the end, so an exit or an exec at any moment
+ * since the regions were read fails the read.  A snapshot read from a file
+ * has none: the process's address space of now is opened and checked.
+ */
+static int read_pages(struct ms_ctx *ctx, int piddir, struct walk *w, struct ms_snapshot *snap,
+		      unsigned flags, char *err, size_t errlen)
 {
-	struct walk w = { .fd = -1, .kflags = -1, .kcount = -1, .flags = flags,
-			  .page = (uint64_t)ctx->page_size };
 	const char *why = "not asked for";
-	int piddir = ms_pid_open(ctx, snap->pid), rc;
+	int mm = snap->mm - 1, rc = snap->mm > 0 ? 0 : ms_mm_open(ctx, piddir, &mm);
 
-	if (piddir < 0)
-		return ms_fail(err, errlen, piddir, piddir == -ESRCH ? "no such process" :
-			       "cannot open the process: %s", strerror(-piddir));
-	rc = same_process(piddir, snap);
 	if (rc == 0)
-		rc = w.fd = ms_pid_openat(piddir, "pagemap");
+		rc = same_process(piddir, snap, err, errlen);
+	if (rc == 0)
+		rc = w->fd = ms_pid_openat(piddir, "pagemap");
 	if (rc >= 0) {
 		ms_residency_free(snap);
 		snap->res = calloc(snap->nr_regions ? snap->nr_regions : 1, sizeof(*snap->res));
 		rc = snap->res ? 0 : -ENOMEM;
 	}
 	if (rc == 0 && !(flags & MS_RES_NO_PFN))
-		why = open_kpage(ctx, &w);
+		why = open_kpage(ctx, w);
 	if (rc == 0)
-		rc = read_all(&w, snap, piddir, why);
+		rc = read_all(w, snap, why);
+	/* exited mid-walk: short reads, none, or a scan the kernel refuses */
+	if (mm >= 0 && rc != -ENOMEM && rc != -ENODATA && rc != -EACCES && rc != -EPERM) {
+		int gone = ms_mm_check(ctx, piddir, mm, err, errlen);
+
+		rc = gone < 0 ? gone : rc;
+	}
+	if (mm >= 0 && snap->mm == 0)
+		close(mm);
+	return rc;
+}
+
+int ms_residency_read(struct ms_ctx *ctx, struct ms_snapshot *snap, unsigned flags,
+		      char *err, size_t errlen)
+{
+	struct walk w = { .fd = -1, .kflags = -1, .kcount = -1, .flags = flags,
+			  .page = (uint64_t)ctx->page_size };
+	int piddir = ms_pid_open(ctx, snap->pid), rc;
+
+	if (piddir < 0)
+		return ms_fail(err, errlen, piddir, piddir == -ESRCH ? "no such process" :
+			       "cannot open the process: %s", strerror(-piddir));
+	if (err && errlen)
+		err[0] = '\0';
+	rc = read_pages(ctx, piddir, &w, snap, flags, err, errlen);
 	if (w.fd >= 0)
 		close(w.fd);
 	if (w.kflags >= 0)
@@ -160,9 +187,10 @@ int ms_residency_read(struct ms_ctx *ctx, struct ms_snapshot *snap, unsigned fla
 	close(piddir);
 	if (rc < 0) {
 		ms_residency_free(snap);
-		ms_fail(err, errlen, rc, rc == -ESRCH ? "the process exited while it was read" :
-			rc == -EACCES || rc == -EPERM ? "permission denied" :
-			"cannot read pagemap: %s", strerror(-rc));
+		if (!(err && errlen && err[0]))
+			ms_fail(err, errlen, rc, rc == -ESRCH ? "the process exited while it was read" :
+				rc == -EACCES || rc == -EPERM ? "permission denied" :
+				"cannot read pagemap: %s", strerror(-rc));
 	}
 	return rc;
 }

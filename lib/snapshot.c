@@ -41,6 +41,8 @@ void ms_snapshot_free(struct ms_snapshot *snap)
 	free(snap->regions);
 	free(snap->objects);
 	ms_pool_free(snap->pool);
+	if (snap->mm > 0)
+		close(snap->mm - 1);
 	free(snap);
 }
 
@@ -49,9 +51,8 @@ static int region_complete(void *arg, struct ms_region *v, size_t i)
 	return ms_classifier_add(arg, v, i);
 }
 
-/* Reads the regions, classifying each as its record ends.  ENOENT/ESRCH on
- * the way mean the process went. */
-static int read_regions(int piddir, bool smaps, struct ms_classifier *cl,
+/* Reads the regions, classifying each as its record ends. */
+static int read_regions(struct ms_ctx *ctx, int piddir, bool smaps, struct ms_classifier *cl,
 			char *err, size_t errlen)
 {
 	const char *file = smaps ? "smaps" : "maps";
@@ -60,6 +61,9 @@ static int read_regions(int piddir, bool smaps, struct ms_classifier *cl,
 	int fd = ms_pid_openat(piddir, file);
 	int rc;
 
+	if (fd == -ESRCH && !ctx->live)
+		return ms_fail(err, errlen, -ENOENT, "the saved tree has no '%d/%s'",
+			       (int)snap->pid, file);
 	if (fd == -ESRCH)
 		return ms_fail(err, errlen, fd, "the process exited while it was read");
 	if (fd < 0)
@@ -75,28 +79,38 @@ static int read_regions(int piddir, bool smaps, struct ms_classifier *cl,
 	return rc;
 }
 
+/*
+ * The address space is opened first and checked last (ms_mm_open() says
+ * why), so that a process that exits or execs anywhere in between, even
+ * between comm and exe, fails the read instead of leaving a short one.
+ */
 static int take(struct ms_ctx *ctx, int piddir, unsigned flags, struct ms_classifier *cl,
 		char *err, size_t errlen)
 {
 	struct ms_snapshot *snap = cl->snap;
 	bool smaps = !(flags & MS_SNAP_MAPS_ONLY);
 	uint64_t t0 = now_ns();
-	int rc;
+	int mm, rc = ms_mm_open(ctx, piddir, &mm);
 
 	snap->taken_at = now_real();
 	snap->have_smaps = smaps;
+	if (rc < 0)
+		return ms_fail(err, errlen, rc, rc == -ESRCH ? "no such process" :
+			       "cannot open maps: %s", strerror(-rc));
+	snap->mm = mm + 1;
 	rc = ms_procinfo_read(ctx, piddir, snap, err, errlen);
 	if (rc == 0)
 		rc = ms_classifier_init(cl, snap, piddir);
-	if (rc == 0)
-		rc = read_regions(piddir, smaps, cl, err, errlen);
-	/* A process that exits mid-read leaves a short or empty file: it must
-	 * still be there, and no zombie, after the read for the read to count. */
-	if (rc == 0 || rc == -EBADMSG) {
-		int alive = ms_pid_alive(piddir);
+	if (rc < 0)
+		return rc == -ESRCH && err && errlen && !err[0] ?
+		       ms_fail(err, errlen, rc, "the process exited while it was read") : rc;
+	rc = read_regions(ctx, piddir, smaps, cl, err, errlen);
+	/* a cut read can look whole, or malformed where the cut fell */
+	if (rc == 0 || rc == -EBADMSG || rc == -ESRCH) {
+		int gone = ms_mm_check(ctx, piddir, mm, err, errlen);
 
-		if (alive < 0)
-			rc = ms_fail(err, errlen, alive, "the process exited while it was read");
+		if (gone < 0)
+			rc = gone;
 	}
 	snap->took_ns = now_ns() - t0;
 	return rc;
@@ -127,6 +141,8 @@ int ms_snapshot_take_each(struct ms_ctx *ctx, pid_t pid, unsigned flags,
 			       "cannot open the process: %s", strerror(-piddir));
 	}
 	cl.snap = snap;
+	if (err && errlen)
+		err[0] = '\0';
 	rc = take(ctx, piddir, flags, &cl, err, errlen);
 	ms_classifier_release(&cl);
 	close(piddir);
@@ -146,31 +162,65 @@ int ms_snapshot_take(struct ms_ctx *ctx, pid_t pid, unsigned flags,
 	return ms_snapshot_take_each(ctx, pid, flags, NULL, NULL, out, err, errlen);
 }
 
+/* smaps_rollup into vec, checked as take() checks smaps. */
+static int read_rollup(struct ms_ctx *ctx, int piddir, struct ms_region_vec *vec,
+		       struct ms_pool *pool, char *err, size_t errlen)
+{
+	int mm, fd = -1, rc = ms_mm_open(ctx, piddir, &mm);
+	char *stat;
+
+	if (rc < 0)
+		return ms_fail(err, errlen, rc, rc == -ESRCH ? "no such process" :
+			       "cannot open maps: %s", strerror(-rc));
+	/* kernel threads and zombies read as empty: tell them first */
+	rc = ms_read_small(piddir, "stat", &stat, NULL);
+	if (rc == 0) {
+		rc = ms_stat_has_memory(stat, err, errlen);
+		free(stat);
+		if (rc < 0) {
+			if (mm >= 0)
+				close(mm);
+			return rc;
+		}
+		fd = ms_pid_openat(piddir, "smaps_rollup");
+		rc = fd < 0 ? fd : ms_smaps_parse(fd, true, vec, pool, NULL, NULL, err, errlen);
+	}
+	if (rc == 0 || rc == -EBADMSG || rc == -ESRCH) {
+		int gone = ms_mm_check(ctx, piddir, mm, err, errlen);
+
+		rc = gone < 0 ? gone : rc;
+	}
+	if (rc == 0 && vec->n != 1)
+		rc = ms_fail(err, errlen, -EBADMSG, "smaps_rollup: expected one record, found %zu",
+			     vec->n);
+	if (rc == -ESRCH && fd < 0)
+		ms_fail(err, errlen, rc, "no such process");
+	else if (rc < 0 && rc != -EBADMSG && rc != -ESRCH && rc != -ESTALE && rc != -E2BIG)
+		ms_fail(err, errlen, rc, "cannot read smaps_rollup: %s", strerror(-rc));
+	if (mm >= 0)
+		close(mm);
+	return rc;
+}
+
 int ms_rollup_read(struct ms_ctx *ctx, pid_t pid, struct ms_counts *out,
 		   char *err, size_t errlen)
 {
 	struct ms_region_vec vec = { 0 };
 	struct ms_pool *pool = ms_pool_new();
 	int piddir = ms_pid_open(ctx, pid);
-	int fd = piddir < 0 ? piddir : ms_pid_openat(piddir, "smaps_rollup");
-	int rc = fd;
+	int rc = piddir;
 
-	if (fd >= 0 && pool)
-		rc = ms_smaps_parse(fd, true, &vec, pool, NULL, NULL, err, errlen);
-	else if (fd >= 0)
-		close(fd), rc = -ENOMEM;
-	if (rc == 0 && vec.n != 1)
-		rc = ms_fail(err, errlen, -EBADMSG, "smaps_rollup: expected one record, found %zu",
-			     vec.n);
-	if (rc == 0)
-		rc = ms_pid_alive(piddir);
+	if (piddir < 0)
+		ms_fail(err, errlen, rc, rc == -ESRCH ? "no such process" :
+			"cannot open the process: %s", strerror(-rc));
+	else if (!pool)
+		rc = ms_fail(err, errlen, -ENOMEM, "out of memory");
+	else
+		rc = read_rollup(ctx, piddir, &vec, pool, err, errlen);
 	if (rc == 0) {
 		*out = vec.v[0].c;
 		/* the [rollup] header's range spans the address space, not a size */
 		out->have &= ~(1u << MS_SIZE);
-	} else if (rc != -EBADMSG) {
-		ms_fail(err, errlen, rc, rc == -ESRCH ? "no such process" :
-			"cannot read smaps_rollup: %s", strerror(-rc));
 	}
 	if (piddir >= 0)
 		close(piddir);

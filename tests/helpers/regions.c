@@ -3,14 +3,27 @@
  * and the benchmark.  Mapping i is two pages; mappings alternate between
  * read-write and read-only, so the kernel cannot merge neighbours, and
  * i % 3 of its pages are touched (0, 1 or 2).  Prints "ready" and waits
- * until its standard input closes.
+ * until its standard input closes.  SIGUSR1 makes it exec itself as
+ * "regions 1": the same process with another address space.
  *
  * usage: regions N
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+static char *self;
+
+static void exec_small(int sig)
+{
+	char *argv[] = { "regions", "1", NULL };
+
+	(void)sig;
+	execv(self, argv); /* async-signal-safe */
+	_exit(127);
+}
 
 int main(int argc, char **argv)
 {
@@ -37,6 +50,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	self = argv[0];
+	signal(SIGUSR1, exec_small);
 	printf("ready\n");
 	fflush(stdout);
 	while (read(0, buf, sizeof(buf)) > 0)
