@@ -36,9 +36,9 @@ one_line "$TMP/err" "that error is one line"
 expect 1 "a vanished pid: snap too" "$MEMSCOPE" snap $gone
 
 sleeper
-if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
+if can_be_nobody; then
 	expect 1 "another user's process exits 1" \
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$MEMSCOPE" maps $SLEEPER
+		as_nobody "$MEMSCOPE" maps $SLEEPER
 	has "$TMP/err" "cannot inspect process '$SLEEPER': permission denied$" \
 		"says permission denied"
 	one_line "$TMP/err" "that error is one line"
@@ -129,13 +129,12 @@ expect 0 "snap without --pages" "$MEMSCOPE" snap $SLEEPER
 if grep -q '"pages"' "$TMP/out"; then fail "snap alone has no pages"; else ok "snap alone has no pages"; fi
 expect 1 "pages of a vanished pid" "$MEMSCOPE" pages $gone
 has "$TMP/err" "no such process" "says it is gone"
-if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
+if can_be_nobody; then
 	expect 1 "pages of another user's process" \
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$MEMSCOPE" pages $SLEEPER
+		as_nobody "$MEMSCOPE" pages $SLEEPER
 	has "$TMP/err" "permission denied" "says permission denied"
 	expect 0 "pages of one's own process, unprivileged" \
-		setpriv --reuid=65534 --regid=65534 --clear-groups sh -c \
-		"sleep 30 & '$MEMSCOPE' pages --exact \$!; s=\$?; kill \$!; exit \$s"
+		as_nobody sh -c 'sleep 30 & "$0" pages --exact $!; s=$?; kill $!; exit $s' "$MEMSCOPE"
 	has "$TMP/out" '^USS\*, PSS\* \(exact, page by page\) unknown: .*root' \
 		"says why the exact figures are unknown"
 fi
@@ -174,9 +173,9 @@ if [ "$wss" -lt "$rss" ]; then ok "a sleeping process touches less than it holds
 else fail "working set $wss, rss $rss"; fi
 expect 2 "--working-set takes seconds" "$MEMSCOPE" summary --working-set soon $SLEEPER
 expect 2 "--working-set goes with summary and snap" "$MEMSCOPE" maps --working-set 1 $SLEEPER
-if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
+if can_be_nobody; then
 	expect 1 "--working-set of another user's process" \
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$MEMSCOPE" summary --working-set 0 $SLEEPER
+		as_nobody "$MEMSCOPE" summary --working-set 0 $SLEEPER
 	has "$TMP/err" "permission denied" "says permission denied"
 fi
 

@@ -99,17 +99,15 @@ else
 	step "$f" 5 '.calls.munmap == 1' "free(C): one munmap, counted"
 	step "$f" 2 '.calls | [.[]] | add == 0' "malloc(40 KiB): no system call at all"
 fi
-if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
-	expect 0 "walkthrough as nobody" setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$PROBE" walkthrough --json
+if can_be_nobody; then
+	expect 0 "walkthrough as nobody" as_nobody "$PROBE" walkthrough --json
 	cp "$TMP/out" "$TMP/nobody.json"
 	step "$TMP/nobody.json" 3 '.calls == null and .calls_inferred == ["mmap"]' \
 		"as nobody: calls not counted, but inferred (mmap)"
 	step "$TMP/nobody.json" 1 '.calls_inferred == ["brk"]' "as nobody: the first malloc's brk inferred"
 	step "$TMP/nobody.json" 5 '.calls_inferred == ["munmap"] and .focus[0].region == null' \
 		"as nobody: free(C) is a munmap"
-	expect 0 "walkthrough for people as nobody" setpriv --reuid=65534 --regid=65534 \
-		--clear-groups "$PROBE" walkthrough
+	expect 0 "walkthrough for people as nobody" as_nobody "$PROBE" walkthrough
 	has "$TMP/out" '^#3 C = malloc.* \| mmap \(inferred\) \|' "says the call was inferred"
 	has "$TMP/out" '^#2 B = malloc.* \| no system call \(inferred\) \|' "says when it saw none"
 	has "$TMP/out" '^#0 baseline \| system calls not counted \|' "says they are not counted"

@@ -132,8 +132,12 @@ static struct sample take_sample(struct run *r, struct ms_ctx *ctx)
 		struct ms_snapshot *snap;
 		char err[256];
 
+		int rc = ms_snapshot_take(ctx, procs[i], 0, &snap, err, sizeof(err));
+
+		if (rc == -ESTALE) /* it exec'd during the read: read the new program */
+			rc = ms_snapshot_take(ctx, procs[i], 0, &snap, err, sizeof(err));
 		/* a process that exits meanwhile is left out (its exit sample has it) */
-		if (ms_snapshot_take(ctx, procs[i], 0, &snap, err, sizeof(err)) == 0) {
+		if (rc == 0) {
 			sample_add(&x, snap);
 			ms_snapshot_free(snap);
 		}

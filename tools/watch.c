@@ -95,6 +95,8 @@ static int sample_once(const struct opts *o, struct ms_ctx *ctx, double t0, stru
 
 	memset(x, 0, sizeof(*x));
 	rc = ms_snapshot_take(ctx, o->pid, 0, &snap, err, sizeof(err));
+	if (rc == -ESTALE) /* it exec'd during the read: watch the new program */
+		rc = ms_snapshot_take(ctx, o->pid, 0, &snap, err, sizeof(err));
 	if (rc < 0) {
 		if (first || rc != -ESRCH)
 			error("cannot inspect process '%d': %s", (int)o->pid,
