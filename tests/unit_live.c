@@ -778,6 +778,126 @@ START_TEST(consistency_with_kernel)
 }
 END_TEST
 
+/* Processes with no memory to read: each has its own error and message, on
+ * every path (regions, rollup, pages). */
+START_TEST(no_memory_to_read)
+{
+	struct ms_ctx *ctx = ms_ctx_new("/proc");
+	struct ms_snapshot *s = NULL, *mine;
+	struct ms_counts c;
+	char err[256] = "", comm[32] = "";
+	FILE *f = fopen("/proc/2/comm", "r");
+	pid_t zombie;
+
+	if (f && fgets(comm, sizeof(comm), f) && strcmp(comm, "kthreadd\n") == 0) {
+		ck_assert_int_eq(ms_snapshot_take(ctx, 2, 0, &s, err, sizeof(err)), -ENODATA);
+		ck_assert_str_eq(err, "it is a kernel thread, with no user address space");
+		ck_assert_int_eq(ms_rollup_read(ctx, 2, &c, err, sizeof(err)), -ENODATA);
+	}
+	if (f)
+		fclose(f);
+	zombie = fork();
+	ck_assert_int_ge(zombie, 0);
+	if (zombie == 0)
+		_exit(0);
+	/* it is a zombie until we wait for it */
+	ck_assert_int_eq(waitid(P_PID, (id_t)zombie, NULL, WEXITED | WNOWAIT), 0);
+	ck_assert_int_eq(ms_snapshot_take(ctx, zombie, 0, &s, err, sizeof(err)), -ESRCH);
+	ck_assert_str_eq(err, "it is a zombie (it exited; its memory is gone)");
+	ck_assert_int_eq(ms_rollup_read(ctx, zombie, &c, err, sizeof(err)), -ESRCH);
+	ck_assert_str_eq(err, "it is a zombie (it exited; its memory is gone)");
+	/* pages of a snapshot taken of ourselves, asked as of the zombie */
+	ck_assert_int_eq(ms_snapshot_take(ctx, getpid(), MS_SNAP_MAPS_ONLY, &mine, err,
+					  sizeof(err)), 0);
+	mine->pid = zombie;
+	mine->start_ticks = -1;
+	ck_assert_int_eq(ms_residency_read(ctx, mine, 0, err, sizeof(err)), -ESRCH);
+	ck_assert_str_eq(err, "it is a zombie (it exited; its memory is gone)");
+	ms_snapshot_free(mine);
+	ck_assert_int_eq(waitpid(zombie, NULL, 0), zombie);
+	ms_ctx_free(ctx);
+}
+END_TEST
+
+/* A saved tree that lacks smaps says so: it is no process that exited. */
+START_TEST(saved_tree_without_smaps)
+{
+	char *root = tl_tree_new(), err[256] = "", path[PATH_MAX];
+	struct ms_snapshot *s = NULL;
+
+	tl_process(root, 21, "1000-2000 rw-p 00000000 00:00 0 \nSize:   4 kB\n");
+	snprintf(path, sizeof(path), "%s/21/smaps", root);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(tl_take(root, 21, 0, &s, err, sizeof(err)), -ENOENT);
+	ck_assert_str_eq(err, "the saved tree has no '21/smaps'");
+	ck_assert_ptr_null(s);
+	tl_tree_remove(root);
+}
+END_TEST
+
+struct exec_later {
+	pid_t pid;
+	long delay_ns;
+};
+
+static void *exec_later(void *arg)
+{
+	struct exec_later *x = arg;
+	struct timespec delay = { 0, x->delay_ns };
+
+	nanosleep(&delay, NULL);
+	kill(x->pid, SIGUSR1);
+	return NULL;
+}
+
+/* A process that execs while it is read: the read is whole (of either
+ * program) or -ESTALE; and an exec between the regions and the pages is
+ * seen by the pages. */
+START_TEST(exec_during_read)
+{
+	struct ms_ctx *ctx = ms_ctx_new("/proc");
+	char helper[PATH_MAX], n[16], err[256];
+	char *argv[] = { helper, n, NULL };
+	bool slow = getenv("MEMSCOPE_VALGRIND") != NULL;
+	int rounds = slow ? 3 : 12;
+
+	snprintf(helper, sizeof(helper), "%s/regions", env_or("HELPERS", HELPERS));
+	snprintf(n, sizeof(n), "%d", slow ? 2000 : 20000);
+	for (int i = 0; i < rounds; i++) {
+		struct exec_later x = { .delay_ns = (i % 6) * 10000000L };
+		struct ms_snapshot *s = NULL;
+		struct helper h;
+		pthread_t t;
+		int rc;
+
+		helper_start(&h, argv);
+		helper_wait(&h, NULL, NULL);
+		x.pid = h.pid;
+		if (i == 0) { /* the regions, then an exec, then the pages */
+			ck_assert_int_eq(ms_snapshot_take(ctx, h.pid, MS_SNAP_MAPS_ONLY, &s, err,
+							  sizeof(err)), 0);
+			kill(h.pid, SIGUSR1);
+			usleep(100000);
+			ck_assert_int_eq(ms_residency_read(ctx, s, 0, err, sizeof(err)), -ESTALE);
+			ck_assert_str_eq(err, "the process was replaced by exec while it was read");
+		} else {
+			ck_assert_int_eq(pthread_create(&t, NULL, exec_later, &x), 0);
+			rc = ms_snapshot_take(ctx, h.pid, 0, &s, err, sizeof(err));
+			pthread_join(t, NULL);
+			ck_assert_msg(rc == 0 || rc == -ESTALE, "rc %d: %s", rc, err);
+			/* whole: every region of the first program, or a few of the
+			 * second's */
+			ck_assert_msg(rc < 0 || s->nr_regions > (slow ? 2000u : 20000u) ||
+				      s->nr_regions < 50, "%zu regions", s ? s->nr_regions : 0);
+		}
+		ms_snapshot_free(s);
+		helper_wait(&h, NULL, NULL); /* the second program's "ready" */
+		helper_stop(&h);
+	}
+	ms_ctx_free(ctx);
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const tests[] = {
@@ -790,6 +910,9 @@ int main(void)
 		residency_exit_mid_scan,
 		residency_zero_and_huge,
 		residency_exit_during_walk,
+		no_memory_to_read,
+		saved_tree_without_smaps,
+		exec_during_read,
 		NULL
 	};
 
