@@ -135,6 +135,7 @@ MS_HIDDEN enum ms_class ms_base_class(const struct ms_region *r,
 				      const struct ms_region *prev,
 				      const struct ms_sps *sps);
 MS_HIDDEN enum ms_class ms_segment_class(const struct ms_region *r);
+MS_HIDDEN bool ms_is_bss_shaped(const struct ms_region *r);
 MS_HIDDEN bool ms_is_bss_of(const struct ms_region *r, const struct ms_region *prev);
 
 /* ---- elf.c: the program headers of a mapped file ---- */
@@ -177,13 +178,15 @@ struct ms_classifier {
 	int piddir;
 	struct ms_sps sps;
 	struct ms_objtab objs;
+	uint64_t page;     /* bytes; the loader rounds segments to it */
+	uint64_t bss_end;  /* of the last bss its object's headers gave */
 	size_t done;   /* regions with a base class and object */
 	size_t final;  /* regions classified, summed and handed out */
 	ms_region_fn *each;
 	void *arg;
 };
 MS_HIDDEN int ms_classifier_init(struct ms_classifier *cl, struct ms_snapshot *snap,
-				 int piddir);
+				 int piddir, long page);
 /* Region i of v is complete (v may move between calls). */
 MS_HIDDEN int ms_classifier_add(struct ms_classifier *cl, struct ms_region *v, size_t i);
 /* The end: what is unsettled is no ELF image; the rest becomes final. */

@@ -87,7 +87,7 @@ static int take(struct ms_ctx *ctx, int piddir, unsigned flags, struct ms_classi
 	snap->have_smaps = smaps;
 	rc = ms_procinfo_read(ctx, piddir, snap, err, errlen);
 	if (rc == 0)
-		rc = ms_classifier_init(cl, snap, piddir);
+		rc = ms_classifier_init(cl, snap, piddir, ctx->page_size);
 	if (rc == 0)
 		rc = read_regions(piddir, smaps, cl, err, errlen);
 	/* A process that exits mid-read leaves a short or empty file: it must
