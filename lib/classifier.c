@@ -15,12 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-int ms_classifier_init(struct ms_classifier *cl, struct ms_snapshot *snap, int piddir)
+int ms_classifier_init(struct ms_classifier *cl, struct ms_snapshot *snap, int piddir,
+		       long page)
 {
 	const uint32_t all = (1u << MS_FIELD_COUNT) - 1;
 
 	cl->snap = snap;
 	cl->piddir = piddir;
+	cl->page = page > 0 && !(page & (page - 1)) ? (uint64_t)page : 4096;
+	cl->bss_end = 0;
 	cl->done = cl->final = 0;
 	memset(&cl->objs, 0, sizeof(cl->objs));
 	memset(&snap->totals, 0, sizeof(snap->totals));
@@ -37,6 +40,33 @@ void ms_classifier_release(struct ms_classifier *cl)
 	ms_objtab_release(&cl->objs);
 }
 
+/* Whether r, directly above prev, is the bss of prev's object.  With the
+ * object's program headers only what their bss extent covers is: a region
+ * that holds more (the kernel merged the bss with later anonymous memory,
+ * or something else was mapped there) is anon, so no object is charged
+ * for memory it does not own.  Without them the placement decides. */
+static bool is_bss(struct ms_classifier *cl, const struct ms_region *r,
+		   const struct ms_region *prev)
+{
+	const struct ms_elf *e;
+	uint64_t lo, hi;
+
+	if (!prev || prev->object < 0 || prev->end != r->start || !ms_is_bss_shaped(r))
+		return false;
+	e = &cl->objs.hdr[prev->object];
+	if (prev->class == MS_CLASS_BSS) /* a bss split in two (mlock, madvise) */
+		return r->end <= cl->bss_end;
+	if (!ms_is_bss_of(r, prev))
+		return false;
+	cl->bss_end = 0; /* nothing to continue below, unless the headers say */
+	if (!e->known)
+		return true;
+	if (!ms_elf_bss(e, prev, cl->page, &lo, &hi) || r->start != lo || r->end > hi)
+		return false;
+	cl->bss_end = hi;
+	return true;
+}
+
 static void finalize(struct ms_classifier *cl, struct ms_region *r,
 		     const struct ms_region *prev)
 {
@@ -45,7 +75,7 @@ static void finalize(struct ms_classifier *cl, struct ms_region *r,
 	if (r->object >= 0 && snap->objects[r->object].kind != MS_OBJECT_FILE &&
 	    r->class != MS_CLASS_GUARD)
 		r->class = ms_segment_class(r);
-	else if (ms_is_bss_of(r, prev))
+	else if (is_bss(cl, r, prev))
 		r->class = MS_CLASS_BSS, r->object = prev->object;
 	snap->totals.count++;
 	ms_counts_add(&snap->totals.c, &r->c);

@@ -123,10 +123,18 @@ enum ms_class ms_segment_class(const struct ms_region *r)
 	return MS_CLASS_RODATA; /* includes RELRO, made read-only after relocation */
 }
 
-/* The anonymous rest of a data segment (the bss past the file's last page)
- * sits directly above it. */
+/* The loader maps a bss as nameless private read-write anonymous memory. */
+bool ms_is_bss_shaped(const struct ms_region *r)
+{
+	return r->class == MS_CLASS_ANON && r->path[0] == '\0' && strcmp(r->perms, "rw-p") == 0;
+}
+
+/* The placement: the anonymous rest of a data segment (the bss past the
+ * file's last page) sits directly above it.  Only the fallback where an
+ * object's program headers are not known: anything mapped there later
+ * looks the same (classifier.c). */
 bool ms_is_bss_of(const struct ms_region *r, const struct ms_region *prev)
 {
 	return prev && prev->class == MS_CLASS_DATA && prev->end == r->start &&
-	       r->class == MS_CLASS_ANON && r->path[0] == '\0' && strcmp(r->perms, "rw-p") == 0;
+	       ms_is_bss_shaped(r);
 }

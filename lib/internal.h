@@ -145,7 +145,28 @@ MS_HIDDEN enum ms_class ms_base_class(const struct ms_region *r,
 				      const struct ms_region *prev,
 				      const struct ms_sps *sps);
 MS_HIDDEN enum ms_class ms_segment_class(const struct ms_region *r);
+MS_HIDDEN bool ms_is_bss_shaped(const struct ms_region *r);
 MS_HIDDEN bool ms_is_bss_of(const struct ms_region *r, const struct ms_region *prev);
+
+/* ---- elf.c: the program headers of a mapped file ---- */
+struct ms_elf_load {         /* a writable PT_LOAD */
+	uint64_t vaddr, offset, filesz, memsz;
+};
+#define MS_ELF_LOADS 4       /* kept per file; glibc's objects have one */
+struct ms_elf {
+	bool magic;          /* the file starts with \177ELF */
+	bool known;          /* its program headers were read and add up */
+	unsigned n;
+	struct ms_elf_load w[MS_ELF_LOADS];
+};
+/* Reads the ELF header and program headers of the open file fd, bounded and
+ * checked; a file that is no ELF, or one that does not add up, leaves
+ * known false.  0, or a negative errno when fd cannot be read at all. */
+MS_HIDDEN int ms_elf_read(int fd, struct ms_elf *e);
+/* The bss [*lo, *hi) that the headers give the segment the data region
+ * maps, page-rounded as the loader maps it; false when they give none. */
+MS_HIDDEN bool ms_elf_bss(const struct ms_elf *e, const struct ms_region *data,
+			  uint64_t page, uint64_t *lo, uint64_t *hi);
 
 /* ---- objects.c: the mapped files ---- */
 struct ms_objtab {
@@ -153,6 +174,7 @@ struct ms_objtab {
 	size_t mask;
 	size_t cap;        /* of snap->objects */
 	signed char *elf;  /* per object: 1 ELF, 0 not, -1 not known yet */
+	struct ms_elf *hdr; /* per object: its program headers, read once */
 };
 /* The object of a file region, made (and its file looked at) on first sight. */
 MS_HIDDEN int ms_obj_find(struct ms_snapshot *snap, struct ms_objtab *t, int piddir,
@@ -166,13 +188,15 @@ struct ms_classifier {
 	int piddir;
 	struct ms_sps sps;
 	struct ms_objtab objs;
+	uint64_t page;     /* bytes; the loader rounds segments to it */
+	uint64_t bss_end;  /* of the last bss its object's headers gave */
 	size_t done;   /* regions with a base class and object */
 	size_t final;  /* regions classified, summed and handed out */
 	ms_region_fn *each;
 	void *arg;
 };
 MS_HIDDEN int ms_classifier_init(struct ms_classifier *cl, struct ms_snapshot *snap,
-				 int piddir);
+				 int piddir, long page);
 /* Region i of v is complete (v may move between calls). */
 MS_HIDDEN int ms_classifier_add(struct ms_classifier *cl, struct ms_region *v, size_t i);
 /* The end: what is unsettled is no ELF image; the rest becomes final. */

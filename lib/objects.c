@@ -26,15 +26,21 @@ static bool same_file(const struct ms_object *o, const struct ms_region *r)
 	       o->dev_minor == r->dev_minor && strcmp(o->path, r->path) == 0;
 }
 
-/* Reads the first bytes of the mapped file: "\177ELF" or not.  The path is
- * opened below PID/root (the process's own view of the file system); a
- * deleted file only through map_files/START-END. */
-static int probe_elf(int piddir, const struct ms_region *r)
+/* Opens the file the region maps: map_files/START-END is the very file
+ * mapped (an upgraded or deleted library too), but needs privilege; else
+ * the path below PID/root (the process's own view of the file system),
+ * unless the file was deleted.  -1 when neither opens. */
+static int open_mapped(int piddir, const struct ms_region *r)
 {
-	char name[PATH_MAX + 8], magic[4];
+	char name[PATH_MAX + 8];
 	size_t j = 4;
-	int fd = -1;
+	int fd;
 
+	snprintf(name, sizeof(name), "map_files/%llx-%llx",
+		 (unsigned long long)r->start, (unsigned long long)r->end);
+	fd = openat(piddir, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd >= 0 || r->deleted)
+		return fd;
 	memcpy(name, "root", 4);
 	for (const char *p = r->path; *p && j < sizeof(name) - 1; p++) {
 		bool nl = p[0] == '\\' && strncmp(p, "\\012", 4) == 0;
@@ -43,18 +49,23 @@ static int probe_elf(int piddir, const struct ms_region *r)
 		p += nl ? 3 : 0;
 	}
 	name[j] = '\0';
-	if (!r->deleted)
-		fd = openat(piddir, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		snprintf(name, sizeof(name), "map_files/%llx-%llx",
-			 (unsigned long long)r->start, (unsigned long long)r->end);
-		fd = openat(piddir, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	}
+	return openat(piddir, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+}
+
+/* Looks at the mapped file once: "\177ELF" or not, and an ELF's program
+ * headers into *e.  1 ELF, 0 not, -1 unknown (not opened), or -ENOMEM. */
+static int probe_elf(int piddir, const struct ms_region *r, struct ms_elf *e)
+{
+	int fd = open_mapped(piddir, r), rc;
+
+	memset(e, 0, sizeof(*e));
 	if (fd < 0)
 		return -1;
-	j = pread(fd, magic, 4, 0) == 4 && memcmp(magic, "\177ELF", 4) == 0;
+	rc = ms_elf_read(fd, e);
 	close(fd);
-	return (int)j;
+	if (rc == -ENOMEM)
+		return rc;
+	return rc < 0 ? -1 : e->magic;
 }
 
 static int obj_grow(struct ms_snapshot *snap, struct ms_objtab *t)
@@ -62,13 +73,16 @@ static int obj_grow(struct ms_snapshot *snap, struct ms_objtab *t)
 	size_t cap = t->cap ? t->cap * 2 : 64, mask = cap * 2 - 1;
 	struct ms_object *nv = realloc(snap->objects, cap * sizeof(*nv));
 	signed char *elf = realloc(t->elf, cap);
+	struct ms_elf *hdr = realloc(t->hdr, cap * sizeof(*hdr));
 	size_t *slot = calloc(mask + 1, sizeof(*slot));
 
 	if (nv)
 		snap->objects = nv;
 	if (elf)
 		t->elf = elf;
-	if (!nv || !elf || !slot) {
+	if (hdr)
+		t->hdr = hdr;
+	if (!nv || !elf || !hdr || !slot) {
 		free(slot);
 		return -ENOMEM;
 	}
@@ -112,7 +126,11 @@ int ms_obj_find(struct ms_snapshot *snap, struct ms_objtab *t, int piddir,
 	o->kind = MS_OBJECT_FILE;
 	o->c.have = (1u << MS_FIELD_COUNT) - 1; /* sums start known, at zero */
 	t->elf[snap->nr_objects] = -1;
-	elf = probe_elf(piddir, r);
+	elf = probe_elf(piddir, r, &t->hdr[snap->nr_objects]);
+	if (elf == -ENOMEM) {
+		t->slot[h] = 0; /* the last in its chain: as it was */
+		return elf;
+	}
 	if (elf >= 0)
 		ms_obj_settle(snap, t, (int)snap->nr_objects, elf);
 	return (int)snap->nr_objects++;
@@ -133,6 +151,7 @@ void ms_objtab_release(struct ms_objtab *t)
 {
 	free(t->slot);
 	free(t->elf);
+	free(t->hdr);
 	memset(t, 0, sizeof(*t));
 }
 

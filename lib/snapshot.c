@@ -100,7 +100,7 @@ static int take(struct ms_ctx *ctx, int piddir, unsigned flags, struct ms_classi
 	snap->mm = mm + 1;
 	rc = ms_procinfo_read(ctx, piddir, snap, err, errlen);
 	if (rc == 0)
-		rc = ms_classifier_init(cl, snap, piddir);
+		rc = ms_classifier_init(cl, snap, piddir, ctx->page_size);
 	if (rc < 0)
 		return rc == -ESRCH && err && errlen && !err[0] ?
 		       ms_fail(err, errlen, rc, "the process exited while it was read") : rc;
