@@ -287,7 +287,8 @@ static int get_total(struct reader *rd, const cJSON *o, struct ms_total *t)
 	return rc < 0 ? rc : get_counts(rd, o, &t->c);
 }
 
-/* Reads an array of n items with fn into *vec (calloc'ed). */
+/* Reads an array of n items with fn into *vec (calloc'ed).  *vec and *n
+ * are set first, so that a caller may free *vec whatever happens. */
 static int get_array(struct reader *rd, const cJSON *doc, const char *key,
 		     size_t size, void **vec, size_t *n,
 		     int (*fn)(struct reader *, const cJSON *, void *))
@@ -295,6 +296,8 @@ static int get_array(struct reader *rd, const cJSON *doc, const char *key,
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, key), *e;
 	size_t i = 0;
 
+	*vec = NULL;
+	*n = 0;
 	if (!cJSON_IsArray(a))
 		return bad(rd, key, "expected an array");
 	*n = (size_t)cJSON_GetArraySize(a);

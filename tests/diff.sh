@@ -115,6 +115,16 @@ for f in truncated text empty array shape newer; do
 	has "$TMP/err" "'$TMP/$f.json'" "$f: names the file"
 done
 has "$TMP/err" "newer" "a newer schema says so"
+# objects or regions of the wrong shape once freed a pointer twice (exit 134)
+i=0
+for edit in 'del(.objects)' '.objects = 5' '.objects = {}' '.regions = "many"' '.regions = {}' \
+	'del(.regions)'; do
+	i=$((i + 1))
+	jq -c "$edit" "$TMP/a.json" > "$TMP/arr$i.json"
+	expect 2 "a snapshot with $edit" "$MEMSCOPE" diff "$TMP/arr$i.json" "$TMP/b.json"
+	one_line "$TMP/err" "$edit: one line"
+	has "$TMP/err" "(objects|regions): expected an array" "$edit: says which is not an array"
+done
 expect 2 "truncated, as the second side" "$MEMSCOPE" diff "$TMP/a.json" "$TMP/truncated.json"
 grep -q truncated "$TMP/err" && ok "says truncated" || fail "does not say truncated: $(cat "$TMP/err")"
 expect 2 "a file that is not there" "$MEMSCOPE" diff "$TMP/none.json" "$TMP/b.json"

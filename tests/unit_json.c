@@ -271,6 +271,30 @@ START_TEST(bad_documents)
 }
 END_TEST
 
+/* objects or regions of the wrong shape: refused, and nothing freed twice
+ * (the reader once left a pointer unset when an array was not one) */
+START_TEST(bad_arrays)
+{
+	static const struct {
+		const char *from, *to, *needle;
+	} cases[] = {
+		{ "\"objects\":[", "\"objectz\":[", "objects: expected an array" },
+		{ "\"objects\":[", "\"objects\":7,\"z\":[", "objects: expected an array" },
+		{ "\"objects\":[", "\"objects\":{},\"z\":[", "objects: expected an array" },
+		{ "\"regions\":[", "\"regions\":\"many\",\"z\":[", "regions: expected an array" },
+		{ "\"regions\":[", "\"regions\":null,\"z\":[", "regions: expected an array" },
+		{ "\"regions\":[", "\"regionz\":[", "regions: expected an array" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *t = edited(cases[i].from, cases[i].to);
+
+		refused(t, -EBADMSG, cases[i].needle);
+		free(t);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const tests[] = {
@@ -280,6 +304,7 @@ int main(void)
 		schema_matches,
 		pages_round_trip,
 		bad_documents,
+		bad_arrays,
 		NULL
 	};
 
