@@ -53,6 +53,14 @@ expect 0 "diff from standard input" sh -c "\"$MEMSCOPE\" diff --json - \"$TMP/b.
 check "$TMP/out" '.classes.heap.delta.rss == 65536' "- reads standard input"
 expect 2 "both sides -" "$MEMSCOPE" diff - -
 
+# output that cannot be written: the check could not run (2), not "held" (1)
+expect 2 "diff into a full disk" sh -c "'$MEMSCOPE' diff '$TMP/a.json' '$TMP/b.json' > /dev/full"
+has "$TMP/err" "^memscope: cannot write the output" "says the output was lost"
+one_line "$TMP/err" "in one line"
+expect 2 "diff --json into a full disk" sh -c "'$MEMSCOPE' diff --json '$TMP/a.json' '$TMP/b.json' > /dev/full"
+expect 2 "diff into a full disk, an expression held" \
+	sh -c "'$MEMSCOPE' diff --fail-if 'heap.rss > +0' '$TMP/a.json' '$TMP/b.json' > /dev/full"
+
 # ---- --fail-if: each operator and unit on both sides of its threshold
 # gate CODE EXPR [A B]: diff with --fail-if EXPR exits CODE
 gate() {

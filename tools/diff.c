@@ -2,9 +2,10 @@
  * diff.c - "memscope diff A B": what changed from snapshot A to snapshot B,
  * per class and region by region, and --fail-if thresholds for CI.
  *
- * Exit status: 0, or 1 when a --fail-if expression held; every problem with
- * the input (a side that cannot be read, a malformed expression) is 2, so
- * that 1 means one thing to a pipeline.
+ * Exit status: 0, or 1 when a --fail-if expression held; every other
+ * problem (a side that cannot be read, a malformed expression, output that
+ * cannot be written, no memory) is 2, so that 1 means one thing to a
+ * pipeline.
  */
 #include "cli.h"
 
@@ -249,7 +250,7 @@ static int print_json(const struct opts *o, const struct ms_snapshot *a,
 	cJSON_Delete(doc);
 	if (!text) {
 		error("cannot make the JSON: %s", strerror(ENOMEM));
-		return EXIT_FAIL;
+		return EXIT_USAGE;
 	}
 	puts(text);
 	free(text);
@@ -294,7 +295,7 @@ int cmd_diff(const struct opts *o)
 	struct ms_diff d = { NULL, 0 };
 	char err[256];
 	bool held = false;
-	int status = gates ? EXIT_OK : EXIT_FAIL;
+	int status = gates ? EXIT_OK : EXIT_USAGE;
 
 	for (int i = 0; status == EXIT_OK && i < o->nr_fail_if; i++)
 		if (gate_parse(o->fail_if[i], &gates[i], err, sizeof(err)) < 0) {
@@ -311,7 +312,7 @@ int cmd_diff(const struct opts *o)
 		status = load_side(o, o->sides[1], &b);
 	if (status == EXIT_OK && ms_snapshot_diff(a, b, &d) < 0) {
 		error("cannot compare: %s", strerror(ENOMEM));
-		status = EXIT_FAIL;
+		status = EXIT_USAGE;
 	}
 	if (status == EXIT_OK)
 		status = check_gates(o, gates, a, b, &held);
@@ -319,8 +320,9 @@ int cmd_diff(const struct opts *o)
 		status = print_json(o, a, b, &d, gates);
 	else if (status == EXIT_OK)
 		print_human(o, a, b, &d);
-	if (status == EXIT_OK)
-		status = finish_output(EXIT_OK);
+	/* lost output is a check that did not run, not one that held */
+	if (status == EXIT_OK && finish_output(EXIT_OK) != EXIT_OK)
+		status = EXIT_USAGE;
 	if (status == EXIT_OK && held) {
 		report_gates(o, gates);
 		status = EXIT_FAIL;
