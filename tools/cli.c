@@ -85,8 +85,9 @@ void usage(FILE *out)
 		fprintf(out, "  %-22s %s\n", left, d->help);
 	}
 	fputs("\nexit status: 0 ok, 1 could not inspect the process (gone, permission),\n"
-	      "2 usage or bad input; diff: 1 a --fail-if held, 2 any input unreadable;\n"
-	      "run: the command's.  See memscope(1).\n", out);
+	      "2 usage or bad input; diff: 1 a --fail-if held, 2 the check could not run\n"
+	      "(an input unreadable, the output unwritable); run: the command's.\n"
+	      "See memscope(1).\n", out);
 }
 
 void error(const char *fmt, ...)
