@@ -87,6 +87,11 @@ gate 1 'heap.rss>+0'; gate 0 'heap.size>+0'
 gate 1 'total.rss > +1%'; gate 0 'total.rss > +50%'
 gate 1 'heap.uss > +63KiB'; gate 1 'total.rss >= +64KiB'; gate 1 'heap.pss >= +64KiB'; gate 0 'total.swap > +0'
 gate 1 'heap.count >= +0'; gate 0 'heap.count > +0'; gate 1 'total.count < +1'
+# the units memscope prints (+64K, +1.5M, 8.0E: powers of 1024) are taken back
+gate 1 'heap.rss > +63K'; gate 0 'heap.rss > +64K'; gate 1 'heap.rss >= +64.0K'
+gate 1 'heap.rss >= +0.0625M'; gate 0 'heap.rss > +0.0625M'; gate 0 'total.rss > +1M'
+gate 0 'heap.rss > +1.5G'; gate 1 'heap.rss < +1T'; gate 1 'heap.rss < +1P'; gate 1 'heap.rss < +1E'
+gate 1 'heap.rss < +1PiB'; gate 1 'heap.rss < +1EiB'; gate 1 'heap.rss > -8E'; gate 0 'heap.rss > +15.9E'
 gate 1 'heap.rss < -63KiB' "$TMP/b.json" "$TMP/a.json"
 gate 0 'heap.rss < -64KiB' "$TMP/b.json" "$TMP/a.json"
 gate 1 'heap.rss <= -64KiB' "$TMP/b.json" "$TMP/a.json"
@@ -100,12 +105,25 @@ if [ $st -eq 1 ] && [ "$(wc -l < "$TMP/err")" -eq 1 ]; then ok "three expression
 else fail "three expressions: exit $st, $(wc -l < "$TMP/err") lines"; fi
 has "$TMP/err" "^memscope: fail-if 'heap.rss > \+1KiB' held: the change was \+64K, the threshold \+1.0K$" \
 	"names the expression that held, with the change"
+# a threshold of 2^63 bytes is +8.0E, not -8.0E
+expect 1 "a threshold of 2^63 bytes" "$MEMSCOPE" diff --fail-if 'heap.rss < +8E' "$TMP/a.json" "$TMP/b.json"
+has "$TMP/err" "the change was \+64K, the threshold \+8\.0E$" "is printed +8.0E"
+expect 1 "a threshold of -2^63 bytes" "$MEMSCOPE" diff --fail-if 'heap.rss > -8EiB' "$TMP/a.json" "$TMP/b.json"
+has "$TMP/err" "the threshold -8\.0E$" "is printed -8.0E"
+expect 1 "a threshold of 2^63 bytes, --bytes" "$MEMSCOPE" diff --bytes --fail-if 'heap.rss < +8E' \
+	"$TMP/a.json" "$TMP/b.json"
+has "$TMP/err" "the change was \+65536, the threshold \+9223372036854775808$" "is printed +9223372036854775808"
+expect 1 "a threshold of 2^63 bytes, --json" "$MEMSCOPE" diff --json --fail-if 'heap.rss < +8E' \
+	"$TMP/a.json" "$TMP/b.json"
+has "$TMP/out" '"delta":65536,"threshold":9223372036854775808\}' "is an exact integer in JSON"
 "$MEMSCOPE" diff --json --fail-if 'heap.rss > +1KiB' "$TMP/a.json" "$TMP/b.json" > "$TMP/out" 2> /dev/null
 check "$TMP/out" '.fail_if == [{"expr": "heap.rss > +1KiB", "holds": true, "delta": 65536, "threshold": 1024}]' \
 	"--json lists the expressions and what they gave"
 
 for bad in 'heap.rss > 10MiB' 'heap.rss >> +1KiB' 'nothing.rss > +1KiB' 'heap.bogus > +1KiB' \
-	'heap.rss > +1XB' 'heap.count > +1KiB' 'heap.rss' '' 'heap.rss > +' 'heap.rss > +1 KiB'; do
+	'heap.rss > +1XB' 'heap.count > +1KiB' 'heap.rss' '' 'heap.rss > +' 'heap.rss > +1 KiB' \
+	'heap.rss > +16E' 'heap.rss < -16EiB' 'heap.rss > +20000P' 'heap.rss > +1e30B' 'heap.rss > +1e300TB' \
+	'heap.count > +1e30' 'heap.count > +18446744073709551616' 'heap.rss > +1KK' 'heap.rss > +1k'; do
 	expect 2 "malformed --fail-if '$bad'" "$MEMSCOPE" diff --fail-if "$bad" "$TMP/a.json" "$TMP/b.json"
 	one_line "$TMP/err" "one line for '$bad'"
 done
