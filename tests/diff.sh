@@ -141,6 +141,20 @@ for f in truncated text empty array shape newer; do
 	has "$TMP/err" "'$TMP/$f.json'" "$f: names the file"
 done
 has "$TMP/err" "newer" "a newer schema says so"
+# a snapshot that disagrees with itself, or nests too deep: refused with the reason
+jq -c '.regions = [.regions[1], .regions[0]] + .regions[2:]' "$TMP/a.json" > "$TMP/unsorted.json"
+jq -c '.totals.rss += 4096' "$TMP/a.json" > "$TMP/sum.json"
+jq -c '.classes.heap.count += 1' "$TMP/a.json" > "$TMP/count.json"
+awk 'BEGIN { for (i = 0; i < 100000; i++) printf "["; for (i = 0; i < 100000; i++) printf "]" }' \
+	> "$TMP/deep.json"
+sed 's/"inode":[0-9]*/"inode":18446744073709551616/' "$TMP/a.json" > "$TMP/range.json"
+for f in unsorted:'regions\[1\]: below regions\[0\] \(unsorted\)' sum:'totals\.rss: not the sum of the regions' \
+	count:'classes\.heap\.count: not the number of regions' deep:'nested deeper than 1000 levels' \
+	range:'regions\[0\]\.inode: out of range'; do
+	expect 2 "a snapshot: ${f%%:*}" "$MEMSCOPE" diff "$TMP/${f%%:*}.json" "$TMP/b.json"
+	one_line "$TMP/err" "${f%%:*}: one line"
+	has "$TMP/err" "${f#*:}" "${f%%:*}: says why"
+done
 # objects or regions of the wrong shape once freed a pointer twice (exit 134)
 i=0
 for edit in 'del(.objects)' '.objects = 5' '.objects = {}' '.regions = "many"' '.regions = {}' \
