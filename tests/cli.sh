@@ -83,6 +83,58 @@ has "$TMP/snap.json" '"class":[[:space:]]*"stack"' "with its regions"
 expect 1 "snap -o into a missing folder" "$MEMSCOPE" snap -o "$TMP/no/such/x.json" $SLEEPER
 has "$TMP/err" "cannot write '$TMP/no/such/x.json'" "names the file"
 
+# ---- -o FILE: replaced only when a regular file; a link is followed, a
+# device or FIFO written in place, a folder refused
+ln -s snap.json "$TMP/link.json"
+expect 0 "snap -o through a symbolic link" "$MEMSCOPE" snap -o "$TMP/link.json" $SLEEPER
+if [ -L "$TMP/link.json" ]; then ok "the link is still a link"; else fail "the link was replaced"; fi
+has "$TMP/snap.json" '^\{"schema":"memscope-snapshot/1",' "its target has the document"
+chmod 600 "$TMP/snap.json"
+expect 0 "snap -o over a file of mode 600" "$MEMSCOPE" snap -o "$TMP/snap.json" $SLEEPER
+if [ "$(stat -c %a "$TMP/snap.json")" = 600 ]; then ok "the file keeps its mode"
+else fail "the file's mode became $(stat -c %a "$TMP/snap.json")"; fi
+ln -s "$TMP/new/../made.json" "$TMP/dangling.json"
+mkdir "$TMP/new"
+expect 0 "snap -o through a dangling link" "$MEMSCOPE" snap -o "$TMP/dangling.json" $SLEEPER
+if [ -L "$TMP/dangling.json" ]; then ok "the dangling link is still a link"; else fail "the dangling link was replaced"; fi
+has "$TMP/made.json" '^\{"schema":"memscope-snapshot/1",' "its target is made, with the document"
+ln -s link.json "$TMP/link2.json"
+expect 0 "snap -o through a link to a link" "$MEMSCOPE" snap -o "$TMP/link2.json" $SLEEPER
+if [ -L "$TMP/link2.json" ] && [ -L "$TMP/link.json" ] && [ -f "$TMP/snap.json" ]; then
+	ok "both links stay links"; else fail "a link of the chain was replaced"; fi
+ln -s loop1 "$TMP/loop2"; ln -s loop2 "$TMP/loop1"
+expect 1 "snap -o into a loop of links" "$MEMSCOPE" snap -o "$TMP/loop1" $SLEEPER
+one_line "$TMP/err" "that error is one line"
+rm -f "$TMP/fifo.out"
+mkfifo "$TMP/fifo"
+timeout 60 cat "$TMP/fifo" > "$TMP/fifo.out" &
+reader=$!
+expect 0 "snap -o into a FIFO" timeout 60 "$MEMSCOPE" snap -o "$TMP/fifo" $SLEEPER
+[ -p "$TMP/fifo" ] || kill $reader 2> /dev/null  # replaced: the reader waits for ever
+wait $reader
+if [ -p "$TMP/fifo" ]; then ok "the FIFO is still a FIFO"; else fail "the FIFO was replaced"; fi
+has "$TMP/fifo.out" '^\{"schema":"memscope-snapshot/1",' "the reader at the other end has the document"
+if mknod "$TMP/null" c 1 3 2> /dev/null; then
+	expect 0 "snap -o into a device node (of /dev/null)" "$MEMSCOPE" snap -o "$TMP/null" $SLEEPER
+	if [ -c "$TMP/null" ]; then ok "the device is still a device"; else fail "the device was replaced"; fi
+	if [ "$(ls "$TMP" | grep -c '^null\.')" -eq 0 ]; then ok "no temporary file beside it"
+	else fail "a temporary file beside the device"; fi
+else
+	skip "-o into a device node: mknod needs root"
+fi
+mkdir "$TMP/folder"
+expect 2 "snap -o into a folder is refused" "$MEMSCOPE" snap -o "$TMP/folder" $SLEEPER
+has "$TMP/err" "^memscope: cannot write '$TMP/folder': it is a folder$" "says it is a folder"
+one_line "$TMP/err" "that error is one line"
+if [ -d "$TMP/folder" ] && [ -z "$(ls "$TMP/folder")" ]; then ok "the folder is left as it was"
+else fail "the folder was changed"; fi
+ln -s snap.json "$TMP/link.svg"
+expect 0 "watch --svg through a symbolic link" "$MEMSCOPE" watch --count 1 --svg "$TMP/link.svg" $SLEEPER
+if [ -L "$TMP/link.svg" ]; then ok "--svg keeps the link"; else fail "--svg replaced the link"; fi
+has "$TMP/snap.json" '^<svg ' "--svg writes the link's target"
+expect 2 "run -o into a folder is refused first" "$MEMSCOPE" run -o "$TMP/folder" -- touch "$TMP/ran"
+if [ -e "$TMP/ran" ]; then fail "the command ran"; else ok "the command did not run"; fi
+
 # ---- pages: pagemap's view
 expect 0 "pages of a live process" "$MEMSCOPE" pages $SLEEPER
 has "$TMP/out" '^ADDRESS +PERMS +CLASS +SIZE +RAM +RES +SWAP +EXCL +FILE +USS\* +PSS\* +NAME$' \

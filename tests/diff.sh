@@ -53,6 +53,14 @@ expect 0 "diff from standard input" sh -c "\"$MEMSCOPE\" diff --json - \"$TMP/b.
 check "$TMP/out" '.classes.heap.delta.rss == 65536' "- reads standard input"
 expect 2 "both sides -" "$MEMSCOPE" diff - -
 
+# output that cannot be written: the check could not run (2), not "held" (1)
+expect 2 "diff into a full disk" sh -c "'$MEMSCOPE' diff '$TMP/a.json' '$TMP/b.json' > /dev/full"
+has "$TMP/err" "^memscope: cannot write the output" "says the output was lost"
+one_line "$TMP/err" "in one line"
+expect 2 "diff --json into a full disk" sh -c "'$MEMSCOPE' diff --json '$TMP/a.json' '$TMP/b.json' > /dev/full"
+expect 2 "diff into a full disk, an expression held" \
+	sh -c "'$MEMSCOPE' diff --fail-if 'heap.rss > +0' '$TMP/a.json' '$TMP/b.json' > /dev/full"
+
 # ---- --fail-if: each operator and unit on both sides of its threshold
 # gate CODE EXPR [A B]: diff with --fail-if EXPR exits CODE
 gate() {
@@ -79,6 +87,11 @@ gate 1 'heap.rss>+0'; gate 0 'heap.size>+0'
 gate 1 'total.rss > +1%'; gate 0 'total.rss > +50%'
 gate 1 'heap.uss > +63KiB'; gate 1 'total.rss >= +64KiB'; gate 1 'heap.pss >= +64KiB'; gate 0 'total.swap > +0'
 gate 1 'heap.count >= +0'; gate 0 'heap.count > +0'; gate 1 'total.count < +1'
+# the units memscope prints (+64K, +1.5M, 8.0E: powers of 1024) are taken back
+gate 1 'heap.rss > +63K'; gate 0 'heap.rss > +64K'; gate 1 'heap.rss >= +64.0K'
+gate 1 'heap.rss >= +0.0625M'; gate 0 'heap.rss > +0.0625M'; gate 0 'total.rss > +1M'
+gate 0 'heap.rss > +1.5G'; gate 1 'heap.rss < +1T'; gate 1 'heap.rss < +1P'; gate 1 'heap.rss < +1E'
+gate 1 'heap.rss < +1PiB'; gate 1 'heap.rss < +1EiB'; gate 1 'heap.rss > -8E'; gate 0 'heap.rss > +15.9E'
 gate 1 'heap.rss < -63KiB' "$TMP/b.json" "$TMP/a.json"
 gate 0 'heap.rss < -64KiB' "$TMP/b.json" "$TMP/a.json"
 gate 1 'heap.rss <= -64KiB' "$TMP/b.json" "$TMP/a.json"
@@ -92,12 +105,25 @@ if [ $st -eq 1 ] && [ "$(wc -l < "$TMP/err")" -eq 1 ]; then ok "three expression
 else fail "three expressions: exit $st, $(wc -l < "$TMP/err") lines"; fi
 has "$TMP/err" "^memscope: fail-if 'heap.rss > \+1KiB' held: the change was \+64K, the threshold \+1.0K$" \
 	"names the expression that held, with the change"
+# a threshold of 2^63 bytes is +8.0E, not -8.0E
+expect 1 "a threshold of 2^63 bytes" "$MEMSCOPE" diff --fail-if 'heap.rss < +8E' "$TMP/a.json" "$TMP/b.json"
+has "$TMP/err" "the change was \+64K, the threshold \+8\.0E$" "is printed +8.0E"
+expect 1 "a threshold of -2^63 bytes" "$MEMSCOPE" diff --fail-if 'heap.rss > -8EiB' "$TMP/a.json" "$TMP/b.json"
+has "$TMP/err" "the threshold -8\.0E$" "is printed -8.0E"
+expect 1 "a threshold of 2^63 bytes, --bytes" "$MEMSCOPE" diff --bytes --fail-if 'heap.rss < +8E' \
+	"$TMP/a.json" "$TMP/b.json"
+has "$TMP/err" "the change was \+65536, the threshold \+9223372036854775808$" "is printed +9223372036854775808"
+expect 1 "a threshold of 2^63 bytes, --json" "$MEMSCOPE" diff --json --fail-if 'heap.rss < +8E' \
+	"$TMP/a.json" "$TMP/b.json"
+has "$TMP/out" '"delta":65536,"threshold":9223372036854775808\}' "is an exact integer in JSON"
 "$MEMSCOPE" diff --json --fail-if 'heap.rss > +1KiB' "$TMP/a.json" "$TMP/b.json" > "$TMP/out" 2> /dev/null
 check "$TMP/out" '.fail_if == [{"expr": "heap.rss > +1KiB", "holds": true, "delta": 65536, "threshold": 1024}]' \
 	"--json lists the expressions and what they gave"
 
 for bad in 'heap.rss > 10MiB' 'heap.rss >> +1KiB' 'nothing.rss > +1KiB' 'heap.bogus > +1KiB' \
-	'heap.rss > +1XB' 'heap.count > +1KiB' 'heap.rss' '' 'heap.rss > +' 'heap.rss > +1 KiB'; do
+	'heap.rss > +1XB' 'heap.count > +1KiB' 'heap.rss' '' 'heap.rss > +' 'heap.rss > +1 KiB' \
+	'heap.rss > +16E' 'heap.rss < -16EiB' 'heap.rss > +20000P' 'heap.rss > +1e30B' 'heap.rss > +1e300TB' \
+	'heap.count > +1e30' 'heap.count > +18446744073709551616' 'heap.rss > +1KK' 'heap.rss > +1k'; do
 	expect 2 "malformed --fail-if '$bad'" "$MEMSCOPE" diff --fail-if "$bad" "$TMP/a.json" "$TMP/b.json"
 	one_line "$TMP/err" "one line for '$bad'"
 done
@@ -115,6 +141,30 @@ for f in truncated text empty array shape newer; do
 	has "$TMP/err" "'$TMP/$f.json'" "$f: names the file"
 done
 has "$TMP/err" "newer" "a newer schema says so"
+# a snapshot that disagrees with itself, or nests too deep: refused with the reason
+jq -c '.regions = [.regions[1], .regions[0]] + .regions[2:]' "$TMP/a.json" > "$TMP/unsorted.json"
+jq -c '.totals.rss += 4096' "$TMP/a.json" > "$TMP/sum.json"
+jq -c '.classes.heap.count += 1' "$TMP/a.json" > "$TMP/count.json"
+awk 'BEGIN { for (i = 0; i < 100000; i++) printf "["; for (i = 0; i < 100000; i++) printf "]" }' \
+	> "$TMP/deep.json"
+sed 's/"inode":[0-9]*/"inode":18446744073709551616/' "$TMP/a.json" > "$TMP/range.json"
+for f in unsorted:'regions\[1\]: below regions\[0\] \(unsorted\)' sum:'totals\.rss: not the sum of the regions' \
+	count:'classes\.heap\.count: not the number of regions' deep:'nested deeper than 1000 levels' \
+	range:'regions\[0\]\.inode: out of range'; do
+	expect 2 "a snapshot: ${f%%:*}" "$MEMSCOPE" diff "$TMP/${f%%:*}.json" "$TMP/b.json"
+	one_line "$TMP/err" "${f%%:*}: one line"
+	has "$TMP/err" "${f#*:}" "${f%%:*}: says why"
+done
+# objects or regions of the wrong shape once freed a pointer twice (exit 134)
+i=0
+for edit in 'del(.objects)' '.objects = 5' '.objects = {}' '.regions = "many"' '.regions = {}' \
+	'del(.regions)'; do
+	i=$((i + 1))
+	jq -c "$edit" "$TMP/a.json" > "$TMP/arr$i.json"
+	expect 2 "a snapshot with $edit" "$MEMSCOPE" diff "$TMP/arr$i.json" "$TMP/b.json"
+	one_line "$TMP/err" "$edit: one line"
+	has "$TMP/err" "(objects|regions): expected an array" "$edit: says which is not an array"
+done
 expect 2 "truncated, as the second side" "$MEMSCOPE" diff "$TMP/a.json" "$TMP/truncated.json"
 grep -q truncated "$TMP/err" && ok "says truncated" || fail "does not say truncated: $(cat "$TMP/err")"
 expect 2 "a file that is not there" "$MEMSCOPE" diff "$TMP/none.json" "$TMP/b.json"

@@ -271,6 +271,237 @@ START_TEST(bad_documents)
 }
 END_TEST
 
+/* objects or regions of the wrong shape: refused, and nothing freed twice
+ * (the reader once left a pointer unset when an array was not one) */
+START_TEST(bad_arrays)
+{
+	static const struct {
+		const char *from, *to, *needle;
+	} cases[] = {
+		{ "\"objects\":[", "\"objectz\":[", "objects: expected an array" },
+		{ "\"objects\":[", "\"objects\":7,\"z\":[", "objects: expected an array" },
+		{ "\"objects\":[", "\"objects\":{},\"z\":[", "objects: expected an array" },
+		{ "\"regions\":[", "\"regions\":\"many\",\"z\":[", "regions: expected an array" },
+		{ "\"regions\":[", "\"regions\":null,\"z\":[", "regions: expected an array" },
+		{ "\"regions\":[", "\"regionz\":[", "regions: expected an array" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *t = edited(cases[i].from, cases[i].to);
+
+		refused(t, -EBADMSG, cases[i].needle);
+		free(t);
+	}
+}
+END_TEST
+
+/* Integers above 2^53 (an inode, an offset near 2^64) read back exactly:
+ * cJSON's double would round them. */
+START_TEST(big_integers)
+{
+	static const uint64_t values[] = { UINT64_MAX, UINT64_MAX - 4095, (1ull << 63) + 1,
+					   (1ull << 53) + 1, 0 };
+	struct ms_snapshot *a = layout(), *b;
+	char err[256] = "", *text;
+
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		a->regions[0].inode = values[i];
+		a->regions[1].offset = values[i];
+		a->took_ns = values[i];
+		a->objects[0].inode = values[i];
+		text = ms_snapshot_to_json(a, 0);
+		ck_assert_msg(ms_snapshot_from_json(text, strlen(text), &b, err, sizeof(err)) == 0,
+			      "%s", err);
+		ck_assert_uint_eq(b->regions[0].inode, values[i]);
+		ck_assert_uint_eq(b->regions[1].offset, values[i]);
+		ck_assert_uint_eq(b->took_ns, values[i]);
+		ck_assert_uint_eq(b->objects[0].inode, values[i]);
+		ms_snapshot_free(b);
+		free(text);
+	}
+	ms_snapshot_free(a);
+}
+END_TEST
+
+/* The layout's document, parsed, for a test to change. */
+static cJSON *layout_doc(void)
+{
+	struct ms_snapshot *s = layout();
+	char *text = ms_snapshot_to_json(s, 0);
+	cJSON *doc = cJSON_Parse(text);
+
+	ck_assert_ptr_nonnull(doc);
+	free(text);
+	ms_snapshot_free(s);
+	return doc;
+}
+
+static cJSON *at(cJSON *doc, const char *array, int i)
+{
+	cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, array), i);
+
+	ck_assert_ptr_nonnull(e);
+	return e;
+}
+
+/* Sets key of o to the JSON text raw. */
+static void set(cJSON *o, const char *key, const char *raw)
+{
+	ck_assert(cJSON_ReplaceItemInObject(o, key, cJSON_CreateRaw(raw)));
+}
+
+/* Adds add to the integer at key of o. */
+static void bump(cJSON *o, const char *key, long long add)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%.0f", cJSON_GetObjectItem(o, key)->valuedouble + (double)add);
+	set(o, key, buf);
+}
+
+static void refused_doc(cJSON *doc, const char *needle)
+{
+	char *text = cJSON_PrintUnformatted(doc);
+
+	refused(text, -EBADMSG, needle);
+	free(text);
+	cJSON_Delete(doc);
+}
+
+START_TEST(out_of_range)
+{
+	cJSON *doc;
+
+	doc = layout_doc();
+	set(at(doc, "regions", 0), "inode", "18446744073709551616");
+	refused_doc(doc, "regions[0].inode: out of range");
+	doc = layout_doc();
+	set(at(doc, "regions", 2), "rss", "9223372036854775808");
+	refused_doc(doc, "regions[2].rss: out of range");
+	doc = layout_doc();
+	set(doc, "pid", "2147483648");
+	refused_doc(doc, "pid: out of range");
+	doc = layout_doc();
+	set(doc, "pid", "0");
+	refused_doc(doc, "pid: out of range");
+	doc = layout_doc();
+	set(doc, "page_size", "4095");
+	refused_doc(doc, "page_size: not a power of two");
+	doc = layout_doc();
+	set(at(doc, "regions", 0), "protection_key", "4294967296");
+	refused_doc(doc, "regions[0].protection_key: out of range");
+	doc = layout_doc();
+	set(at(doc, "regions", 0), "object", "99");
+	refused_doc(doc, "regions[0].object: no such object");
+	doc = layout_doc();
+	set(at(doc, "regions", 0), "offset", "1e300");
+	refused_doc(doc, "regions[0].offset: expected an integer");
+	doc = layout_doc();
+	set(doc, "taken_at", "1e999");
+	refused_doc(doc, "taken_at");
+}
+END_TEST
+
+START_TEST(regions_in_order)
+{
+	cJSON *doc, *r;
+
+	/* the second region starts inside the first (and its size says so) */
+	doc = layout_doc();
+	r = at(doc, "regions", 1);
+	bump(r, "size", (long long)(strtoull(cJSON_GetObjectItem(r, "start")->valuestring, NULL, 16) -
+				    0x5627ab1f8800ull));
+	set(r, "start", "\"0x5627ab1f8800\"");
+	refused_doc(doc, "regions[1]: overlaps regions[0]");
+	/* or its size is not its range */
+	doc = layout_doc();
+	bump(at(doc, "regions", 1), "size", 4096);
+	refused_doc(doc, "regions[1].size: not end - start");
+	/* the first two the other way round */
+	doc = layout_doc();
+	r = cJSON_DetachItemFromArray(cJSON_GetObjectItem(doc, "regions"), 1);
+	cJSON_InsertItemInArray(cJSON_GetObjectItem(doc, "regions"), 0, r);
+	refused_doc(doc, "regions[1]: below regions[0] (unsorted)");
+}
+END_TEST
+
+START_TEST(sums_agree)
+{
+	cJSON *doc;
+
+	doc = layout_doc();
+	bump(cJSON_GetObjectItem(doc, "totals"), "rss", 4096);
+	refused_doc(doc, "totals.rss: not the sum of the regions");
+	doc = layout_doc();
+	bump(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "classes"), "rodata"), "pss", -1);
+	refused_doc(doc, "classes.rodata.pss: not the sum of the regions");
+	doc = layout_doc();
+	bump(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "classes"), "heap"), "count", 1);
+	refused_doc(doc, "classes.heap.count: not the number of regions");
+	doc = layout_doc();
+	bump(cJSON_GetObjectItem(doc, "totals"), "count", -1);
+	refused_doc(doc, "totals.count: not the number of regions");
+	doc = layout_doc();
+	set(cJSON_GetObjectItem(doc, "totals"), "swap", "null");
+	refused_doc(doc, "totals.swap: null, but every region has it");
+	doc = layout_doc();
+	set(at(doc, "regions", 0), "swap", "null");
+	refused_doc(doc, "totals.swap: known, but a region's is null");
+	doc = layout_doc();
+	bump(at(doc, "objects", 0), "size", 4096);
+	refused_doc(doc, "objects[0].size: not the sum of the regions");
+	doc = layout_doc();
+	bump(at(doc, "objects", 0), "count", 1);
+	refused_doc(doc, "objects[0].count: not the number of regions");
+	doc = layout_doc();
+	bump(at(doc, "regions", 0), "uss", 4096);
+	refused_doc(doc, "regions[0].uss: not private_clean + private_dirty");
+	/* a region moved to another class: its class and the other disagree */
+	doc = layout_doc();
+	set(at(doc, "regions", 0), "class", "\"code\"");
+	refused_doc(doc, "classes.code.count: not the number of regions");
+}
+END_TEST
+
+/* pagemap's counts of a region fit in it */
+START_TEST(pages_fit)
+{
+	struct ms_ctx *ctx = ms_ctx_new(NULL);
+	struct ms_snapshot *a;
+	char err[256] = "", *text;
+	cJSON *doc;
+
+	ck_assert_int_eq(ms_snapshot_take(ctx, getpid(), 0, &a, err, sizeof(err)), 0);
+	ck_assert_int_eq(ms_residency_read(ctx, a, 0, err, sizeof(err)), 0);
+	text = ms_snapshot_to_json(a, 0);
+	doc = cJSON_Parse(text);
+	set(cJSON_GetObjectItem(at(doc, "regions", 0), "pages"), "present", "1099511627776");
+	refused_doc(doc, "regions[0].pages: more pages than the region has");
+	free(text);
+	ms_snapshot_free(a);
+	ms_ctx_free(ctx);
+}
+END_TEST
+
+/* cJSON stops at 1000 levels; the reason says so, not "error at byte 1000" */
+START_TEST(nested_too_deep)
+{
+	size_t n = 100000;
+	char *text = malloc(2 * n + 1);
+
+	memset(text, '[', n);
+	memset(text + n, ']', n);
+	text[2 * n] = '\0';
+	refused(text, -EBADMSG, "nested deeper than 1000");
+	memcpy(text, "{\"a\":", 5);
+	text[2 * n - 1] = '}';
+	refused(text, -EBADMSG, "nested deeper than 1000");
+	text[n] = '\0'; /* cut short: that is what it says */
+	refused(text, -EBADMSG, "truncated");
+	free(text);
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const tests[] = {
@@ -280,6 +511,13 @@ int main(void)
 		schema_matches,
 		pages_round_trip,
 		bad_documents,
+		bad_arrays,
+		big_integers,
+		out_of_range,
+		regions_in_order,
+		sums_agree,
+		nested_too_deep,
+		pages_fit,
 		NULL
 	};
 

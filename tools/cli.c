@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -84,8 +85,9 @@ void usage(FILE *out)
 		fprintf(out, "  %-22s %s\n", left, d->help);
 	}
 	fputs("\nexit status: 0 ok, 1 could not inspect the process (gone, permission),\n"
-	      "2 usage or bad input; diff: 1 a --fail-if held, 2 any input unreadable;\n"
-	      "run: the command's.  See memscope(1).\n", out);
+	      "2 usage or bad input; diff: 1 a --fail-if held, 2 the check could not run\n"
+	      "(an input unreadable, the output unwritable); run: the command's.\n"
+	      "See memscope(1).\n", out);
 }
 
 void error(const char *fmt, ...)
@@ -131,6 +133,19 @@ static bool is(const struct opts *o, const char *command)
 	return strcmp(o->command, command) == 0;
 }
 
+/* -o and --svg name a file: a folder is refused before any work is done
+ * (run would run its command first).  0, or -1 said. */
+static int writable(const char *path)
+{
+	struct stat st;
+
+	if (path && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		error("cannot write '%s': it is a folder", path);
+		return -1;
+	}
+	return 0;
+}
+
 /* Options that belong to other commands, or exclude each other. */
 static int check_combinations(const struct opts *o)
 {
@@ -159,7 +174,7 @@ static int check_combinations(const struct opts *o)
 		return misuse("%s", "--class and --region exclude each other");
 	if (o->map && o->json)
 		return misuse("%s", "--map draws for people; --json is for programs: not both");
-	return -1;
+	return writable(o->output) < 0 ? EXIT_USAGE : writable(o->svg) < 0 ? EXIT_USAGE : -1;
 }
 
 /* What follows the options: a PID, two sides (diff), or a command (run). */

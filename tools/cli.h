@@ -78,8 +78,11 @@ const char *size_cell(char *buf, size_t len, const struct opts *o,
 /* USS is not a smaps key; field number for size_cell() */
 #define FIELD_USS (-1)
 
-/* Writes text and a newline to path: a temporary file beside it, synced,
- * then renamed, so path is never half-written; 0 or -errno. */
+/* Writes text and a newline to path, destroying nothing: a regular file
+ * (or a new path) through a temporary file beside it, synced, then renamed,
+ * so it is never half-written; a symbolic link is followed and its target
+ * written so; a device or FIFO is written in place, never replaced; a
+ * folder is -EISDIR.  0 or -errno. */
 int write_atomically(const char *path, const char *text);
 /* Writes a JSON document to stdout (or -o FILE, atomically). */
 int emit_json(const struct opts *o, const struct ms_snapshot *snap, unsigned flags);

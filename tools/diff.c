@@ -2,15 +2,17 @@
  * diff.c - "memscope diff A B": what changed from snapshot A to snapshot B,
  * per class and region by region, and --fail-if thresholds for CI.
  *
- * Exit status: 0, or 1 when a --fail-if expression held; every problem with
- * the input (a side that cannot be read, a malformed expression) is 2, so
- * that 1 means one thing to a pipeline.
+ * Exit status: 0, or 1 when a --fail-if expression held; every other
+ * problem (a side that cannot be read, a malformed expression, output that
+ * cannot be written, no memory) is 2, so that 1 means one thing to a
+ * pipeline.
  */
 #include "cli.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,19 +38,32 @@ static bool get(const struct ms_counts *c, int field, int64_t *v)
 	return true;
 }
 
-/* "+64K", "-1.2M", "0"; with --bytes "+65536". */
-static const char *signed_cell(char *buf, size_t len, const struct opts *o, int64_t v)
+/* "+64K", "-1.2M", "0"; with --bytes "+65536": a sign and a magnitude. */
+static const char *sign_cell(char *buf, size_t len, const struct opts *o, bool neg, uint64_t m)
 {
 	char tmp[24];
-	uint64_t m = v < 0 ? (uint64_t)-v : (uint64_t)v;
 
-	if (v == 0)
+	if (m == 0)
 		return "0";
 	if (o->bytes)
-		snprintf(buf, len, "%+" PRId64, v);
+		snprintf(buf, len, "%c%" PRIu64, neg ? '-' : '+', m);
 	else
-		snprintf(buf, len, "%c%s", v < 0 ? '-' : '+', human_size(tmp, sizeof(tmp), m));
+		snprintf(buf, len, "%c%s", neg ? '-' : '+', human_size(tmp, sizeof(tmp), m));
 	return buf;
+}
+
+static const char *signed_cell(char *buf, size_t len, const struct opts *o, int64_t v)
+{
+	return sign_cell(buf, len, o, v < 0, v < 0 ? -(uint64_t)v : (uint64_t)v);
+}
+
+/* A gate's delta or threshold, whole bytes up to 2^64 - 1 either way: a
+ * cast to int64_t would print 2^63 as "-8.0E". */
+static const char *amount_cell(char *buf, size_t len, const struct opts *o, double v)
+{
+	double m = fabs(round(v));
+
+	return sign_cell(buf, len, o, v < 0, m >= 0x1p64 ? UINT64_MAX : (uint64_t)m);
 }
 
 /* ---- for people ---- */
@@ -125,9 +140,27 @@ static void print_human(const struct opts *o, const struct ms_snapshot *a,
 
 /* ---- JSON ---- */
 
+/* Integers as exact text: cJSON's double would round above 2^53. */
 static cJSON *num_or_null(bool known, int64_t v)
 {
-	return known ? cJSON_CreateNumber((double)v) : cJSON_CreateNull();
+	char buf[24];
+
+	if (!known)
+		return cJSON_CreateNull();
+	snprintf(buf, sizeof(buf), "%" PRId64, v);
+	return cJSON_CreateRaw(buf);
+}
+
+/* A gate's delta or threshold: whole bytes exactly, a part of a byte (a
+ * percentage of A) as a number. */
+static cJSON *amount_json(double v)
+{
+	char buf[24];
+
+	if (v != floor(v) || fabs(v) >= 0x1p64)
+		return cJSON_CreateNumber(v);
+	snprintf(buf, sizeof(buf), "%s%" PRIu64, v < 0 ? "-" : "", (uint64_t)fabs(v));
+	return cJSON_CreateRaw(buf);
 }
 
 static cJSON *figures(const struct ms_counts *c, size_t count, bool with_count)
@@ -138,7 +171,7 @@ static cJSON *figures(const struct ms_counts *c, size_t count, bool with_count)
 	for (int i = 0; i < NR_SHOWN; i++)
 		cJSON_AddItemToObject(o, shown_names[i], num_or_null(get(c, shown[i], &v), v));
 	if (with_count)
-		cJSON_AddNumberToObject(o, "count", (double)count);
+		cJSON_AddItemToObject(o, "count", num_or_null(true, (int64_t)count));
 	return o;
 }
 
@@ -154,7 +187,7 @@ static cJSON *total_json(const struct ms_total *a, const struct ms_total *b)
 
 		cJSON_AddItemToObject(d, shown_names[i], num_or_null(known, vb - va));
 	}
-	cJSON_AddNumberToObject(d, "count", (double)b->count - (double)a->count);
+	cJSON_AddItemToObject(d, "count", num_or_null(true, (int64_t)b->count - (int64_t)a->count));
 	cJSON_AddItemToObject(o, "delta", d);
 	return o;
 }
@@ -191,8 +224,9 @@ static cJSON *change_json(const struct ms_change *ch)
 	cJSON_AddBoolToObject(o, "deleted", r->deleted);
 	cJSON_AddItemToObject(o, "a", side_region(ch->a));
 	cJSON_AddItemToObject(o, "b", side_region(ch->b));
-	cJSON_AddNumberToObject(d, "size", (double)((int64_t)(ch->b ? ch->b->end - ch->b->start : 0) -
-						   (int64_t)(ch->a ? ch->a->end - ch->a->start : 0)));
+	cJSON_AddItemToObject(d, "size", num_or_null(true,
+			      (int64_t)(ch->b ? ch->b->end - ch->b->start : 0) -
+			      (int64_t)(ch->a ? ch->a->end - ch->a->start : 0)));
 	for (int i = 1; i < NR_SHOWN; i++) {
 		bool known = shown[i] == FIELD_USS ? ch->have_uss : (ch->have & (1u << shown[i])) != 0;
 
@@ -240,8 +274,8 @@ static int print_json(const struct opts *o, const struct ms_snapshot *a,
 
 		cJSON_AddStringToObject(g, "expr", gates[i].text);
 		cJSON_AddBoolToObject(g, "holds", gates[i].holds);
-		cJSON_AddNumberToObject(g, "delta", gates[i].delta);
-		cJSON_AddNumberToObject(g, "threshold", gates[i].threshold);
+		cJSON_AddItemToObject(g, "delta", amount_json(gates[i].delta));
+		cJSON_AddItemToObject(g, "threshold", amount_json(gates[i].threshold));
 		cJSON_AddItemToArray(fail, g);
 	}
 	cJSON_AddItemToObject(doc, "fail_if", fail);
@@ -249,7 +283,7 @@ static int print_json(const struct opts *o, const struct ms_snapshot *a,
 	cJSON_Delete(doc);
 	if (!text) {
 		error("cannot make the JSON: %s", strerror(ENOMEM));
-		return EXIT_FAIL;
+		return EXIT_USAGE;
 	}
 	puts(text);
 	free(text);
@@ -283,8 +317,8 @@ static void report_gates(const struct opts *o, const struct gate *gates)
 	for (int i = 0; i < o->nr_fail_if; i++)
 		if (gates[i].holds)
 			error("fail-if '%s' held: the change was %s, the threshold %s", gates[i].text,
-			      signed_cell(d, sizeof(d), o, (int64_t)gates[i].delta),
-			      signed_cell(t, sizeof(t), o, (int64_t)gates[i].threshold));
+			      amount_cell(d, sizeof(d), o, gates[i].delta),
+			      amount_cell(t, sizeof(t), o, gates[i].threshold));
 }
 
 int cmd_diff(const struct opts *o)
@@ -294,7 +328,7 @@ int cmd_diff(const struct opts *o)
 	struct ms_diff d = { NULL, 0 };
 	char err[256];
 	bool held = false;
-	int status = gates ? EXIT_OK : EXIT_FAIL;
+	int status = gates ? EXIT_OK : EXIT_USAGE;
 
 	for (int i = 0; status == EXIT_OK && i < o->nr_fail_if; i++)
 		if (gate_parse(o->fail_if[i], &gates[i], err, sizeof(err)) < 0) {
@@ -311,7 +345,7 @@ int cmd_diff(const struct opts *o)
 		status = load_side(o, o->sides[1], &b);
 	if (status == EXIT_OK && ms_snapshot_diff(a, b, &d) < 0) {
 		error("cannot compare: %s", strerror(ENOMEM));
-		status = EXIT_FAIL;
+		status = EXIT_USAGE;
 	}
 	if (status == EXIT_OK)
 		status = check_gates(o, gates, a, b, &held);
@@ -319,8 +353,9 @@ int cmd_diff(const struct opts *o)
 		status = print_json(o, a, b, &d, gates);
 	else if (status == EXIT_OK)
 		print_human(o, a, b, &d);
-	if (status == EXIT_OK)
-		status = finish_output(EXIT_OK);
+	/* lost output is a check that did not run, not one that held */
+	if (status == EXIT_OK && finish_output(EXIT_OK) != EXIT_OK)
+		status = EXIT_USAGE;
 	if (status == EXIT_OK && held) {
 		report_gates(o, gates);
 		status = EXIT_FAIL;

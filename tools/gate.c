@@ -6,8 +6,8 @@
  *   FIELD  a byte field of the snapshot (size, rss, pss, uss, swap, and the
  *          other smaps keys in their JSON spelling), or "count" (regions)
  *   OP     >  >=  <  <=
- *   VALUE  a signed change with a unit: +10MiB, -512KiB, +0, +1.5GiB, +3
- *          (count), or a percentage of A: +5%, -10%
+ *   VALUE  a signed change with a unit: +10MiB, -512KiB, +0, +1.5GiB, +20M
+ *          (as memscope prints it), +3 (count), or a percentage of A: +5%
  *
  * "total.rss > +10MiB" holds when Rss grew by more than 10 MiB.
  */
@@ -19,14 +19,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What memscope prints (K ... E: 1024^n, as human_size() makes them), the
+ * IEC names of the same, and the SI ones (1000^n). */
 static const struct {
 	const char *name;
 	double bytes;
 } units[] = {
-	{ "B", 1 }, { "KiB", 1024.0 }, { "MiB", 1048576.0 }, { "GiB", 1073741824.0 },
-	{ "TiB", 1099511627776.0 }, { "kB", 1e3 }, { "KB", 1e3 }, { "MB", 1e6 }, { "GB", 1e9 },
-	{ "TB", 1e12 },
+	{ "B", 1 }, { "K", 0x1p10 }, { "M", 0x1p20 }, { "G", 0x1p30 }, { "T", 0x1p40 },
+	{ "P", 0x1p50 }, { "E", 0x1p60 }, { "KiB", 0x1p10 }, { "MiB", 0x1p20 },
+	{ "GiB", 0x1p30 }, { "TiB", 0x1p40 }, { "PiB", 0x1p50 }, { "EiB", 0x1p60 },
+	{ "kB", 1e3 }, { "KB", 1e3 }, { "MB", 1e6 }, { "GB", 1e9 }, { "TB", 1e12 },
+	{ "PB", 1e15 }, { "EB", 1e18 },
 };
+
+#define UNIT_LIST "B, K or KiB, M or MiB, G, T, P, E, kB, MB, GB, TB, PB, EB, %%"
+
+/* A change is of two counts that are uint64_t: it cannot be 2^64 or more
+ * either way, and a threshold that far is a typing error. */
+#define TOO_FAR 0x1p64
 
 static int bad(char *err, size_t len, const char *fmt, const char *what)
 {
@@ -73,31 +83,46 @@ static int parse_field(const char *s, size_t n, struct gate *g, char *err, size_
 	return bad(err, len, "unknown field '%s' (size, rss, pss, uss, swap, count, ...)", name);
 }
 
+static int set_value(struct gate *g, double v, const char *s, char *err, size_t len)
+{
+	if (!g->percent && fabs(v) >= TOO_FAR)
+		return bad(err, len, "'%s' is too large: a change is less than 16E (2^64 bytes)", s);
+	g->value = v;
+	return 0;
+}
+
+/* SIGN DIGITS[.DIGITS] then a unit, "%" or nothing: strict, so that no
+ * exponent, hex float, "inf" or "nan" of strtod's passes for a size. */
 static int parse_value(const char *s, struct gate *g, char *err, size_t len)
 {
-	char *end;
+	const char *end = s + 1;
+	char num[64];
 	double v;
 
 	if (*s != '+' && *s != '-')
 		return bad(err, len, "the value '%s' needs a sign: it is a change (+10MiB, -5%%)", s);
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s + 1 || errno || !isfinite(v) || !isdigit((unsigned char)s[1]))
+	if (!isdigit((unsigned char)*end))
 		return bad(err, len, "bad value '%s'", s);
+	while (isdigit((unsigned char)*end))
+		end++;
+	if (*end == '.' && isdigit((unsigned char)end[1]))
+		for (end++; isdigit((unsigned char)*end);)
+			end++;
+	if ((size_t)(end - s) >= sizeof(num))
+		return bad(err, len, "bad value '%s'", s);
+	memcpy(num, s, (size_t)(end - s));
+	num[end - s] = '\0';
+	v = strtod(num, NULL);
 	g->percent = strcmp(end, "%") == 0;
-	if (g->percent || (*end == '\0' && (g->field == GATE_COUNT || v == 0))) {
-		g->value = v;
-		return 0;
-	}
+	if (g->percent || (*end == '\0' && (g->field == GATE_COUNT || v == 0)))
+		return set_value(g, v, s, err, len);
 	if (g->field == GATE_COUNT)
 		return bad(err, len, "a count takes no unit: '%s'", s);
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcmp(end, units[i].name) == 0) {
-			g->value = v * units[i].bytes;
-			return 0;
-		}
-	return bad(err, len, *end ? "unknown unit in '%s' (B, KiB, MiB, GiB, TiB, kB, MB, GB, "
-		   "TB, %%)" : "'%s' needs a unit (B, KiB, MiB, GiB, TiB, kB, MB, GB, TB, %%)", s);
+		if (strcmp(end, units[i].name) == 0)
+			return set_value(g, v * units[i].bytes, s, err, len);
+	return bad(err, len, *end ? "unknown unit in '%s' (" UNIT_LIST ")" :
+		   "'%s' needs a unit (" UNIT_LIST ")", s);
 }
 
 int gate_parse(const char *text, struct gate *g, char *err, size_t len)
@@ -128,23 +153,17 @@ int gate_parse(const char *text, struct gate *g, char *err, size_t len)
 }
 
 /* The value of the gate's field in a total; false when unknown. */
-static bool value_of(const struct gate *g, const struct ms_total *t, double *v)
+static bool value_of(const struct gate *g, const struct ms_total *t, uint64_t *v)
 {
-	uint64_t u;
-
 	if (g->field == GATE_COUNT) {
-		*v = (double)t->count;
+		*v = t->count;
 		return true;
 	}
-	if (g->field == FIELD_USS) {
-		if (!ms_counts_uss(&t->c, &u))
-			return false;
-		*v = (double)u;
-		return true;
-	}
+	if (g->field == FIELD_USS)
+		return ms_counts_uss(&t->c, v);
 	if (!ms_counts_has(&t->c, (enum ms_field)g->field))
 		return false;
-	*v = (double)t->c.v[g->field];
+	*v = t->c.v[g->field];
 	return true;
 }
 
@@ -153,12 +172,13 @@ int gate_eval(struct gate *g, const struct ms_snapshot *a, const struct ms_snaps
 {
 	const struct ms_total *ta = g->class < 0 ? &a->totals : &a->classes[g->class];
 	const struct ms_total *tb = g->class < 0 ? &b->totals : &b->classes[g->class];
-	double va, vb;
+	uint64_t va, vb;
 
 	if (!value_of(g, ta, &va) || !value_of(g, tb, &vb))
 		return bad(err, len, "'%s': the field is unknown in a snapshot (null)", g->text);
-	g->delta = vb - va;
-	g->threshold = g->percent ? va * g->value / 100.0 : g->value;
+	/* the difference of the integers, rounded once (not each of them) */
+	g->delta = vb >= va ? (double)(vb - va) : -(double)(va - vb);
+	g->threshold = g->percent ? (double)va * g->value / 100.0 : g->value;
 	switch (g->op) {
 	case GATE_GT: g->holds = g->delta > g->threshold; break;
 	case GATE_GE: g->holds = g->delta >= g->threshold; break;

@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -104,18 +106,22 @@ static int write_all(int fd, const char *s, size_t len)
 	return 0;
 }
 
-/* mkstemp makes 0600; the file gets the mode a plain create would give. */
-static mode_t create_mode(void)
+/* mkstemp makes 0600; the file gets the mode of the file it replaces, or
+ * the one a plain create would give. */
+static mode_t create_mode(const struct stat *old)
 {
-	mode_t mask = umask(0);
+	mode_t mask;
 
+	if (old)
+		return old->st_mode & 0777;
+	mask = umask(0);
 	umask(mask);
 	return 0666 & ~mask;
 }
 
-/* FILE.XXXXXX beside FILE, written and synced, then renamed over FILE: a
+/* PATH.XXXXXX beside PATH, written and synced, then renamed over PATH: a
  * reader sees the old file or the new one, never a part. */
-int write_atomically(const char *path, const char *text)
+static int replace(const char *path, const char *text, const struct stat *old)
 {
 	size_t plen = strlen(path);
 	char *tmp = malloc(plen + 8);
@@ -134,7 +140,7 @@ int write_atomically(const char *path, const char *text)
 	rc = write_all(fd, text, strlen(text));
 	if (rc == 0)
 		rc = write_all(fd, "\n", 1);
-	if (rc == 0 && fchmod(fd, create_mode()) < 0)
+	if (rc == 0 && fchmod(fd, create_mode(old)) < 0)
 		rc = -errno;
 	if (rc == 0 && fsync(fd) < 0)
 		rc = -errno;
@@ -145,6 +151,86 @@ int write_atomically(const char *path, const char *text)
 	if (rc < 0)
 		unlink(tmp);
 	free(tmp);
+	return rc;
+}
+
+/* A device, a FIFO: written as a shell's '>' would, never replaced (a
+ * rename would turn /dev/null into a file, and leave a FIFO's reader
+ * waiting).  Truncation means nothing to them. */
+static int write_in_place(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	struct stat st;
+	int rc;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		/* it became a file since we looked: that one is replaced */
+		close(fd);
+		return replace(path, text, &st);
+	}
+	rc = write_all(fd, text, strlen(text));
+	if (rc == 0)
+		rc = write_all(fd, "\n", 1);
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	return rc;
+}
+
+/* Where path leads: the symbolic links of its last part followed (a
+ * relative target is relative to the link's folder), so that the new file
+ * takes the target's place and the link stays; a dangling link leads to
+ * the file to make.  A new string, or NULL and errno. */
+static char *follow_links(const char *path)
+{
+	char *cur = strdup(path);
+
+	for (int hops = 0; cur; hops++) {
+		char target[PATH_MAX], *next = NULL;
+		const char *slash = strrchr(cur, '/');
+		struct stat st;
+		ssize_t n;
+
+		if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
+			return cur;
+		n = hops < 40 ? readlink(cur, target, sizeof(target) - 1) : -1;
+		if (n < 0) {
+			int e = hops < 40 ? errno : ELOOP;
+
+			free(cur);
+			errno = e;
+			return NULL;
+		}
+		target[n] = '\0';
+		if (target[0] == '/' || !slash)
+			next = strdup(target);
+		else if (asprintf(&next, "%.*s%s", (int)(slash - cur + 1), cur, target) < 0)
+			next = NULL;
+		free(cur);
+		cur = next;
+	}
+	errno = ENOMEM;
+	return NULL;
+}
+
+int write_atomically(const char *path, const char *text)
+{
+	char *real = follow_links(path);
+	struct stat st;
+	int rc;
+
+	if (!real)
+		return -errno;
+	if (lstat(real, &st) < 0)
+		rc = replace(real, text, NULL);  /* new, or an error mkstemp will name */
+	else if (S_ISREG(st.st_mode))
+		rc = replace(real, text, &st);
+	else if (S_ISDIR(st.st_mode))
+		rc = -EISDIR;
+	else
+		rc = write_in_place(real, text);
+	free(real);
 	return rc;
 }
 
