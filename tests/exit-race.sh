@@ -7,9 +7,9 @@
 # enough to be cut, and it is killed (or made to exec) after a random delay
 # up to one and a half times what a read of it takes.
 #
-# MEMSCOPE_RACE_ROUNDS sets the kill rounds per command (default 60: 212
-# kills in all, snap, whose JSON costs more, half as many; and 13 execs per
-# command); the sanitizer pass runs 20, the valgrind pass 4.
+# MEMSCOPE_RACE_ROUNDS sets the kill rounds per command (default 60: 228
+# kills in all, snap, whose JSON costs more, half as many, layout a quarter;
+# and 13 execs per command); the sanitizer pass runs 20, the valgrind pass 4.
 . "$SETUP"
 
 n=${MEMSCOPE_TEST_REGIONS:-20000}
@@ -43,6 +43,7 @@ regions_in() {
 	maps) echo $(($(wc -l < "$TMP/out") - 2)) ;;
 	pages) echo $(($(wc -l < "$TMP/out") - 1)) ;;
 	summary) sed -n '1s/.*, \([0-9]*\) regions, .*/\1/p' "$TMP/out" ;;
+	layout) sed -n '1s/^process [0-9]* (.*): \([0-9]*\) regions.*/\1/p' "$TMP/out" ;;
 	snap) jq '.regions | length' "$TMP/o/snap.json" 2> /dev/null || echo -1 ;;
 	esac
 }
@@ -130,7 +131,7 @@ race() {
 
 # ---- processes without memory to read
 if [ "$(cat /proc/2/comm 2> /dev/null)" = kthreadd ]; then
-	for cmd in maps summary snap pages; do
+	for cmd in maps summary snap pages layout; do
 		expect 1 "$cmd of a kernel thread exits 1" "$MEMSCOPE" $cmd 2
 		has "$TMP/err" "^memscope: cannot [a-z ]+ process '2': it is a kernel thread, with no user address space$" \
 			"$cmd says it is a kernel thread"
@@ -151,7 +152,7 @@ while [ -z "$zombie" ]; do
 		grep -q '^State:.*Z' /proc/$c/status && zombie=$c
 	done
 done
-for cmd in maps summary snap pages; do
+for cmd in maps summary snap pages layout; do
 	expect 1 "$cmd of a zombie exits 1" "$MEMSCOPE" $cmd "$zombie"
 	has "$TMP/err" "^memscope: cannot [a-z ]+ process '$zombie': it is a zombie \\(it exited; its memory is gone\\)$" \
 		"$cmd says it is a zombie"
@@ -172,7 +173,8 @@ for cmd in maps summary pages; do
 	race "$cmd" KILL "$rounds"
 done
 race snap KILL $((rounds / 2 + 2))
-for cmd in maps summary snap pages; do
+race layout KILL $((rounds / 4 + 1))
+for cmd in maps summary snap pages layout; do
 	race "$cmd" USR1 $((rounds / 5 + 1))
 done
 

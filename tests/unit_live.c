@@ -727,10 +727,17 @@ START_TEST(consistency_with_kernel)
 	struct helper h;
 	int fd;
 
-	snprintf(helper, sizeof(helper), "%s/regions", env_or("HELPERS", HELPERS));
+	char dir[64] = "/tmp/memscope-consistency.XXXXXX", from[PATH_MAX];
+
+	/* a copy of its own: other tests run the same helper at the same time,
+	 * and their sharing of its pages would move Shared_Clean between reads */
+	snprintf(from, sizeof(from), "%s/regions", env_or("HELPERS", HELPERS));
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(helper, sizeof(helper), "%s/regions", dir);
+	copy_program(from, helper);
 	snprintf(count, sizeof(count), "%zu", n);
-	/* a freshly linked helper has dirty page-cache pages; written back
-	 * between two reads they would turn from dirty to clean */
+	/* a fresh copy has dirty page-cache pages; written back between two
+	 * reads they would turn from dirty to clean */
 	fd = open(helper, O_RDONLY);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(fsync(fd), 0);
@@ -743,6 +750,8 @@ START_TEST(consistency_with_kernel)
 	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)h.pid);
 	oracle_read(path, &roll, 1);
 	helper_stop(&h);
+	unlink(helper);
+	rmdir(dir);
 
 	ck_assert_uint_ge(s->nr_regions, n);
 	ck_assert_uint_eq(s->nr_regions, smaps.n);
@@ -787,6 +796,7 @@ START_TEST(no_memory_to_read)
 	struct ms_counts c;
 	char err[256] = "", comm[32] = "";
 	FILE *f = fopen("/proc/2/comm", "r");
+	siginfo_t info;
 	pid_t zombie;
 
 	if (f && fgets(comm, sizeof(comm), f) && strcmp(comm, "kthreadd\n") == 0) {
@@ -801,7 +811,7 @@ START_TEST(no_memory_to_read)
 	if (zombie == 0)
 		_exit(0);
 	/* it is a zombie until we wait for it */
-	ck_assert_int_eq(waitid(P_PID, (id_t)zombie, NULL, WEXITED | WNOWAIT), 0);
+	ck_assert_int_eq(waitid(P_PID, (id_t)zombie, &info, WEXITED | WNOWAIT), 0);
 	ck_assert_int_eq(ms_snapshot_take(ctx, zombie, 0, &s, err, sizeof(err)), -ESRCH);
 	ck_assert_str_eq(err, "it is a zombie (it exited; its memory is gone)");
 	ck_assert_int_eq(ms_rollup_read(ctx, zombie, &c, err, sizeof(err)), -ESRCH);
