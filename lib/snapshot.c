@@ -64,7 +64,7 @@ static int read_regions(int piddir, bool smaps, struct ms_classifier *cl,
 		return ms_fail(err, errlen, fd, "the process exited while it was read");
 	if (fd < 0)
 		return ms_fail(err, errlen, fd, "cannot open %s: %s", file, strerror(-fd));
-	rc = ms_smaps_parse(fd, smaps, &vec, snap->pool, region_complete, cl, err, errlen);
+	rc = ms_smaps_parse(fd, smaps ? MS_PARSE_SMAPS : MS_PARSE_MAPS, &vec, snap->pool, region_complete, cl, err, errlen);
 	snap->regions = vec.v;
 	snap->nr_regions = vec.n;
 	if (rc == 0)
@@ -156,7 +156,7 @@ int ms_rollup_read(struct ms_ctx *ctx, pid_t pid, struct ms_counts *out,
 	int rc = fd;
 
 	if (fd >= 0 && pool)
-		rc = ms_smaps_parse(fd, true, &vec, pool, NULL, NULL, err, errlen);
+		rc = ms_smaps_parse(fd, MS_PARSE_ROLLUP, &vec, pool, NULL, NULL, err, errlen);
 	else if (fd >= 0)
 		close(fd), rc = -ENOMEM;
 	if (rc == 0 && vec.n != 1)
