@@ -475,7 +475,9 @@ static int check_record(struct parser *ps, const struct ms_region *r)
 		return -EBADMSG;
 	if (!bounds_hold(&r->c, have))
 		return bound_broken(ps, r, have);
-	if ((have & PARTS) == PARTS && in_kb(v[MS_RSS]) != parts_kb(v))
+	/* parts not read are 0: a record cut short has no more than Rss */
+	if ((have & (1u << MS_RSS)) && ((have & PARTS) == PARTS ? in_kb(v[MS_RSS]) != parts_kb(v) :
+					 in_kb(v[MS_RSS]) < parts_kb(v)))
 		return fail_at(ps, ps->header_line, r, "Rss %" PRIu64 " kB, not the %" PRIu64
 			       " kB of Shared_Clean + Shared_Dirty + Private_Clean + Private_Dirty",
 			       in_kb(v[MS_RSS]), parts_kb(v));

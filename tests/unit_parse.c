@@ -278,6 +278,9 @@ START_TEST(impossible_counts)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		expect_bad(with_field("1000-3000 rw-p 00000000 00:00 0 \n", bad[i].key, bad[i].kb),
 			   -EBADMSG, bad[i].needle);
+	/* a record cut short has no more in its parts than in Rss */
+	expect_bad("1000-3000 rw-p 00000000 00:00 0 \nRss: 8 kB\nShared_Clean: 8 kB\n"
+		   "Shared_Dirty: 4 kB\n", -EBADMSG, "Rss 8 kB, not the 12 kB of");
 	/* the line of the record's header is named, in the second record too */
 	expect_bad(with_field("0-1000 r--p 00000000 00:00 0 \nSize: 4 kB\n"
 			      "1000-3000 rw-p 00000000 00:00 0 \n", "Pss", "9"),
