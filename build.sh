@@ -5,7 +5,8 @@
 #                      walkthrough and memscope at work
 #   ./build.sh check   install what is missing, build with warnings as errors,
 #                      run every test, then the same under ASan+UBSan and
-#                      valgrind, then make distcheck
+#                      valgrind, then make distcheck, then each fuzz target
+#                      for 30 seconds (clang, libFuzzer; tests/fuzz/run.sh)
 #
 # Packages come from Debian (apt-get, as root or through sudo).
 set -eu
@@ -14,7 +15,7 @@ mode=${1:-demo}
 jobs=$(nproc 2>/dev/null || echo 2)
 
 packages="gcc make autoconf automake libtool pkg-config libproc2-dev libcjson-dev libcurl4-openssl-dev check procps"
-[ "$mode" = check ] && packages="$packages valgrind util-linux jq chromium openssl"
+[ "$mode" = check ] && packages="$packages valgrind util-linux jq chromium openssl clang libclang-rt-14-dev"
 
 install_missing() {
 	missing=""
@@ -78,6 +79,12 @@ check)
 	MEMSCOPE_RACE_ROUNDS=4 make -s -C build distcheck > build/distcheck.log 2>&1 ||
 		{ tail -40 build/distcheck.log; exit 1; }
 	grep -A3 "archives ready for distribution" build/distcheck.log
+	# after the rest, in a build of its own (build-fuzz, clang): never under
+	# distcheck or valgrind
+	echo "== each fuzz target for 30 seconds"
+	for target in smaps snapshot; do
+		tests/fuzz/run.sh $target 30
+	done
 	;;
 *)
 	echo "usage: ./build.sh demo|check" >&2

@@ -64,10 +64,18 @@ struct ms_lines {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t filled, freed;
+	/* or a buffer in memory, handed out piece by piece */
+	bool from_mem;
+	const char *mem;        /* the next piece */
+	size_t mem_left, piece;
 };
 
 /* Takes fd (closed by ms_lines_release). Returns 0 or -ENOMEM. */
 MS_HIDDEN int ms_lines_init(struct ms_lines *lr, int fd);
+/* Reads buf[0..len) (not copied: it must outlive lr) in pieces of piece
+ * bytes, 0 for all at once.  Returns 0. */
+MS_HIDDEN int ms_lines_init_mem(struct ms_lines *lr, const char *buf, size_t len,
+				size_t piece);
 MS_HIDDEN void ms_lines_release(struct ms_lines *lr);
 /* 1 and a line (without its newline; valid until the next call), 0 at the
  * end, or a negative errno. */
@@ -109,13 +117,25 @@ struct ms_region_vec {
 	struct ms_region *v;
 	size_t n, cap;
 };
+enum ms_parse_mode {
+	MS_PARSE_MAPS,    /* /proc/PID/maps: a header line a region */
+	MS_PARSE_SMAPS,   /* smaps: a header and its "Key: N kB" lines */
+	MS_PARSE_ROLLUP,  /* smaps_rollup: one record, whose range is no size */
+};
 /* Called when region i of vec is complete; a negative errno stops the read. */
 typedef int ms_complete_fn(void *arg, struct ms_region *v, size_t i);
-/* Parses maps (smaps == false) or smaps from fd into vec, strings in pool;
- * complete (may be NULL) hears of each region. */
-MS_HIDDEN int ms_smaps_parse(int fd, bool smaps, struct ms_region_vec *vec,
+/* Parses fd (closed here) into vec, strings in pool; complete (may be NULL)
+ * hears of each region once its counts are checked.  -EBADMSG or -E2BIG
+ * come with a line in err. */
+MS_HIDDEN int ms_smaps_parse(int fd, enum ms_parse_mode mode, struct ms_region_vec *vec,
 			     struct ms_pool *pool, ms_complete_fn *complete, void *arg,
 			     char *err, size_t errlen);
+/* The same from buf[0..len), handed to the parser in pieces of piece bytes
+ * (0: at once), as a file is by read(): for the fuzz targets. */
+MS_HIDDEN int ms_smaps_parse_mem(const char *buf, size_t len, size_t piece,
+				 enum ms_parse_mode mode, struct ms_region_vec *vec,
+				 struct ms_pool *pool, ms_complete_fn *complete, void *arg,
+				 char *err, size_t errlen);
 MS_HIDDEN void ms_counts_add(struct ms_counts *sum, const struct ms_counts *c);
 
 /* ---- procinfo.c: pid, comm, argv, exe, uid, start ---- */

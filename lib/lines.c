@@ -8,6 +8,11 @@
  * cores.  A small file never starts the thread.  Lines are handed out in
  * place; only a line that spans two chunks is copied, into a buffer that
  * grows up to MS_LINE_MAX.
+ *
+ * A buffer in memory (the fuzz targets' input) goes through the same code:
+ * it is handed out in pieces of a chosen size, as read() hands out a file,
+ * so lines that span pieces take the carry path too.  Only the filling of
+ * a chunk differs, never the per-line work.
  */
 #include "internal.h"
 
@@ -31,6 +36,32 @@ int ms_lines_init(struct ms_lines *lr, int fd)
 	lr->chunks = malloc((size_t)MS_LINES_CHUNKS * CHUNK);
 	lr->cur = lr->chunks; /* empty: cur_len is 0 */
 	return lr->chunks ? 0 : -ENOMEM;
+}
+
+int ms_lines_init_mem(struct ms_lines *lr, const char *buf, size_t len, size_t piece)
+{
+	memset(lr, 0, sizeof(*lr));
+	lr->fd = -1;
+	lr->from_mem = true;
+	lr->mem = buf;
+	lr->mem_left = len;
+	lr->piece = piece ? piece : len;
+	lr->cur = buf; /* empty: cur_len is 0 */
+	return 0;
+}
+
+/* The next piece of a buffer into cur: 1, or 0 at the end. */
+static int next_piece(struct ms_lines *lr)
+{
+	size_t n = lr->mem_left < lr->piece ? lr->mem_left : lr->piece;
+
+	lr->cur = lr->mem;
+	lr->cur_len = n;
+	lr->pos = 0;
+	lr->mem += n;
+	lr->mem_left -= n;
+	lr->eof = n == 0;
+	return n > 0;
 }
 
 /*
@@ -106,6 +137,8 @@ static int next_chunk(struct ms_lines *lr)
 {
 	ssize_t n;
 
+	if (lr->from_mem)
+		return next_piece(lr);
 	if (!lr->threaded && ++lr->reads > INLINE_READS)
 		start_reader(lr);
 	if (!lr->threaded) {

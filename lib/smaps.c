@@ -10,6 +10,8 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -236,7 +238,7 @@ static bool header_numbers(const char **p, const char *end, struct ms_region *r)
 	size_t plen;
 
 	if (!(ms_scan_hex(p, end, &r->start) && ms_scan_char(p, end, '-') &&
-	      ms_scan_hex(p, end, &r->end) && r->end >= r->start &&
+	      ms_scan_hex(p, end, &r->end) &&
 	      ms_scan_word(p, end, &perms, &plen) && plen == 4))
 		return false;
 	memcpy(r->perms, perms, 4);
@@ -300,60 +302,296 @@ static bool is_header(const char *line, size_t len)
 	return len && ((line[0] >= '0' && line[0] <= '9') || (line[0] >= 'a' && line[0] <= 'f'));
 }
 
-static int parse_line(struct ms_region_vec *vec, const char *line, size_t len,
-		      struct ms_pool *pool, unsigned *hint)
-{
-	struct ms_region *r;
+/* One read of a file, and what its errors say. */
+struct parser {
+	enum ms_parse_mode mode;
+	const char *file;           /* "smaps" */
+	struct ms_region_vec *vec;
+	struct ms_pool *pool;
+	unsigned hint;              /* the key expected next */
+	unsigned long header_line;  /* of the last record */
+	uint64_t swap;              /* Swap of the records before */
+	char *err;
+	size_t errlen;
+	bool said;                  /* err already says what is wrong */
+};
 
+/* "smaps line 3: " and, of a region (not the rollup's range), "the region
+ * 1000-3000 has ", then what is wrong. */
+__attribute__((format(printf, 4, 5)))
+static int fail_at(struct parser *ps, unsigned long line, const struct ms_region *r,
+		   const char *fmt, ...)
+{
+	char what[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	ps->said = true;
+	if (!r || ps->mode == MS_PARSE_ROLLUP)
+		return ms_fail(ps->err, ps->errlen, -EBADMSG, "%s line %lu: %s", ps->file, line,
+			       what);
+	return ms_fail(ps->err, ps->errlen, -EBADMSG, "%s line %lu: the region %" PRIx64 "-%"
+		       PRIx64 " has %s", ps->file, line, r->start, r->end, what);
+}
+
+/*
+ * The kernel prints each mapping once, in ascending order, and never two
+ * that overlap, even when the mappings change between two reads
+ * (Documentation/filesystems/proc.rst).  smaps_rollup's range is empty
+ * when the process has no mapping.
+ */
+static int check_range(struct parser *ps, const struct ms_region *r, unsigned long line)
+{
+	const struct ms_region *prev = ps->vec->n > 1 ? r - 1 : NULL;
+
+	if (r->end < r->start || (r->end == r->start && ps->mode != MS_PARSE_ROLLUP))
+		return fail_at(ps, line, NULL, "the range %" PRIx64 "-%" PRIx64
+			       " is empty or backwards", r->start, r->end);
+	if (prev && r->start < prev->end)
+		return fail_at(ps, line, NULL, "%" PRIx64 "-%" PRIx64 " overlaps or comes before %"
+			       PRIx64 "-%" PRIx64, r->start, r->end, prev->start, prev->end);
+	return 0;
+}
+
+/*
+ * Counts that another count of the same record bounds, as fs/proc/task_mmu.c
+ * makes them: every page the walk meets adds its size to Rss and to one of
+ * Shared/Private_Clean/Dirty, and to Referenced, Anonymous, KSM, *PmdMapped
+ * when it is one; its share (at most its size) to Pss, and to Pss_* and
+ * Locked.  Hugetlb pages are left out of Rss but are pages of the region,
+ * as are the swap entries SwapPss shares out.  Swap has no bound: a mapping
+ * of a whole shmem file counts all the file's swapped pages, and fallocate
+ * can give it pages past its size.
+ */
+static const unsigned char bounded[][2] = {
+	{ MS_RSS, MS_SIZE }, { MS_SHARED_HUGETLB, MS_SIZE }, { MS_PRIVATE_HUGETLB, MS_SIZE },
+	{ MS_SWAP_PSS, MS_SIZE }, { MS_SWAP_PSS, MS_SWAP }, { MS_PSS, MS_RSS },
+	{ MS_SHARED_CLEAN, MS_RSS }, { MS_SHARED_DIRTY, MS_RSS }, { MS_PRIVATE_CLEAN, MS_RSS },
+	{ MS_PRIVATE_DIRTY, MS_RSS }, { MS_REFERENCED, MS_RSS }, { MS_ANONYMOUS, MS_RSS },
+	{ MS_KSM, MS_RSS }, { MS_ANON_HUGE, MS_RSS }, { MS_SHMEM_PMD, MS_RSS },
+	{ MS_FILE_PMD, MS_RSS }, { MS_LAZYFREE, MS_ANONYMOUS }, { MS_PSS_DIRTY, MS_PSS },
+	{ MS_PSS_ANON, MS_PSS }, { MS_PSS_FILE, MS_PSS }, { MS_PSS_SHMEM, MS_PSS },
+	{ MS_LOCKED, MS_PSS },
+};
+#define NR_BOUNDED (sizeof(bounded) / sizeof(bounded[0]))
+
+/* Unrolled, without a branch: this runs for every record.  A field not
+ * read is 0 (parse_header() clears the region), which exceeds nothing. */
+static bool bounds_hold(const struct ms_counts *c, uint32_t have)
+{
+	uint32_t bad = 0;
+
+#pragma GCC unroll 32
+	for (size_t i = 0; i < NR_BOUNDED; i++) {
+		unsigned f = bounded[i][0], b = bounded[i][1];
+
+		bad |= (uint32_t)(c->v[f] > c->v[b]) & (have >> b);
+	}
+	return !(bad & 1);
+}
+
+/* Bytes: 64 PiB, more RAM or swap than any machine has, so that sums of
+ * counts that nothing else bounds cannot wrap. */
+#define COUNT_MAX (1ull << 56)
+#define PARTS ((1u << MS_SHARED_CLEAN) | (1u << MS_SHARED_DIRTY) | \
+	       (1u << MS_PRIVATE_CLEAN) | (1u << MS_PRIVATE_DIRTY) | (1u << MS_RSS))
+
+static uint64_t in_kb(uint64_t bytes)
+{
+	return bytes / 1024;
+}
+
+/* KernelPageSize and MMUPageSize: a power of two from 4 KiB to 16 GiB
+ * (powerpc's largest huge page). */
+static int check_pages(struct parser *ps, const struct ms_region *r)
+{
+	for (int f = MS_KERNEL_PAGE; f <= MS_MMU_PAGE; f++) {
+		uint64_t v = r->c.v[f];
+
+		if (ms_counts_has(&r->c, f) && (v < 4096 || v > (16ull << 30) || (v & (v - 1))))
+			return fail_at(ps, ps->header_line, r, "%s %" PRIu64 " kB, no page size",
+				       ms_field_smaps_key(f), in_kb(v));
+	}
+	return 0;
+}
+
+/* The first bound a record breaks, in err. */
+static int bound_broken(struct parser *ps, const struct ms_region *r, uint32_t have)
+{
+	const uint64_t *v = r->c.v;
+
+	for (size_t i = 0; i < NR_BOUNDED; i++) {
+		int f = bounded[i][0], b = bounded[i][1];
+
+		if ((have & (1u << f)) && (have & (1u << b)) && v[f] > v[b])
+			return fail_at(ps, ps->header_line, r,
+				       "%s %" PRIu64 " kB, more than its %s %" PRIu64 " kB",
+				       ms_field_smaps_key(f), in_kb(v[f]),
+				       ms_field_smaps_key(b), in_kb(v[b]));
+	}
+	return 0;
+}
+
+/* Rss's parts, in kB: below 2^56 when each is at most Rss, so no sum wraps. */
+static uint64_t parts_kb(const uint64_t *v)
+{
+	return in_kb(v[MS_SHARED_CLEAN]) + in_kb(v[MS_SHARED_DIRTY]) +
+	       in_kb(v[MS_PRIVATE_CLEAN]) + in_kb(v[MS_PRIVATE_DIRTY]);
+}
+
+/* What rollup sums: each below COUNT_MAX. */
+static int check_rollup(struct parser *ps, const struct ms_region *r, uint32_t have)
+{
+	for (int f = 0; f < MS_FIELD_COUNT; f++)
+		if ((have & (1u << f)) && r->c.v[f] >= COUNT_MAX)
+			return fail_at(ps, ps->header_line, r, "%s %" PRIu64 " kB, 64 PiB or more",
+				       ms_field_smaps_key(f), in_kb(r->c.v[f]));
+	return 0;
+}
+
+/* Counts no region can have, which would make sums wrap or lie. */
+static int check_record(struct parser *ps, const struct ms_region *r)
+{
+	uint32_t have = r->c.have;
+	const uint64_t *v = r->c.v;
+
+	if (ps->mode == MS_PARSE_ROLLUP) { /* a sum over all regions: no Size */
+		have &= ~(1u << MS_SIZE);
+		if (check_rollup(ps, r, have) < 0)
+			return -EBADMSG;
+	} else if (v[MS_SIZE] != r->end - r->start) {
+		return fail_at(ps, ps->header_line, r, "Size %" PRIu64 " kB, not the %" PRIu64
+			       " kB of its range", in_kb(v[MS_SIZE]), in_kb(r->end - r->start));
+	} else if (have & (1u << MS_SWAP)) {
+		ps->swap += v[MS_SWAP] < COUNT_MAX ? v[MS_SWAP] : COUNT_MAX;
+		if (ps->swap >= COUNT_MAX)
+			return fail_at(ps, ps->header_line, r,
+				       "Swap %" PRIu64 " kB, 64 PiB or more%s", in_kb(v[MS_SWAP]),
+				       ps->swap > v[MS_SWAP] ? " with the regions above" : "");
+	}
+	if (check_pages(ps, r) < 0)
+		return -EBADMSG;
+	if (!bounds_hold(&r->c, have))
+		return bound_broken(ps, r, have);
+	/* parts not read are 0: a record cut short has no more than Rss */
+	if ((have & (1u << MS_RSS)) && ((have & PARTS) == PARTS ? in_kb(v[MS_RSS]) != parts_kb(v) :
+					 in_kb(v[MS_RSS]) < parts_kb(v)))
+		return fail_at(ps, ps->header_line, r, "Rss %" PRIu64 " kB, not the %" PRIu64
+			       " kB of Shared_Clean + Shared_Dirty + Private_Clean + Private_Dirty",
+			       in_kb(v[MS_RSS]), parts_kb(v));
+	return 0;
+}
+
+/* The record above a new header, or the last, is complete. */
+static int end_record(struct parser *ps, ms_complete_fn *complete, void *arg)
+{
+	struct ms_region_vec *vec = ps->vec;
+	int rc = check_record(ps, &vec->v[vec->n - 1]);
+
+	return rc == 0 && complete ? complete(arg, vec->v, vec->n - 1) : rc;
+}
+
+/* A line the fast path did not take.  No line of /proc holds a NUL byte:
+ * one there would end a name early, or hide the lines after it. */
+static int parse_line(struct parser *ps, const char *line, size_t len, unsigned long lineno)
+{
+	struct ms_region_vec *vec = ps->vec;
+	const char *nul = memchr(line, '\0', len);
+	struct ms_region *r;
+	int rc;
+
+	if (nul)
+		return fail_at(ps, lineno, NULL, "a NUL byte at column %zu",
+			       (size_t)(nul - line) + 1);
 	if (is_header(line, len)) {
 		r = vec_push(vec);
 		if (!r)
 			return -ENOMEM;
-		*hint = 0;
-		return parse_header(line, len, r, pool);
+		ps->hint = 0;
+		ps->header_line = lineno;
+		rc = parse_header(line, len, r, ps->pool);
+		return rc < 0 ? rc : check_range(ps, r, lineno);
 	}
 	if (vec->n == 0)
 		return -EBADMSG; /* a field before any header */
 	r = &vec->v[vec->n - 1];
-	return parse_field(r, line, len, pool, hint);
+	return parse_field(r, line, len, ps->pool, &ps->hint);
 }
 
-int ms_smaps_parse(int fd, bool smaps, struct ms_region_vec *vec,
-		   struct ms_pool *pool, ms_complete_fn *complete, void *arg,
-		   char *err, size_t errlen)
+static int parse_lines(struct parser *ps, struct ms_lines *lr, ms_complete_fn *complete,
+		       void *arg)
 {
-	const char *file = smaps ? "smaps" : "maps";
-	struct ms_lines lr;
+	struct ms_region_vec *vec = ps->vec;
 	const char *line;
 	size_t len;
-	unsigned hint = 0;
-	int rc = ms_lines_init(&lr, fd);
+	int rc = 0;
 
 	while (rc == 0) {
 		const char *p;
-		size_t used, left = vec->n ? ms_lines_peek(&lr, &p) : 0;
+		size_t used, left = vec->n ? ms_lines_peek(lr, &p) : 0;
 
-		if (left && (used = fast_kb_line(&vec->v[vec->n - 1], p, left, &hint))) {
-			ms_lines_skip(&lr, used);
+		if (left && (used = fast_kb_line(&vec->v[vec->n - 1], p, left, &ps->hint))) {
+			ms_lines_skip(lr, used);
 			continue;
 		}
-		rc = ms_lines_next(&lr, &line, &len);
+		rc = ms_lines_next(lr, &line, &len);
 		if (rc <= 0)
 			break;
-		if (complete && vec->n && is_header(line, len)) /* the last record ended */
-			rc = complete(arg, vec->v, vec->n - 1);
+		if (vec->n && is_header(line, len)) /* the last record ended */
+			rc = end_record(ps, complete, arg);
 		if (rc >= 0)
-			rc = parse_line(vec, line, len, pool, &hint);
-		if (rc == -EBADMSG)
-			rc = ms_fail(err, errlen, rc, "%s line %lu: cannot parse '%.*s'%s",
-				     file, lr.lineno, len > 60 ? 60 : (int)len,
-				     line, lr.unterminated ? " (the file ends mid-line)" : "");
+			rc = parse_line(ps, line, len, lr->lineno);
+		if (rc == -EBADMSG && !ps->said)
+			rc = ms_fail(ps->err, ps->errlen, rc, "%s line %lu: cannot parse '%.*s'%s",
+				     ps->file, lr->lineno, len > 60 ? 60 : (int)len, line,
+				     lr->unterminated ? " (the file ends mid-line)" : "");
 	}
-	if (rc == 0 && complete && vec->n)
-		rc = complete(arg, vec->v, vec->n - 1);
+	if (rc == 0 && vec->n)
+		rc = end_record(ps, complete, arg);
 	if (rc == -E2BIG)
-		ms_fail(err, errlen, rc, "%s line %lu: longer than %u bytes", file,
-			lr.lineno + 1, MS_LINE_MAX);
-	ms_lines_release(&lr);
+		ms_fail(ps->err, ps->errlen, rc, "%s line %lu: longer than %u bytes", ps->file,
+			lr->lineno + 1, MS_LINE_MAX);
 	return rc;
+}
+
+static const char *const file_names[] = {
+	[MS_PARSE_MAPS] = "maps", [MS_PARSE_SMAPS] = "smaps", [MS_PARSE_ROLLUP] = "smaps_rollup",
+};
+
+static int parse(struct ms_lines *lr, enum ms_parse_mode mode, struct ms_region_vec *vec,
+		 struct ms_pool *pool, ms_complete_fn *complete, void *arg,
+		 char *err, size_t errlen)
+{
+	struct parser ps = { .mode = mode, .file = file_names[mode], .vec = vec, .pool = pool,
+			     .err = err, .errlen = errlen };
+	int rc = parse_lines(&ps, lr, complete, arg);
+
+	ms_lines_release(lr);
+	return rc;
+}
+
+int ms_smaps_parse(int fd, enum ms_parse_mode mode, struct ms_region_vec *vec,
+		   struct ms_pool *pool, ms_complete_fn *complete, void *arg,
+		   char *err, size_t errlen)
+{
+	struct ms_lines lr;
+	int rc = ms_lines_init(&lr, fd);
+
+	if (rc < 0) {
+		ms_lines_release(&lr);
+		return rc;
+	}
+	return parse(&lr, mode, vec, pool, complete, arg, err, errlen);
+}
+
+int ms_smaps_parse_mem(const char *buf, size_t len, size_t piece, enum ms_parse_mode mode,
+		       struct ms_region_vec *vec, struct ms_pool *pool,
+		       ms_complete_fn *complete, void *arg, char *err, size_t errlen)
+{
+	struct ms_lines lr;
+
+	ms_lines_init_mem(&lr, buf, len, piece);
+	return parse(&lr, mode, vec, pool, complete, arg, err, errlen);
 }

@@ -68,7 +68,8 @@ static int read_regions(struct ms_ctx *ctx, int piddir, bool smaps, struct ms_cl
 		return ms_fail(err, errlen, fd, "the process exited while it was read");
 	if (fd < 0)
 		return ms_fail(err, errlen, fd, "cannot open %s: %s", file, strerror(-fd));
-	rc = ms_smaps_parse(fd, smaps, &vec, snap->pool, region_complete, cl, err, errlen);
+	rc = ms_smaps_parse(fd, smaps ? MS_PARSE_SMAPS : MS_PARSE_MAPS, &vec, snap->pool,
+			    region_complete, cl, err, errlen);
 	snap->regions = vec.v;
 	snap->nr_regions = vec.n;
 	if (rc == 0)
@@ -183,7 +184,8 @@ static int read_rollup(struct ms_ctx *ctx, int piddir, struct ms_region_vec *vec
 			return rc;
 		}
 		fd = ms_pid_openat(piddir, "smaps_rollup");
-		rc = fd < 0 ? fd : ms_smaps_parse(fd, true, vec, pool, NULL, NULL, err, errlen);
+		rc = fd < 0 ? fd : ms_smaps_parse(fd, MS_PARSE_ROLLUP, vec, pool, NULL, NULL,
+						  err, errlen);
 	}
 	if (rc == 0 || rc == -EBADMSG || rc == -ESRCH) {
 		int gone = ms_mm_check(ctx, piddir, mm, err, errlen);

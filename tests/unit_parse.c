@@ -25,7 +25,7 @@
 	"AnonHugePages:         0 kB\nShmemPmdMapped:        0 kB\n"            \
 	"FilePmdMapped:         0 kB\nShared_Hugetlb:        0 kB\n"            \
 	"Private_Hugetlb:       0 kB\nSwap:                 12 kB\n"            \
-	"SwapPss:              10 kB\nLocked:                0 kB\n"            \
+	"SwapPss:               2 kB\nLocked:                0 kB\n"            \
 	"THPeligible:           1\nProtectionKey:         0\n"                  \
 	"VmFlags: rd wr mr mw me ac sd \n"
 
@@ -69,7 +69,7 @@ static const struct {
 	{ HDR("25000-27000", "r--p", "00:00", "0", "[io_uring]"), "[io_uring]", false, "anon" },
 	{ HDR("27000-29000", "r--p", "00:00", "0", "[vdso]"), "[vdso]", false, "kernel" },
 	{ HDR("29000-2b000", "r--p", "00:00", "0", "[vvar]"), "[vvar]", false, "kernel" },
-	{ HDR("ffffffffff600000-ffffffffff601000", "--xp", "00:00", "0", "[vsyscall]"),
+	{ HDR("ffffffffff600000-ffffffffff602000", "--xp", "00:00", "0", "[vsyscall]"),
 	  "[vsyscall]", false, "kernel" },
 };
 #define NR_NAMES (sizeof(names) / sizeof(names[0]))
@@ -124,7 +124,7 @@ START_TEST(every_field)
 	ck_assert_uint_eq(r->c.v[MS_SHARED_CLEAN], 4096);
 	ck_assert_uint_eq(r->c.v[MS_PRIVATE_DIRTY], 4096);
 	ck_assert_uint_eq(r->c.v[MS_SWAP], 12288);
-	ck_assert_uint_eq(r->c.v[MS_SWAP_PSS], 10240);
+	ck_assert_uint_eq(r->c.v[MS_SWAP_PSS], 2048);
 	ck_assert(ms_counts_uss(&r->c, &uss) && uss == 4096);
 	ck_assert(ms_counts_has(&r->c, MS_KSM) && ms_counts_has(&r->c, MS_LOCKED));
 	ck_assert(!ms_counts_has(&r->c, MS_PSS_ANON)); /* smaps_rollup's alone */
@@ -205,6 +205,167 @@ START_TEST(malformed)
 	expect_bad("garbage\n", -EBADMSG, "line 1");
 	expect_bad("1000-2000 rw-p 00000000 00:00 0 \nRss: 99999999999999999999 kB\n",
 		   -EBADMSG, "line 2");
+}
+END_TEST
+
+/* A NUL byte is in no /proc line: smaps, maps or smaps_rollup with one is
+ * malformed, not a record whose name runs on to the end of the file. */
+START_TEST(nul_bytes)
+{
+	static const char nul_lines[] = "1000-2000 rw-p 00000000 00:00 0 \0Size: 4 kB\0Rss: 4 kB\0";
+	static const char nul_name[] = "1000-2000 rw-p 00000000 00:00 0   /x\0y\nSize: 4 kB\n";
+	static const char nul_field[] = "1000-2000 rw-p 00000000 00:00 0 \nVmFlags: rd\0wr\n";
+	char *root = tl_tree_new(), err[256] = "";
+	struct ms_ctx *ctx;
+	struct ms_counts roll;
+	struct ms_snapshot *s = NULL;
+
+	tl_process(root, 13, "");
+	tl_write(root, 13, "smaps", nul_lines, sizeof(nul_lines) - 1);
+	ck_assert_int_eq(tl_take(root, 13, 0, &s, err, sizeof(err)), -EBADMSG);
+	ck_assert_msg(strstr(err, "smaps line 1: a NUL byte"), "error '%s'", err);
+	tl_write(root, 13, "smaps", nul_field, sizeof(nul_field) - 1);
+	ck_assert_int_eq(tl_take(root, 13, 0, &s, err, sizeof(err)), -EBADMSG);
+	ck_assert_msg(strstr(err, "smaps line 2: a NUL byte"), "error '%s'", err);
+	tl_write(root, 13, "maps", nul_name, sizeof(nul_name) - 1);
+	ck_assert_int_eq(tl_take(root, 13, MS_SNAP_MAPS_ONLY, &s, err, sizeof(err)), -EBADMSG);
+	ck_assert_msg(strstr(err, "maps line 1: a NUL byte"), "error '%s'", err);
+	ck_assert_ptr_null(s);
+	tl_write(root, 13, "smaps_rollup", nul_lines, sizeof(nul_lines) - 1);
+	ctx = ms_ctx_new(root);
+	ck_assert_int_eq(ms_rollup_read(ctx, 13, &roll, err, sizeof(err)), -EBADMSG);
+	ck_assert_msg(strstr(err, "smaps_rollup line 1: a NUL byte"), "error '%s'", err);
+	ms_ctx_free(ctx);
+	tl_tree_remove(root);
+}
+END_TEST
+
+/* FIELDS with the line of key replaced by "key: kb kB". */
+static char *with_field(const char *header, const char *key, const char *kb)
+{
+	static char buf[4096];
+	const char *at = strstr(FIELDS, key), *eol = strchr(at, '\n');
+
+	snprintf(buf, sizeof(buf), "%s%.*s%s: %s kB%s", header, (int)(at - FIELDS), FIELDS,
+		 key, kb, eol);
+	return buf;
+}
+
+/* Counts the kernel cannot print (fs/proc/task_mmu.c): more of anything
+ * than the region holds, Pss above Rss, an Rss that is not the sum of its
+ * shared and private parts, page sizes that are no page size. */
+START_TEST(impossible_counts)
+{
+	static const struct { const char *key, *kb, *needle; } bad[] = {
+		{ "Rss", "18014398509481983", "Rss 18014398509481983 kB, more than its Size 8 kB" },
+		{ "Rss", "12", "Rss 12 kB, more than its Size 8 kB" },
+		{ "Private_Hugetlb", "16", "Private_Hugetlb 16 kB, more than its Size 8 kB" },
+		{ "Pss", "9", "Pss 9 kB, more than its Rss 8 kB" },
+		{ "Referenced", "12", "Referenced 12 kB, more than its Rss 8 kB" },
+		{ "Anonymous", "12", "Anonymous 12 kB, more than its Rss 8 kB" },
+		{ "Pss_Dirty", "7", "Pss_Dirty 7 kB, more than its Pss 6 kB" },
+		{ "Locked", "7", "Locked 7 kB, more than its Pss 6 kB" },
+		{ "LazyFree", "8", "LazyFree 8 kB, more than its Anonymous 4 kB" },
+		{ "SwapPss", "13", "SwapPss 13 kB, more than its Size 8 kB" },
+		{ "Shared_Dirty", "4", "Rss 8 kB, not the 12 kB of" },
+		{ "Private_Dirty", "0", "Rss 8 kB, not the 4 kB of" },
+		{ "Size", "4", "Size 4 kB, not the 8 kB of its range" },
+		{ "KernelPageSize", "3", "KernelPageSize 3 kB, no page size" },
+		{ "MMUPageSize", "12", "MMUPageSize 12 kB, no page size" },
+		{ "KernelPageSize", "33554432", "KernelPageSize 33554432 kB, no page size" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_bad(with_field("1000-3000 rw-p 00000000 00:00 0 \n", bad[i].key, bad[i].kb),
+			   -EBADMSG, bad[i].needle);
+	/* a record cut short has no more in its parts than in Rss */
+	expect_bad("1000-3000 rw-p 00000000 00:00 0 \nRss: 8 kB\nShared_Clean: 8 kB\n"
+		   "Shared_Dirty: 4 kB\n", -EBADMSG, "Rss 8 kB, not the 12 kB of");
+	/* the line of the record's header is named, in the second record too */
+	expect_bad(with_field("0-1000 r--p 00000000 00:00 0 \nSize: 4 kB\n"
+			      "1000-3000 rw-p 00000000 00:00 0 \n", "Pss", "9"),
+		   -EBADMSG, "smaps line 3: the region 1000-3000 has Pss 9 kB");
+}
+END_TEST
+
+/* What the kernel can print: hugetlb pages are not in Rss, huge page
+ * sizes, a shared memory file's swap (counted whole when a mapping spans
+ * the file, so it can exceed the mapping). */
+START_TEST(possible_counts)
+{
+	char *root = tl_tree_new(), err[256] = "";
+	struct ms_snapshot *s;
+
+	tl_process(root, 18, "1000-3000 rw-s 00000000 00:01 9    /dev/shm/x\n"
+			     "Size:                  8 kB\nRss:                   0 kB\n"
+			     "Swap:              65536 kB\nSwapPss:               0 kB\n"
+			     "40000000-80000000 rw-s 00000000 00:0f 7    /anon_hugepage\n"
+			     "Size:            1048576 kB\nKernelPageSize:  1048576 kB\n"
+			     "MMUPageSize:     1048576 kB\nRss:                   0 kB\n"
+			     "Pss:                   0 kB\nShared_Clean:          0 kB\n"
+			     "Shared_Dirty:          0 kB\nPrivate_Clean:         0 kB\n"
+			     "Private_Dirty:         0 kB\nShared_Hugetlb:  1048576 kB\n"
+			     "Private_Hugetlb:       0 kB\n");
+	ck_assert_msg(tl_take(root, 18, 0, &s, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(s->regions[0].c.v[MS_SWAP], 64u << 20);
+	ck_assert_uint_eq(s->regions[1].c.v[MS_SHARED_HUGETLB], 1u << 30);
+	ms_snapshot_free(s);
+	tl_tree_remove(root);
+}
+END_TEST
+
+/* The kernel prints each mapping once, ascending, never two that overlap
+ * (Documentation/filesystems/proc.rst, even while the maps change). */
+START_TEST(address_order)
+{
+	expect_bad("1000-1000 rw-p 00000000 00:00 0 \n", -EBADMSG,
+		   "line 1: the range 1000-1000 is empty or backwards");
+	expect_bad("1000-3000 rw-p 00000000 00:00 0 \n2000-4000 rw-p 00000000 00:00 0 \n",
+		   -EBADMSG, "smaps line 2: 2000-4000 overlaps or comes before 1000-3000");
+	expect_bad("5000-6000 rw-p 00000000 00:00 0 \n1000-2000 rw-p 00000000 00:00 0 \n",
+		   -EBADMSG, "smaps line 2: 1000-2000 overlaps or comes before 5000-6000");
+	expect_bad("1000-2000 rw-p 00000000 00:00 0 \nSize: 4 kB\n"
+		   "1000-2000 rw-p 00000000 00:00 0 \n", -EBADMSG, "smaps line 3:");
+}
+END_TEST
+
+static int rollup(const char *text, struct ms_counts *c, char *err, size_t errlen)
+{
+	char *root = tl_tree_new();
+	struct ms_ctx *ctx;
+	int rc;
+
+	tl_process(root, 19, "");
+	tl_write(root, 19, "smaps_rollup", text, (size_t)-1);
+	ctx = ms_ctx_new(root);
+	rc = ms_rollup_read(ctx, 19, c, err, errlen);
+	ms_ctx_free(ctx);
+	tl_tree_remove(root);
+	return rc;
+}
+
+/* smaps_rollup's range spans the address space (empty when there is no
+ * mapping): no bound, but each count is below 2^56 bytes so sums hold. */
+START_TEST(rollup_counts)
+{
+	char err[256] = "";
+	struct ms_counts c;
+
+	ck_assert_int_eq(rollup("00000000-00000000 ---p 00000000 00:00 0   [rollup]\n"
+				"Rss:                   0 kB\n", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(rollup("1000-2000 ---p 00000000 00:00 0   [rollup]\n"
+				"Rss:             8388608 kB\nPss:             8388608 kB\n"
+				"Swap:  70368744177663 kB\n", &c, err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.v[MS_RSS], 8ull << 30);
+	ck_assert_int_eq(rollup("1000-2000 ---p 00000000 00:00 0   [rollup]\n"
+				"Swap:  70368744177664 kB\n", &c, err, sizeof(err)), -EBADMSG);
+	ck_assert_msg(strstr(err, "smaps_rollup line 1: Swap 70368744177664 kB, 64 PiB or more"),
+		      "error '%s'", err);
+	ck_assert_int_eq(rollup("1000-2000 ---p 00000000 00:00 0   [rollup]\n"
+				"Rss:                   4 kB\nPss:                   8 kB\n",
+				&c, err, sizeof(err)), -EBADMSG);
+	ck_assert_msg(strstr(err, "smaps_rollup line 1: Pss 8 kB, more than its Rss 4 kB"),
+		      "error '%s'", err);
 }
 END_TEST
 
@@ -476,6 +637,11 @@ int main(void)
 		every_field,
 		unknown_keys_and_missing_fields,
 		malformed,
+		nul_bytes,
+		impossible_counts,
+		possible_counts,
+		address_order,
+		rollup_counts,
 		long_lines,
 		gone_and_missing,
 		running_thread,

@@ -1,0 +1,49 @@
+#!/bin/sh
+# tests/fuzz/run.sh TARGET SECONDS [LIBFUZZER-OPTION...]
+#
+# Runs a fuzz target (smaps or snapshot) for SECONDS on its corpus, one
+# process, and says what it found.  The target is built first when needed,
+# in build-fuzz beside the sources (FUZZ_BUILD: another folder), configured
+# with --enable-fuzzing CC=clang.  New inputs go to BUILD/fuzz-TARGET/corpus,
+# a crash to BUILD/fuzz-TARGET/ (crash-..., replayed with
+# BUILD/tests/fuzz/fuzz_TARGET FILE); the tree is left as it was.  The exit
+# status is libFuzzer's: 0 when nothing was found.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+[ $# -ge 2 ] || { echo "usage: tests/fuzz/run.sh smaps|snapshot SECONDS [OPTION...]" >&2; exit 2; }
+target=$1 seconds=$2
+shift 2
+case $target in
+smaps | snapshot) ;;
+*) echo "run.sh: no fuzz target '$target' (smaps, snapshot)" >&2; exit 2 ;;
+esac
+build=${FUZZ_BUILD:-$top/build-fuzz}
+
+[ -x "$top/configure" ] || (cd "$top" && ./autogen.sh > /dev/null)
+if [ ! -f "$build/Makefile" ]; then
+	mkdir -p "$build"
+	(cd "$build" && "$top/configure" -q --enable-werror --enable-fuzzing CC=clang)
+fi
+make -s -C "$build" -j2 "tests/fuzz/fuzz_$target"
+
+work=$build/fuzz-$target
+mkdir -p "$work/corpus"
+log=$work/log
+# The first folder takes what the run finds; the seeds and regressions are
+# read, never written.
+status=0
+"$build/tests/fuzz/fuzz_$target" -max_total_time="$seconds" -max_len=65536 \
+	-rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+	-dict="$top/tests/fuzz/$target.dict" -artifact_prefix="$work/" "$@" \
+	"$work/corpus" "$top/tests/fuzz/corpus/$target" "$top/tests/fuzz/regressions/$target" \
+	> "$log" 2>&1 || status=$?
+if [ $status -ne 0 ]; then
+	tail -40 "$log"
+	echo "run.sh: fuzz_$target found a problem (status $status); the input: $(ls "$work"/crash-* "$work"/oom-* "$work"/timeout-* "$work"/leak-* 2>/dev/null | tail -1)" >&2
+	exit $status
+fi
+# libFuzzer's last status line and its final stats, in one line
+last=$(grep -E '^#[0-9]+' "$log" | tail -1)
+runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+echo "fuzz_$target: $runs runs in ${seconds}s ($rate/s), ${last#* }"
