@@ -280,7 +280,10 @@ typedef void ms_region_fn(const struct ms_region *r, void *arg);
  * As ms_snapshot_take(), and calls each(r, arg) for every region in address
  * order as soon as it is final, while the rest is still being read: a caller
  * can format a region while the kernel prints the next ones.  When the call
- * then fails, what each() heard is no snapshot: throw it away.
+ * then fails, what each() heard is no snapshot: throw it away.  A read that
+ * must start again (the process's mappings merged under it: docs/whole.md)
+ * first calls each(NULL, arg): forget what was heard so far.  After a few
+ * such tries the call fails with -EAGAIN.
  */
 int ms_snapshot_take_each(struct ms_ctx *ctx, pid_t pid, unsigned flags,
 			  ms_region_fn *each, void *arg, struct ms_snapshot **out,

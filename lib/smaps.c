@@ -337,10 +337,13 @@ static int fail_at(struct parser *ps, unsigned long line, const struct ms_region
 }
 
 /*
- * The kernel prints each mapping once, in ascending order, and never two
- * that overlap, even when the mappings change between two reads
- * (Documentation/filesystems/proc.rst).  smaps_rollup's range is empty
- * when the process has no mapping.
+ * The kernel prints the mappings in ascending order, but lets go of the
+ * process's memory lock between two reads: two mappings that merge in
+ * between (an mprotect of the page between them, say) can come out again
+ * as one that starts below the end of the last one printed.  That is
+ * -EAGAIN, with the reason in err: a live read starts again, a saved file
+ * is malformed.  smaps_rollup's range is empty when the process has no
+ * mapping.
  */
 static int check_range(struct parser *ps, const struct ms_region *r, unsigned long line)
 {
@@ -349,9 +352,11 @@ static int check_range(struct parser *ps, const struct ms_region *r, unsigned lo
 	if (r->end < r->start || (r->end == r->start && ps->mode != MS_PARSE_ROLLUP))
 		return fail_at(ps, line, NULL, "the range %" PRIx64 "-%" PRIx64
 			       " is empty or backwards", r->start, r->end);
-	if (prev && r->start < prev->end)
-		return fail_at(ps, line, NULL, "%" PRIx64 "-%" PRIx64 " overlaps or comes before %"
-			       PRIx64 "-%" PRIx64, r->start, r->end, prev->start, prev->end);
+	if (prev && r->start < prev->end) {
+		fail_at(ps, line, NULL, "%" PRIx64 "-%" PRIx64 " overlaps or comes before %"
+			PRIx64 "-%" PRIx64, r->start, r->end, prev->start, prev->end);
+		return -EAGAIN;
+	}
 	return 0;
 }
 

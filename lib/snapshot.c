@@ -70,6 +70,8 @@ static int read_regions(struct ms_ctx *ctx, int piddir, bool smaps, struct ms_cl
 		return ms_fail(err, errlen, fd, "cannot open %s: %s", file, strerror(-fd));
 	rc = ms_smaps_parse(fd, smaps ? MS_PARSE_SMAPS : MS_PARSE_MAPS, &vec, snap->pool,
 			    region_complete, cl, err, errlen);
+	if (rc == -EAGAIN && !ctx->live) /* a saved file does not change: it is wrong */
+		rc = -EBADMSG;
 	snap->regions = vec.v;
 	snap->nr_regions = vec.n;
 	if (rc == 0)
@@ -117,15 +119,15 @@ static int take(struct ms_ctx *ctx, int piddir, unsigned flags, struct ms_classi
 	return rc;
 }
 
-int ms_snapshot_take_each(struct ms_ctx *ctx, pid_t pid, unsigned flags,
-			  ms_region_fn *each, void *arg, struct ms_snapshot **out,
-			  char *err, size_t errlen)
+/* One try: a new snapshot of the process whose directory is piddir. */
+static int take_once(struct ms_ctx *ctx, int piddir, pid_t pid, unsigned flags,
+		     ms_region_fn *each, void *arg, struct ms_snapshot **out,
+		     char *err, size_t errlen)
 {
 	struct ms_classifier cl = { .each = each, .arg = arg };
 	struct ms_snapshot *snap = calloc(1, sizeof(*snap));
-	int piddir, rc;
+	int rc;
 
-	*out = NULL;
 	if (!snap)
 		return -ENOMEM;
 	snap->pid = pid;
@@ -135,26 +137,43 @@ int ms_snapshot_take_each(struct ms_ctx *ctx, pid_t pid, unsigned flags,
 		ms_snapshot_free(snap);
 		return -ENOMEM;
 	}
-	piddir = ms_pid_open(ctx, pid);
-	if (piddir < 0) {
-		ms_snapshot_free(snap);
-		return ms_fail(err, errlen, piddir, piddir == -ESRCH ? "no such process" :
-			       "cannot open the process: %s", strerror(-piddir));
-	}
 	cl.snap = snap;
 	if (err && errlen)
 		err[0] = '\0';
 	rc = take(ctx, piddir, flags, &cl, err, errlen);
 	ms_classifier_release(&cl);
-	close(piddir);
-	if (rc < 0) {
-		if (rc == -ENOMEM)
-			ms_fail(err, errlen, rc, "out of memory");
+	if (rc < 0)
 		ms_snapshot_free(snap);
-		return rc;
-	}
-	*out = snap;
-	return 0;
+	else
+		*out = snap;
+	return rc;
+}
+
+/* A process whose mappings merge while it is read makes a read start again
+ * (smaps.c says why); this many tries, then it fails. */
+#define READ_TRIES 5
+
+int ms_snapshot_take_each(struct ms_ctx *ctx, pid_t pid, unsigned flags,
+			  ms_region_fn *each, void *arg, struct ms_snapshot **out,
+			  char *err, size_t errlen)
+{
+	int piddir = ms_pid_open(ctx, pid), rc, tries = 0;
+
+	*out = NULL;
+	if (piddir < 0)
+		return ms_fail(err, errlen, piddir, piddir == -ESRCH ? "no such process" :
+			       "cannot open the process: %s", strerror(-piddir));
+	do {
+		if (tries && each)
+			each(NULL, arg); /* forget the regions heard so far */
+		rc = take_once(ctx, piddir, pid, flags, each, arg, out, err, errlen);
+	} while (rc == -EAGAIN && ++tries < READ_TRIES);
+	close(piddir);
+	if (rc == -ENOMEM)
+		ms_fail(err, errlen, rc, "out of memory");
+	else if (rc == -EAGAIN)
+		ms_fail(err, errlen, rc, "its mappings changed under each of %d reads", READ_TRIES);
+	return rc;
 }
 
 int ms_snapshot_take(struct ms_ctx *ctx, pid_t pid, unsigned flags,

@@ -82,9 +82,9 @@ run_memscope() {
 	if [ "$1" = snap ]; then
 		mkdir -p "$TMP/o"
 		echo before > "$TMP/o/snap.json"
-		"$MEMSCOPE" snap -o "$TMP/o/snap.json" "$HELPER" > "$TMP/out" 2> "$TMP/err"
+		"$MEMSCOPE" snap -o "$TMP/o/snap.json" "${2:-$HELPER}" > "$TMP/out" 2> "$TMP/err"
 	else
-		"$MEMSCOPE" "$1" "$HELPER" > "$TMP/out" 2> "$TMP/err"
+		"$MEMSCOPE" "$1" "${2:-$HELPER}" > "$TMP/out" 2> "$TMP/err"
 	fi
 }
 
@@ -177,6 +177,34 @@ race layout KILL $((rounds / 4 + 1))
 for cmd in maps summary snap pages layout; do
 	race "$cmd" USR1 $((rounds / 5 + 1))
 done
+
+# ---- a process whose mappings change all the time while it is read
+rm -f "$TMP/in" "$TMP/ready"
+mkfifo "$TMP/in"
+"$HELPERS/flip" 6000 < "$TMP/in" > "$TMP/ready" &
+flipper=$!
+exec 3> "$TMP/in"
+while ! grep -q ready "$TMP/ready" 2> /dev/null; do sleep 0.01; done
+churned=0 churn_bad=0 churn_ok=0
+while [ $churned -lt $((rounds * 2)) ]; do
+	for cmd in maps summary; do
+		run_memscope $cmd "$flipper"
+		status=$?
+		[ $status -eq 0 ] && churn_ok=$((churn_ok + 1))
+		if [ $status -ne 0 ] && ! grep -q 'changed under each of' "$TMP/err"; then
+			churn_bad=$((churn_bad + 1))
+			echo "# $cmd of a churning process: exit $status: $(cat "$TMP/err")"
+		fi
+		churned=$((churned + 1))
+	done
+done
+exec 3>&-
+kill "$flipper" 2> /dev/null
+wait "$flipper" 2> /dev/null
+# giving up after a few tries is honest, but should be rare
+if [ $churn_bad -eq 0 ] && [ $((churn_ok * 10)) -ge $((churned * 9)) ]; then
+	ok "$churn_ok of $churned reads of a process whose mappings merge and split meanwhile are whole"
+else fail "$churn_bad of $churned reads of a churning process failed"; fi
 
 echo "# $whole whole, $exited exited, $replaced replaced by exec, $gone gone before the read, $bad wrong"
 if [ "$bad" -eq 0 ]; then ok "no read of a process that exited or exec'd exits 0 with a partial result"

@@ -34,13 +34,26 @@ static void row_counts(struct row *row, const struct opts *o, const struct ms_co
 struct rows {
 	const struct opts *o;
 	struct row row;
-	FILE *mem;
+	FILE *mem;     /* NULL when memory ran out */
+	char *text;    /* mem's buffer */
+	size_t len;
 };
 
 static void print_region(const struct ms_region *r, void *arg)
 {
 	struct rows *rows = arg;
 	struct row *row = &rows->row;
+
+	if (!r) { /* the read starts again: so do the rows */
+		if (rows->mem)
+			fclose(rows->mem);
+		free(rows->text);
+		rows->text = NULL;
+		rows->mem = open_memstream(&rows->text, &rows->len);
+		return;
+	}
+	if (!rows->mem)
+		return;
 
 	row_hex(row, r->start);
 	row_str(row, "-", 0);
@@ -58,8 +71,7 @@ int cmd_maps(const struct opts *o)
 {
 	struct rows rows = { .o = o };
 	struct ms_snapshot *snap;
-	char *text = NULL, count[24];
-	size_t len = 0;
+	char count[24];
 	int status;
 
 	if (o->json) {
@@ -69,16 +81,22 @@ int cmd_maps(const struct opts *o)
 		ms_snapshot_free(snap);
 		return status;
 	}
-	rows.mem = open_memstream(&text, &len);
+	rows.mem = open_memstream(&rows.text, &rows.len);
 	if (!rows.mem) {
 		error("cannot make the table: %s", strerror(errno));
 		return EXIT_FAIL;
 	}
 	status = take_snapshot(o, 0, print_region, &rows, &snap);
-	fclose(rows.mem);
+	if (status == EXIT_OK && (!rows.mem || fclose(rows.mem) != 0)) {
+		error("cannot make the table: %s", strerror(ENOMEM));
+		ms_snapshot_free(snap);
+		status = EXIT_FAIL;
+	} else if (rows.mem && status != EXIT_OK) {
+		fclose(rows.mem);
+	}
 	if (status == EXIT_OK) {
 		print_header(o);
-		fwrite_unlocked(text, 1, len, stdout);
+		fwrite_unlocked(rows.text, 1, rows.len, stdout);
 		snprintf(count, sizeof(count), "%zu", snap->totals.count);
 		row_str(&rows.row, "total", 32);
 		row_str(&rows.row, count, 12);
@@ -87,6 +105,6 @@ int cmd_maps(const struct opts *o)
 		ms_snapshot_free(snap);
 		status = finish_output(EXIT_OK);
 	}
-	free(text);
+	free(rows.text);
 	return status;
 }

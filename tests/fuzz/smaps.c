@@ -67,7 +67,7 @@ static void check_error(const struct read *rd)
 {
 	static const char *const files[] = { "maps line ", "smaps line ", "smaps_rollup line " };
 
-	if (rd->rc != -EBADMSG && rd->rc != -E2BIG && rd->rc != -ENOMEM)
+	if (rd->rc != -EBADMSG && rd->rc != -E2BIG && rd->rc != -ENOMEM && rd->rc != -EAGAIN)
 		fail(rd, "an unexpected error");
 	if (rd->rc != -ENOMEM && (strncmp(rd->err, files[rd->mode], strlen(files[rd->mode])) ||
 				  strchr(rd->err, '\n')))
