@@ -103,6 +103,11 @@ MS_HIDDEN int ms_pid_open(struct ms_ctx *ctx, pid_t pid);
 MS_HIDDEN int ms_pid_openat(int dirfd, const char *name);
 /* Reads a small file whole, NUL-terminated, into *out (malloc'ed). */
 MS_HIDDEN int ms_read_small(int dirfd, const char *name, char **out, size_t *len);
+/* A file of the process that is not there (-ESRCH from the calls above):
+ * -ESRCH, it exited, or in a saved tree -ENOENT, it was not saved; err says
+ * which. */
+MS_HIDDEN int ms_gone(const struct ms_ctx *ctx, pid_t pid, const char *file, char *err,
+		      size_t errlen);
 /* 0 while the process lives, -ESRCH when it is gone or a zombie. */
 MS_HIDDEN int ms_pid_alive(int piddir);
 /* The address space a read begins on (pid.c says how): *mm, an fd to keep
@@ -141,9 +146,11 @@ MS_HIDDEN void ms_counts_add(struct ms_counts *sum, const struct ms_counts *c);
 /* ---- procinfo.c: pid, comm, argv, exe, uid, start ---- */
 /* Field 22 of a stat line (comm may hold spaces and ')'); -EBADMSG. */
 MS_HIDDEN int ms_stat_start_ticks(const char *stat, long long *ticks);
-/* 0 for a process with a user address space; -ENODATA for a kernel thread,
- * -ESRCH for a zombie, with the reason in err; -EBADMSG. */
-MS_HIDDEN int ms_stat_has_memory(const char *stat, char *err, size_t errlen);
+/* 0 for a process (of directory piddir, whose stat is stat) with a user
+ * address space; -ENODATA for a kernel thread, -ESRCH for a zombie (or a
+ * main thread that exited before the others), with the reason in err;
+ * -EBADMSG. */
+MS_HIDDEN int ms_stat_has_memory(int piddir, const char *stat, char *err, size_t errlen);
 MS_HIDDEN int ms_procinfo_read(struct ms_ctx *ctx, int piddir,
 			       struct ms_snapshot *snap, char *err, size_t errlen);
 

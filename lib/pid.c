@@ -153,6 +153,13 @@ int ms_mm_check(struct ms_ctx *ctx, int piddir, int mm, char *err, size_t errlen
 	return ms_fail(err, errlen, -ESRCH, "the process exited while it was read");
 }
 
+int ms_gone(const struct ms_ctx *ctx, pid_t pid, const char *file, char *err, size_t errlen)
+{
+	if (!ctx->live) /* nothing exits in a saved tree: the file was not saved */
+		return ms_fail(err, errlen, -ENOENT, "the saved tree has no '%d/%s'", (int)pid, file);
+	return ms_fail(err, errlen, -ESRCH, "the process exited while it was read");
+}
+
 int ms_clear_refs(struct ms_ctx *ctx, pid_t pid, char *err, size_t errlen)
 {
 	int piddir = ms_pid_open(ctx, pid), fd, rc = 0;

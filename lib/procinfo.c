@@ -7,6 +7,7 @@
  */
 #include "internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -51,38 +52,70 @@ int ms_stat_start_ticks(const char *stat, long long *ticks)
 
 #define PF_KTHREAD 0x00200000 /* include/linux/sched.h: a kernel thread */
 
-int ms_stat_has_memory(const char *stat, char *err, size_t errlen)
+/* A thread of piddir's process other than its main thread pid, 0 when
+ * none. */
+static long other_thread(int piddir, long pid)
+{
+	int fd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *e;
+	long tid = 0;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	while (!tid && (e = readdir(d))) {
+		long t = strtol(e->d_name, NULL, 10);
+
+		if (t > 0 && t != pid)
+			tid = t;
+	}
+	closedir(d);
+	return tid;
+}
+
+int ms_stat_has_memory(int piddir, const char *stat, char *err, size_t errlen)
 {
 	const char *state;
 	size_t len;
 	uint64_t flags;
+	long tid;
 
 	if (!stat_field(stat, 3, &state, &len) || !stat_number(stat, 9, &flags))
 		return ms_fail(err, errlen, -EBADMSG, "stat: cannot parse");
 	if (flags & PF_KTHREAD)
 		return ms_fail(err, errlen, -ENODATA,
 			       "it is a kernel thread, with no user address space");
-	if (*state == 'Z' || *state == 'X')
-		return ms_fail(err, errlen, -ESRCH,
-			       "it is a zombie (it exited; its memory is gone)");
-	return 0;
+	if (*state != 'Z' && *state != 'X')
+		return 0;
+	/* a main thread that exited leaves its PID a zombie while the other
+	 * threads run on, with the memory, which /proc/TID shows */
+	tid = other_thread(piddir, strtol(stat, NULL, 10));
+	if (tid > 0)
+		return ms_fail(err, errlen, -ESRCH, "its main thread exited; its memory lives "
+			       "on in thread %ld: read that", tid);
+	return ms_fail(err, errlen, -ESRCH, "it is a zombie (it exited; its memory is gone)");
 }
 
 /* stat: "pid (comm) S ppid ..." - comm may hold spaces and ')'. */
-static int read_stat(int piddir, struct ms_snapshot *snap, char *err, size_t errlen)
+static int read_stat(struct ms_ctx *ctx, int piddir, struct ms_snapshot *snap, char *err,
+		     size_t errlen)
 {
 	char *stat, *open, *close;
 	int rc = ms_read_small(piddir, "stat", &stat, NULL);
 
+	if (rc == -ESRCH)
+		return ms_gone(ctx, snap->pid, "stat", err, errlen);
 	if (rc < 0)
-		return ms_fail(err, errlen, rc, rc == -ESRCH ? "the process exited while it was read" :
-			       "cannot read stat: %s", strerror(-rc));
+		return ms_fail(err, errlen, rc, "cannot read stat: %s", strerror(-rc));
 	open = strchr(stat, '(');
 	close = strrchr(stat, ')');
 	rc = open && close && close > open ? ms_stat_start_ticks(stat, &snap->start_ticks) :
 					     -EBADMSG;
 	if (rc == 0)
-		rc = ms_stat_has_memory(stat, err, errlen);
+		rc = ms_stat_has_memory(piddir, stat, err, errlen);
 	if (rc == 0) {
 		snap->comm = strndup(open + 1, (size_t)(close - open - 1));
 		rc = snap->comm ? 0 : -ENOMEM;
@@ -173,7 +206,7 @@ int ms_procinfo_read(struct ms_ctx *ctx, int piddir, struct ms_snapshot *snap,
 	char exe[PATH_MAX];
 	ssize_t n;
 	double btime;
-	int rc = read_stat(piddir, snap, err, errlen);
+	int rc = read_stat(ctx, piddir, snap, err, errlen);
 
 	if (rc < 0)
 		return rc;

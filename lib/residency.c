@@ -33,20 +33,29 @@ static const char *open_kpage(struct ms_ctx *ctx, struct walk *w)
 
 /* The process must be the one of the snapshot (the same start time), with
  * memory to read. */
-static int same_process(int piddir, const struct ms_snapshot *snap, char *err, size_t errlen)
+static int same_process(struct ms_ctx *ctx, int piddir, const struct ms_snapshot *snap,
+			char *err, size_t errlen)
 {
 	char *stat;
 	long long start = -1;
 	int rc = ms_read_small(piddir, "stat", &stat, NULL);
 
+	if (rc == -ESRCH)
+		return ms_gone(ctx, snap->pid, "stat", err, errlen);
 	if (rc < 0)
-		return rc == -EACCES ? rc : -ESRCH;
-	ms_stat_start_ticks(stat, &start);
-	rc = ms_stat_has_memory(stat, err, errlen);
+		return ms_fail(err, errlen, rc, rc == -EACCES ? "permission denied" :
+			       "cannot read stat: %s", strerror(-rc));
+	rc = ms_stat_start_ticks(stat, &start);
+	if (rc == 0)
+		rc = ms_stat_has_memory(piddir, stat, err, errlen);
 	free(stat);
+	if (rc == -EBADMSG)
+		return ms_fail(err, errlen, rc, "stat: cannot parse");
 	if (rc < 0)
-		return rc == -EBADMSG ? -ESRCH : rc;
-	return snap->start_ticks < 0 || start == snap->start_ticks ? 0 : -ESRCH;
+		return rc;
+	if (snap->start_ticks >= 0 && start != snap->start_ticks)
+		return ms_fail(err, errlen, -ESRCH, "the process is gone: its pid now names another");
+	return 0;
 }
 
 /*
@@ -142,9 +151,12 @@ static int read_pages(struct ms_ctx *ctx, int piddir, struct walk *w, struct ms_
 	int mm = snap->mm - 1, rc = snap->mm > 0 ? 0 : ms_mm_open(ctx, piddir, &mm);
 
 	if (rc == 0)
-		rc = same_process(piddir, snap, err, errlen);
-	if (rc == 0)
+		rc = same_process(ctx, piddir, snap, err, errlen);
+	if (rc == 0) {
 		rc = w->fd = ms_pid_openat(piddir, "pagemap");
+		if (rc == -ESRCH)
+			rc = ms_gone(ctx, snap->pid, "pagemap", err, errlen);
+	}
 	if (rc >= 0) {
 		ms_residency_free(snap);
 		snap->res = calloc(snap->nr_regions ? snap->nr_regions : 1, sizeof(*snap->res));

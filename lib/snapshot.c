@@ -61,11 +61,8 @@ static int read_regions(struct ms_ctx *ctx, int piddir, bool smaps, struct ms_cl
 	int fd = ms_pid_openat(piddir, file);
 	int rc;
 
-	if (fd == -ESRCH && !ctx->live)
-		return ms_fail(err, errlen, -ENOENT, "the saved tree has no '%d/%s'",
-			       (int)snap->pid, file);
 	if (fd == -ESRCH)
-		return ms_fail(err, errlen, fd, "the process exited while it was read");
+		return ms_gone(ctx, snap->pid, file, err, errlen);
 	if (fd < 0)
 		return ms_fail(err, errlen, fd, "cannot open %s: %s", file, strerror(-fd));
 	rc = ms_smaps_parse(fd, smaps ? MS_PARSE_SMAPS : MS_PARSE_MAPS, &vec, snap->pool,
@@ -182,42 +179,45 @@ int ms_snapshot_take(struct ms_ctx *ctx, pid_t pid, unsigned flags,
 	return ms_snapshot_take_each(ctx, pid, flags, NULL, NULL, out, err, errlen);
 }
 
+/* 0 when stat says the process has memory to read (kernel threads and
+ * zombies read as empty: they are told first), else the reason. */
+static int has_memory(struct ms_ctx *ctx, int piddir, pid_t pid, char *err, size_t errlen)
+{
+	char *stat;
+	int rc = ms_read_small(piddir, "stat", &stat, NULL);
+
+	if (rc == -ESRCH)
+		return ms_gone(ctx, pid, "stat", err, errlen);
+	if (rc < 0)
+		return ms_fail(err, errlen, rc, "cannot read stat: %s", strerror(-rc));
+	rc = ms_stat_has_memory(piddir, stat, err, errlen);
+	free(stat);
+	return rc;
+}
+
 /* smaps_rollup into vec, checked as take() checks smaps. */
-static int read_rollup(struct ms_ctx *ctx, int piddir, struct ms_region_vec *vec,
+static int read_rollup(struct ms_ctx *ctx, int piddir, pid_t pid, struct ms_region_vec *vec,
 		       struct ms_pool *pool, char *err, size_t errlen)
 {
-	int mm, fd = -1, rc = ms_mm_open(ctx, piddir, &mm);
-	char *stat;
+	int mm, fd, gone, rc = ms_mm_open(ctx, piddir, &mm);
 
 	if (rc < 0)
 		return ms_fail(err, errlen, rc, rc == -ESRCH ? "no such process" :
 			       "cannot open maps: %s", strerror(-rc));
-	/* kernel threads and zombies read as empty: tell them first */
-	rc = ms_read_small(piddir, "stat", &stat, NULL);
+	rc = has_memory(ctx, piddir, pid, err, errlen);
 	if (rc == 0) {
-		rc = ms_stat_has_memory(stat, err, errlen);
-		free(stat);
-		if (rc < 0) {
-			if (mm >= 0)
-				close(mm);
-			return rc;
-		}
 		fd = ms_pid_openat(piddir, "smaps_rollup");
-		rc = fd < 0 ? fd : ms_smaps_parse(fd, MS_PARSE_ROLLUP, vec, pool, NULL, NULL,
-						  err, errlen);
-	}
-	if (rc == 0 || rc == -EBADMSG || rc == -ESRCH) {
-		int gone = ms_mm_check(ctx, piddir, mm, err, errlen);
-
+		rc = fd == -ESRCH ? ms_gone(ctx, pid, "smaps_rollup", err, errlen) :
+		     fd < 0 ? ms_fail(err, errlen, fd, "cannot open smaps_rollup: %s",
+				      strerror(-fd)) :
+		     ms_smaps_parse(fd, MS_PARSE_ROLLUP, vec, pool, NULL, NULL, err, errlen);
+		/* a cut read can look whole, or malformed where the cut fell */
+		gone = ms_mm_check(ctx, piddir, mm, err, errlen);
 		rc = gone < 0 ? gone : rc;
 	}
 	if (rc == 0 && vec->n != 1)
 		rc = ms_fail(err, errlen, -EBADMSG, "smaps_rollup: expected one record, found %zu",
 			     vec->n);
-	if (rc == -ESRCH && fd < 0)
-		ms_fail(err, errlen, rc, "no such process");
-	else if (rc < 0 && rc != -EBADMSG && rc != -ESRCH && rc != -ESTALE && rc != -E2BIG)
-		ms_fail(err, errlen, rc, "cannot read smaps_rollup: %s", strerror(-rc));
 	if (mm >= 0)
 		close(mm);
 	return rc;
@@ -237,7 +237,7 @@ int ms_rollup_read(struct ms_ctx *ctx, pid_t pid, struct ms_counts *out,
 	else if (!pool)
 		rc = ms_fail(err, errlen, -ENOMEM, "out of memory");
 	else
-		rc = read_rollup(ctx, piddir, &vec, pool, err, errlen);
+		rc = read_rollup(ctx, piddir, pid, &vec, pool, err, errlen);
 	if (rc == 0) {
 		*out = vec.v[0].c;
 		/* the [rollup] header's range spans the address space, not a size */

@@ -189,6 +189,8 @@ if can_be_nobody; then
 		as_nobody sh -c 'sleep 30 & "$0" pages --exact $!; s=$?; kill $!; exit $s' "$MEMSCOPE"
 	has "$TMP/out" '^USS\*, PSS\* \(exact, page by page\) unknown: .*root' \
 		"says why the exact figures are unknown"
+else
+	skip "pages as another user: needs root and setpriv"
 fi
 
 # ---- layout: the address space drawn
@@ -229,6 +231,8 @@ if can_be_nobody; then
 	expect 1 "--working-set of another user's process" \
 		as_nobody "$MEMSCOPE" summary --working-set 0 $SLEEPER
 	has "$TMP/err" "permission denied" "says permission denied"
+else
+	skip "--working-set as another user: needs root and setpriv"
 fi
 
 # ---- fixtures: --proc, and a malformed file is bad input

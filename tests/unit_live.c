@@ -829,18 +829,33 @@ START_TEST(no_memory_to_read)
 }
 END_TEST
 
-/* A saved tree that lacks smaps says so: it is no process that exited. */
+/* A saved tree that lacks a file says which: it is no process that exited.
+ * (tl_process() saves neither smaps_rollup nor pagemap.) */
 START_TEST(saved_tree_without_smaps)
 {
 	char *root = tl_tree_new(), err[256] = "", path[PATH_MAX];
 	struct ms_snapshot *s = NULL;
+	struct ms_ctx *ctx = ms_ctx_new(root);
+	struct ms_counts c;
 
 	tl_process(root, 21, "1000-2000 rw-p 00000000 00:00 0 \nSize:   4 kB\n");
+	ck_assert_int_eq(tl_take(root, 21, 0, &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(ms_residency_read(ctx, s, 0, err, sizeof(err)), -ENOENT);
+	ck_assert_str_eq(err, "the saved tree has no '21/pagemap'");
+	ms_snapshot_free(s);
+	s = NULL;
+	ck_assert_int_eq(ms_rollup_read(ctx, 21, &c, err, sizeof(err)), -ENOENT);
+	ck_assert_str_eq(err, "the saved tree has no '21/smaps_rollup'");
 	snprintf(path, sizeof(path), "%s/21/smaps", root);
 	ck_assert_int_eq(unlink(path), 0);
 	ck_assert_int_eq(tl_take(root, 21, 0, &s, err, sizeof(err)), -ENOENT);
 	ck_assert_str_eq(err, "the saved tree has no '21/smaps'");
 	ck_assert_ptr_null(s);
+	snprintf(path, sizeof(path), "%s/21/stat", root);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(tl_take(root, 21, 0, &s, err, sizeof(err)), -ENOENT);
+	ck_assert_str_eq(err, "the saved tree has no '21/stat'");
+	ms_ctx_free(ctx);
 	tl_tree_remove(root);
 }
 END_TEST
@@ -887,7 +902,7 @@ START_TEST(exec_during_read)
 			ck_assert_int_eq(ms_snapshot_take(ctx, h.pid, MS_SNAP_MAPS_ONLY, &s, err,
 							  sizeof(err)), 0);
 			kill(h.pid, SIGUSR1);
-			usleep(100000);
+			helper_wait(&h, NULL, NULL); /* the second program is running */
 			ck_assert_int_eq(ms_residency_read(ctx, s, 0, err, sizeof(err)), -ESTALE);
 			ck_assert_str_eq(err, "the process was replaced by exec while it was read");
 		} else {
@@ -901,7 +916,8 @@ START_TEST(exec_during_read)
 				      s->nr_regions < 50, "%zu regions", s ? s->nr_regions : 0);
 		}
 		ms_snapshot_free(s);
-		helper_wait(&h, NULL, NULL); /* the second program's "ready" */
+		if (i > 0)
+			helper_wait(&h, NULL, NULL); /* the second program's "ready" */
 		helper_stop(&h);
 	}
 	ms_ctx_free(ctx);
