@@ -234,8 +234,12 @@ else fail "$churn_bad of $churned reads of a churning process failed"; fi
 echo "# $whole whole, $exited exited, $replaced replaced by exec, $gone gone before the read, $bad wrong"
 if [ "$bad" -eq 0 ]; then ok "no read of a process that exited or exec'd exits 0 with a partial result"
 else fail "$bad reads were partial or said the wrong thing"; fi
+# with a few rounds (valgrind) a miss is chance; with the full count the
+# delays must have hit
 if [ "$exited" -gt 0 ]; then ok "reads were cut by an exit ($exited) and said so"
+elif [ "$rounds" -lt 20 ]; then skip "no read was cut by an exit in $rounds rounds"
 else fail "no read was cut: the delays missed the reads"; fi
 if [ "$replaced" -gt 0 ]; then ok "reads were cut by an exec ($replaced) and said so"
+elif [ "$rounds" -lt 20 ]; then skip "no read was cut by an exec in $rounds rounds"
 else fail "no read was cut by an exec"; fi
 finish

@@ -47,7 +47,7 @@ exec 5>&- 6<&-
 wait $probe
 
 # the process goes: watch ends, exit 0
-sleep 1 &
+sleep ${MEMSCOPE_VALGRIND:+4}${MEMSCOPE_VALGRIND:-1} & # valgrind takes seconds to start
 short=$!
 expect 0 "watch until the process exits" "$MEMSCOPE" watch --interval 200ms --json $short
 has "$TMP/err" "^memscope: process '$short' exited$" "says it exited"
