@@ -168,7 +168,7 @@ static int get_counts(struct reader *rd, const cJSON *o, struct ms_counts *c)
 		if (known)
 			c->have |= 1u << f;
 	}
-	if (!cJSON_HasObjectItem(o, "uss"))
+	if (!cJSON_GetObjectItemCaseSensitive(o, "uss")) /* optional; "USS" is not it */
 		return 0;
 	if ((rc = get_uint(rd, o, "uss", true, UINT64_MAX, &uss, &known)) < 0)
 		return rc;
@@ -320,7 +320,7 @@ static int get_residency(struct reader *rd, const cJSON *doc)
 	size_t i = 0;
 	int rc;
 
-	if (!cJSON_HasObjectItem(doc, "pages_method"))
+	if (!cJSON_GetObjectItemCaseSensitive(doc, "pages_method"))
 		return 0;
 	if ((rc = get_str(rd, doc, "pages_method", false, &method)) < 0 ||
 	    (rc = get_str(rd, doc, "pages_pfn_why", true, &why)) < 0 ||

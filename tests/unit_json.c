@@ -463,6 +463,49 @@ START_TEST(sums_agree)
 }
 END_TEST
 
+static void accepted_doc(cJSON *doc)
+{
+	char *text = cJSON_PrintUnformatted(doc), err[256] = "";
+	struct ms_snapshot *s = NULL;
+
+	ck_assert_msg(ms_snapshot_from_json(text, strlen(text), &s, err, sizeof(err)) == 0,
+		      "%s", err);
+	ms_snapshot_free(s);
+	free(text);
+	cJSON_Delete(doc);
+}
+
+/* Renames key of o, keeping its value. */
+static void rename_key(cJSON *o, const char *from, const char *to)
+{
+	cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(o, from);
+
+	ck_assert_ptr_nonnull(v);
+	cJSON_AddItemToObject(o, to, v);
+}
+
+/* Keys are matched in their case: "RSS" is no rss, and an optional key in
+ * another case is passed over like any key the reader does not know (it
+ * once took "USS" for uss, then said "uss: missing"). */
+START_TEST(keys_in_their_case)
+{
+	cJSON *doc;
+
+	doc = layout_doc();
+	rename_key(at(doc, "regions", 0), "uss", "USS");
+	accepted_doc(doc);
+	doc = layout_doc();
+	rename_key(cJSON_GetObjectItem(doc, "totals"), "uss", "Uss");
+	accepted_doc(doc);
+	doc = layout_doc();
+	cJSON_AddStringToObject(doc, "PAGES_METHOD", "pread");
+	accepted_doc(doc);
+	doc = layout_doc();
+	rename_key(at(doc, "regions", 0), "rss", "RSS");
+	refused_doc(doc, "regions[0].rss: missing");
+}
+END_TEST
+
 /* pagemap's counts of a region fit in it */
 START_TEST(pages_fit)
 {
@@ -518,6 +561,7 @@ int main(void)
 		sums_agree,
 		nested_too_deep,
 		pages_fit,
+		keys_in_their_case,
 		NULL
 	};
 
