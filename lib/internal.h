@@ -142,6 +142,12 @@ MS_HIDDEN int ms_smaps_parse_mem(const char *buf, size_t len, size_t piece,
 				 struct ms_pool *pool, ms_complete_fn *complete, void *arg,
 				 char *err, size_t errlen);
 MS_HIDDEN void ms_counts_add(struct ms_counts *sum, const struct ms_counts *c);
+/* A region's counts (those in have) within each other, as the kernel makes
+ * them: smaps and a snapshot read back are held to the same.  False with
+ * the first count (*field) that passes what bounds it (*bound), or with
+ * *field MS_RSS and *bound -1 when Rss is not the sum of its four parts. */
+MS_HIDDEN bool ms_counts_bounded(const struct ms_counts *c, uint32_t have, int *field,
+				 int *bound);
 
 /* ---- procinfo.c: pid, comm, argv, exe, uid, start ---- */
 /* Field 22 of a stat line (comm may hold spaces and ')'); -EBADMSG. */

@@ -168,13 +168,28 @@ static int get_counts(struct reader *rd, const cJSON *o, struct ms_counts *c)
 		if (known)
 			c->have |= 1u << f;
 	}
-	if (!cJSON_HasObjectItem(o, "uss"))
+	if (!cJSON_GetObjectItemCaseSensitive(o, "uss")) /* optional; "USS" is not it */
 		return 0;
 	if ((rc = get_uint(rd, o, "uss", true, UINT64_MAX, &uss, &known)) < 0)
 		return rc;
 	if (known != ms_counts_uss(c, &want) || (known && uss != want))
 		return bad(rd, "uss", "not private_clean + private_dirty");
 	return 0;
+}
+
+/* A region's counts within each other as smaps has them: each of Rss's
+ * parts at most Rss, Rss at most Size, Pss at most Rss... */
+static int counts_bounded(struct reader *rd, const struct ms_counts *c)
+{
+	char what[64];
+	int f, b;
+
+	if (ms_counts_bounded(c, c->have, &f, &b))
+		return 0;
+	if (b < 0)
+		return bad(rd, "rss", "not shared_clean + shared_dirty + private_clean + private_dirty");
+	snprintf(what, sizeof(what), "more than its %s", ms_field_json_key(b));
+	return bad(rd, ms_field_json_key(f), what);
 }
 
 static int get_dev(struct reader *rd, const cJSON *o, unsigned *maj, unsigned *min)
@@ -245,8 +260,12 @@ static int get_region(struct reader *rd, const cJSON *o, struct ms_region *r)
 		return rc;
 	if (r->end < r->start)
 		return bad(rd, "end", "below start");
+	if (r->end == r->start) /* the kernel maps no empty range */
+		return bad(rd, "end", "equal to start (an empty region)");
 	if (ms_counts_has(&r->c, MS_SIZE) && r->c.v[MS_SIZE] != r->end - r->start)
 		return bad(rd, "size", "not end - start");
+	if ((rc = counts_bounded(rd, &r->c)) < 0)
+		return rc;
 	if (strlen(perms) != 4)
 		return bad(rd, "perms", "expected four characters such as \"rw-p\"");
 	if (!cJSON_IsBool(del))
@@ -320,7 +339,7 @@ static int get_residency(struct reader *rd, const cJSON *doc)
 	size_t i = 0;
 	int rc;
 
-	if (!cJSON_HasObjectItem(doc, "pages_method"))
+	if (!cJSON_GetObjectItemCaseSensitive(doc, "pages_method"))
 		return 0;
 	if ((rc = get_str(rd, doc, "pages_method", false, &method)) < 0 ||
 	    (rc = get_str(rd, doc, "pages_pfn_why", true, &why)) < 0 ||

@@ -422,28 +422,34 @@ static int check_pages(struct parser *ps, const struct ms_region *r)
 	return 0;
 }
 
-/* The first bound a record breaks, in err. */
-static int bound_broken(struct parser *ps, const struct ms_region *r, uint32_t have)
-{
-	const uint64_t *v = r->c.v;
-
-	for (size_t i = 0; i < NR_BOUNDED; i++) {
-		int f = bounded[i][0], b = bounded[i][1];
-
-		if ((have & (1u << f)) && (have & (1u << b)) && v[f] > v[b])
-			return fail_at(ps, ps->header_line, r,
-				       "%s %" PRIu64 " kB, more than its %s %" PRIu64 " kB",
-				       ms_field_smaps_key(f), in_kb(v[f]),
-				       ms_field_smaps_key(b), in_kb(v[b]));
-	}
-	return 0;
-}
-
 /* Rss's parts, in kB: below 2^56 when each is at most Rss, so no sum wraps. */
 static uint64_t parts_kb(const uint64_t *v)
 {
 	return in_kb(v[MS_SHARED_CLEAN]) + in_kb(v[MS_SHARED_DIRTY]) +
 	       in_kb(v[MS_PRIVATE_CLEAN]) + in_kb(v[MS_PRIVATE_DIRTY]);
+}
+
+bool ms_counts_bounded(const struct ms_counts *c, uint32_t have, int *field, int *bound)
+{
+	const uint64_t *v = c->v;
+
+	for (size_t i = 0; !bounds_hold(c, have) && i < NR_BOUNDED; i++) {
+		int f = bounded[i][0], b = bounded[i][1];
+
+		if ((have & (1u << f)) && (have & (1u << b)) && v[f] > v[b]) {
+			*field = f;
+			*bound = b;
+			return false;
+		}
+	}
+	/* parts not read are 0: a record cut short has no more than Rss */
+	if ((have & (1u << MS_RSS)) && ((have & PARTS) == PARTS ? in_kb(v[MS_RSS]) != parts_kb(v) :
+					 in_kb(v[MS_RSS]) < parts_kb(v))) {
+		*field = MS_RSS;
+		*bound = -1;
+		return false;
+	}
+	return true;
 }
 
 /* What rollup sums: each below COUNT_MAX. */
@@ -461,6 +467,7 @@ static int check_record(struct parser *ps, const struct ms_region *r)
 {
 	uint32_t have = r->c.have;
 	const uint64_t *v = r->c.v;
+	int f, b;
 
 	if (ps->mode == MS_PARSE_ROLLUP) { /* a sum over all regions: no Size */
 		have &= ~(1u << MS_SIZE);
@@ -478,15 +485,14 @@ static int check_record(struct parser *ps, const struct ms_region *r)
 	}
 	if (check_pages(ps, r) < 0)
 		return -EBADMSG;
-	if (!bounds_hold(&r->c, have))
-		return bound_broken(ps, r, have);
-	/* parts not read are 0: a record cut short has no more than Rss */
-	if ((have & (1u << MS_RSS)) && ((have & PARTS) == PARTS ? in_kb(v[MS_RSS]) != parts_kb(v) :
-					 in_kb(v[MS_RSS]) < parts_kb(v)))
+	if (ms_counts_bounded(&r->c, have, &f, &b))
+		return 0;
+	if (b < 0)
 		return fail_at(ps, ps->header_line, r, "Rss %" PRIu64 " kB, not the %" PRIu64
 			       " kB of Shared_Clean + Shared_Dirty + Private_Clean + Private_Dirty",
 			       in_kb(v[MS_RSS]), parts_kb(v));
-	return 0;
+	return fail_at(ps, ps->header_line, r, "%s %" PRIu64 " kB, more than its %s %" PRIu64 " kB",
+		       ms_field_smaps_key(f), in_kb(v[f]), ms_field_smaps_key(b), in_kb(v[b]));
 }
 
 /* The record above a new header, or the last, is complete. */

@@ -135,6 +135,53 @@ has "$TMP/snap.json" '^<svg ' "--svg writes the link's target"
 expect 2 "run -o into a folder is refused first" "$MEMSCOPE" run -o "$TMP/folder" -- touch "$TMP/ran"
 if [ -e "$TMP/ran" ]; then fail "the command ran"; else ok "the command did not run"; fi
 
+# ---- -o FILE: a path that names an open descriptor (/dev/stdout,
+# /dev/fd/N, /proc/self/fd/N: a pipe there is no path) is written where it
+# leads, appended to; what the caller's shell opened is never replaced
+expect 0 "snap -o /dev/stdout into a pipe" \
+	sh -c '"$0" snap -o /dev/stdout "$1" | cat' "$MEMSCOPE" $SLEEPER
+has "$TMP/out" '^\{"schema":"memscope-snapshot/1",' "the pipe's reader has the document"
+echo earlier > "$TMP/log"
+expect 0 "snap -o /dev/stdout >> a file" \
+	sh -c '"$0" snap -o /dev/stdout "$1" >> "$2"' "$MEMSCOPE" $SLEEPER "$TMP/log"
+if [ "$(head -1 "$TMP/log")" = earlier ]; then ok "the file keeps its earlier line"
+else fail "the file lost its earlier line"; fi
+has "$TMP/log" '^\{"schema":"memscope-snapshot/1",' "and has the document after it"
+if [ "$(ls "$TMP" | grep -c '^log\.')" -eq 0 ]; then ok "no temporary file beside it"
+else fail "a temporary file beside it"; fi
+expect 0 "snap -o /dev/fd/3 into a pipe" \
+	sh -c '"$0" snap -o /dev/fd/3 "$1" 3>&1 > /dev/null | cat' "$MEMSCOPE" $SLEEPER
+has "$TMP/out" '^\{"schema":"memscope-snapshot/1",' "the pipe's reader has the document"
+expect 0 "snap -o /proc/self/fd/3 into a pipe" \
+	sh -c '"$0" snap -o /proc/self/fd/3 "$1" 3>&1 > /dev/null | cat' "$MEMSCOPE" $SLEEPER
+has "$TMP/out" '^\{"schema":"memscope-snapshot/1",' "the pipe's reader has the document"
+
+# ---- -o FILE over a regular file: its mode, owner and other names kept
+chmod 2750 "$TMP/snap.json"
+expect 0 "snap -o over a file of mode 2750" "$MEMSCOPE" snap -o "$TMP/snap.json" $SLEEPER
+if [ "$(stat -c %a "$TMP/snap.json")" = 2750 ]; then ok "the file keeps its setgid bit"
+else fail "the file's mode became $(stat -c %a "$TMP/snap.json")"; fi
+if [ "$(id -u)" -eq 0 ]; then
+	chown 65534:65534 "$TMP/snap.json"
+	expect 0 "as root, snap -o over a file of user 65534" \
+		"$MEMSCOPE" snap -o "$TMP/snap.json" $SLEEPER
+	if [ "$(stat -c %u:%g "$TMP/snap.json")" = 65534:65534 ]; then ok "the file keeps its owner"
+	else fail "the file's owner became $(stat -c %u:%g "$TMP/snap.json")"; fi
+else
+	skip "the owner of a file of another user kept: needs root"
+fi
+echo precious > "$TMP/one.json"
+ln "$TMP/one.json" "$TMP/other.json"
+expect 1 "snap -o over a file of two names, of a vanished pid" \
+	"$MEMSCOPE" snap -o "$TMP/one.json" $gone
+has "$TMP/other.json" '^precious$' "the file is left as it was"
+expect 0 "snap -o over a file of two names" "$MEMSCOPE" snap -o "$TMP/one.json" $SLEEPER
+if [ "$TMP/one.json" -ef "$TMP/other.json" ]; then ok "the two names are still one file"
+else fail "the names were split"; fi
+has "$TMP/other.json" '^\{"schema":"memscope-snapshot/1",' "the other name has the document"
+if [ "$(ls "$TMP" | grep -c '^one\.json\.')" -eq 0 ]; then ok "no temporary file is left"
+else fail "a temporary file is left"; fi
+
 # ---- pages: pagemap's view
 expect 0 "pages of a live process" "$MEMSCOPE" pages $SLEEPER
 has "$TMP/out" '^ADDRESS +PERMS +CLASS +SIZE +RAM +RES +SWAP +EXCL +FILE +USS\* +PSS\* +NAME$' \

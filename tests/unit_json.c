@@ -463,6 +463,113 @@ START_TEST(sums_agree)
 }
 END_TEST
 
+static void accepted_doc(cJSON *doc)
+{
+	char *text = cJSON_PrintUnformatted(doc), err[256] = "";
+	struct ms_snapshot *s = NULL;
+
+	ck_assert_msg(ms_snapshot_from_json(text, strlen(text), &s, err, sizeof(err)) == 0,
+		      "%s", err);
+	ms_snapshot_free(s);
+	free(text);
+	cJSON_Delete(doc);
+}
+
+/* Renames key of o, keeping its value. */
+static void rename_key(cJSON *o, const char *from, const char *to)
+{
+	cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(o, from);
+
+	ck_assert_ptr_nonnull(v);
+	cJSON_AddItemToObject(o, to, v);
+}
+
+/* Keys are matched in their case: "RSS" is no rss, and an optional key in
+ * another case is passed over like any key the reader does not know (it
+ * once took "USS" for uss, then said "uss: missing"). */
+START_TEST(keys_in_their_case)
+{
+	cJSON *doc;
+
+	doc = layout_doc();
+	rename_key(at(doc, "regions", 0), "uss", "USS");
+	accepted_doc(doc);
+	doc = layout_doc();
+	rename_key(cJSON_GetObjectItem(doc, "totals"), "uss", "Uss");
+	accepted_doc(doc);
+	doc = layout_doc();
+	cJSON_AddStringToObject(doc, "PAGES_METHOD", "pread");
+	accepted_doc(doc);
+	doc = layout_doc();
+	rename_key(at(doc, "regions", 0), "rss", "RSS");
+	refused_doc(doc, "regions[0].rss: missing");
+}
+END_TEST
+
+/* An empty copy of region 0 (no counts, no object), put before it twice:
+ * two regions at one address, and the sums still agree. */
+START_TEST(no_empty_regions)
+{
+	cJSON *doc = layout_doc(), *r = cJSON_Duplicate(at(doc, "regions", 0), true), *cls;
+	char start[64];
+
+	snprintf(start, sizeof(start), "\"%s\"", cJSON_GetObjectItem(r, "start")->valuestring);
+	set(r, "end", start);
+	for (int f = 0; f < MS_FIELD_COUNT; f++)
+		if (cJSON_IsNumber(cJSON_GetObjectItem(r, ms_field_json_key(f))))
+			set(r, ms_field_json_key(f), "0");
+	set(r, "uss", "0");
+	set(r, "object", "null");
+	cls = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "classes"),
+				  cJSON_GetObjectItem(r, "class")->valuestring);
+	bump(cls, "count", 2);
+	bump(cJSON_GetObjectItem(doc, "totals"), "count", 2);
+	cJSON_InsertItemInArray(cJSON_GetObjectItem(doc, "regions"), 0, cJSON_Duplicate(r, true));
+	cJSON_InsertItemInArray(cJSON_GetObjectItem(doc, "regions"), 0, r);
+	refused_doc(doc, "regions[0].end: equal to start (an empty region)");
+}
+END_TEST
+
+/* Adds add to key of region i and to every sum it is a part of (the
+ * totals, its class, its object): only the region's counts are wrong. */
+static void bump_region(cJSON *doc, int i, const char *key, long long add)
+{
+	cJSON *r = at(doc, "regions", i), *obj = cJSON_GetObjectItem(r, "object");
+
+	bump(r, key, add);
+	bump(cJSON_GetObjectItem(doc, "totals"), key, add);
+	bump(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "classes"),
+				 cJSON_GetObjectItem(r, "class")->valuestring), key, add);
+	if (cJSON_IsNumber(obj))
+		bump(at(doc, "objects", obj->valueint), key, add);
+}
+
+/* A region's counts within each other as the smaps parser has them (region
+ * 0 has Size 4 kB, Rss 4 kB, Pss 2 kB, Shared_Dirty 4 kB) */
+START_TEST(counts_bounded)
+{
+	cJSON *doc;
+
+	doc = layout_doc();
+	bump_region(doc, 0, "rss", 4096);
+	refused_doc(doc, "regions[0].rss: more than its size");
+	doc = layout_doc();
+	bump_region(doc, 0, "pss", 4096);
+	refused_doc(doc, "regions[0].pss: more than its rss");
+	doc = layout_doc();
+	bump_region(doc, 0, "referenced", 4096);
+	refused_doc(doc, "regions[0].referenced: more than its rss");
+	doc = layout_doc();
+	bump_region(doc, 0, "shared_dirty", -4096);
+	refused_doc(doc, "regions[0].rss: not shared_clean + shared_dirty + private_clean + "
+		    "private_dirty");
+	/* what a region may have: Pss up to Rss */
+	doc = layout_doc();
+	bump_region(doc, 0, "pss", 2048);
+	accepted_doc(doc);
+}
+END_TEST
+
 /* pagemap's counts of a region fit in it */
 START_TEST(pages_fit)
 {
@@ -518,6 +625,9 @@ int main(void)
 		sums_agree,
 		nested_too_deep,
 		pages_fit,
+		keys_in_their_case,
+		no_empty_regions,
+		counts_bounded,
 		NULL
 	};
 

@@ -80,8 +80,10 @@ const char *size_cell(char *buf, size_t len, const struct opts *o,
 
 /* Writes text and a newline to path, destroying nothing: a regular file
  * (or a new path) through a temporary file beside it, synced, then renamed,
- * so it is never half-written; a symbolic link is followed and its target
- * written so; a device or FIFO is written in place, never replaced; a
+ * so it is never half-written, with the old one's mode and owner; one of
+ * several hard links written over in place; a symbolic link is followed
+ * and its target written so; a device, a FIFO or an open descriptor
+ * (/dev/stdout, /dev/fd/N) is appended to in place, never replaced; a
  * folder is -EISDIR.  0 or -errno. */
 int write_atomically(const char *path, const char *text);
 /* Writes a JSON document to stdout (or -o FILE, atomically). */

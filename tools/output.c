@@ -7,11 +7,13 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 void row_str(struct row *r, const char *s, int width)
@@ -106,17 +108,39 @@ static int write_all(int fd, const char *s, size_t len)
 	return 0;
 }
 
-/* mkstemp makes 0600; the file gets the mode of the file it replaces, or
- * the one a plain create would give. */
-static mode_t create_mode(const struct stat *old)
+/* Writes text and a newline to fd, and closes it.  0 or -errno. */
+static int put_and_close(int fd, const char *text, bool sync)
+{
+	int rc = write_all(fd, text, strlen(text));
+
+	if (rc == 0)
+		rc = write_all(fd, "\n", 1);
+	if (rc == 0 && sync && fsync(fd) < 0)
+		rc = -errno;
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	return rc;
+}
+
+/* mkstemp makes 0600 and ours: the file gets what the file it replaces had,
+ * its owner and group when we may give them (root may; its owner may give
+ * a group of theirs, else EPERM and the group is the caller's, as with any
+ * editor that saves by rename) and then its mode, setgid and sticky bits
+ * too (a change of owner clears setgid); a new file what a plain create
+ * would give.  0 or -errno. */
+static int take_over(int fd, const struct stat *old)
 {
 	mode_t mask;
 
-	if (old)
-		return old->st_mode & 0777;
-	mask = umask(0);
-	umask(mask);
-	return 0666 & ~mask;
+	if (!old) {
+		mask = umask(0);
+		umask(mask);
+		return fchmod(fd, 0666 & ~mask) < 0 ? -errno : 0;
+	}
+	if ((geteuid() == 0 || old->st_uid == geteuid()) &&
+	    fchown(fd, old->st_uid, old->st_gid) < 0 && (errno != EPERM || geteuid() == 0))
+		return -errno;
+	return fchmod(fd, old->st_mode & 07777) < 0 ? -errno : 0;
 }
 
 /* PATH.XXXXXX beside PATH, written and synced, then renamed over PATH: a
@@ -137,15 +161,11 @@ static int replace(const char *path, const char *text, const struct stat *old)
 		free(tmp);
 		return rc;
 	}
-	rc = write_all(fd, text, strlen(text));
-	if (rc == 0)
-		rc = write_all(fd, "\n", 1);
-	if (rc == 0 && fchmod(fd, create_mode(old)) < 0)
-		rc = -errno;
-	if (rc == 0 && fsync(fd) < 0)
-		rc = -errno;
-	if (close(fd) < 0 && rc == 0)
-		rc = -errno;
+	rc = take_over(fd, old);
+	if (rc < 0)
+		close(fd);
+	else
+		rc = put_and_close(fd, text, true);
 	if (rc == 0 && rename(tmp, path) < 0)
 		rc = -errno;
 	if (rc < 0)
@@ -154,38 +174,85 @@ static int replace(const char *path, const char *text, const struct stat *old)
 	return rc;
 }
 
-/* A device, a FIFO: written as a shell's '>' would, never replaced (a
- * rename would turn /dev/null into a file, and leave a FIFO's reader
- * waiting).  Truncation means nothing to them. */
-static int write_in_place(const char *path, const char *text)
+/* A file of more than one name (hard links) is written over where it is: a
+ * rename would give this name a new file and leave the others the old one.
+ * The text is whole before the file is cut. */
+static int write_over(const char *path, const char *text)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+
+	return fd < 0 ? -errno : put_and_close(fd, text, true);
+}
+
+static int write_file(const char *path, const char *real, const char *text);
+
+/* A device, a FIFO, an open descriptor (/dev/stdout, /dev/fd/N, a shell's
+ * >(cmd)): written where it is, never replaced (a rename would turn
+ * /dev/null into a file, leave a FIFO's reader waiting, and put a new file
+ * in place of one the shell opened for '>>').  Opened by the name given,
+ * for /proc's links lead to the open file itself, which may have no path
+ * (pipe:[...]); appended to, as the shell has truncated what '>' opened
+ * and '>>' wants the end.  real: where a path that names no descriptor
+ * leads, so that a regular file found there now (it was none when we
+ * looked) is handled as one; NULL for a descriptor. */
+static int write_in_place(const char *path, const char *text, const char *real)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
 	struct stat st;
-	int rc;
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		/* it became a file since we looked: that one is replaced */
+	if (real && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		close(fd);
-		return replace(path, text, &st);
+		return write_file(path, real, text);
 	}
-	rc = write_all(fd, text, strlen(text));
-	if (rc == 0)
-		rc = write_all(fd, "\n", 1);
-	if (close(fd) < 0 && rc == 0)
-		rc = -errno;
-	return rc;
+	return put_and_close(fd, text, false);
+}
+
+/* A regular file or a new one, where path's links lead (real). */
+static int write_file(const char *path, const char *real, const char *text)
+{
+	struct stat st;
+
+	if (lstat(real, &st) < 0)
+		return replace(real, text, NULL);  /* new, or an error mkstemp will name */
+	if (!S_ISREG(st.st_mode))
+		return write_in_place(path, text, NULL);  /* it changed since we looked */
+	if (st.st_nlink > 1)
+		return write_over(real, text);
+	return replace(real, text, &st);
+}
+
+/* Whether path's folder is a process's table of descriptors (/proc/N/fd,
+ * /proc/N/task/M/fd; /dev/fd leads there): its links are /proc's own, that
+ * lead to an open file, not to the text they read as. */
+static bool in_fd_folder(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+	char *real = dir ? realpath(dir, NULL) : NULL;
+	const char *base = real ? strrchr(real, '/') : NULL;
+	struct statfs fs;
+	bool yes;
+
+	yes = base && strcmp(base, "/fd") == 0 && statfs(real, &fs) == 0 &&
+	      fs.f_type == PROC_SUPER_MAGIC;
+	free(real);
+	free(dir);
+	return yes;
 }
 
 /* Where path leads: the symbolic links of its last part followed (a
  * relative target is relative to the link's folder), so that the new file
  * takes the target's place and the link stays; a dangling link leads to
- * the file to make.  A new string, or NULL and errno. */
-static char *follow_links(const char *path)
+ * the file to make.  *names_fd when a link of the chain is one of /proc's
+ * to an open descriptor: the chain stops there.  A new string, or NULL and
+ * errno. */
+static char *follow_links(const char *path, bool *names_fd)
 {
 	char *cur = strdup(path);
 
+	*names_fd = false;
 	for (int hops = 0; cur; hops++) {
 		char target[PATH_MAX], *next = NULL;
 		const char *slash = strrchr(cur, '/');
@@ -194,6 +261,10 @@ static char *follow_links(const char *path)
 
 		if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
 			return cur;
+		if (in_fd_folder(cur)) {
+			*names_fd = true;
+			return cur;
+		}
 		n = hops < 40 ? readlink(cur, target, sizeof(target) - 1) : -1;
 		if (n < 0) {
 			int e = hops < 40 ? errno : ELOOP;
@@ -214,22 +285,24 @@ static char *follow_links(const char *path)
 	return NULL;
 }
 
+/* stat() follows every link, /proc's too: what is there in the end decides
+ * how it is written, and a descriptor is written in place whatever it is. */
 int write_atomically(const char *path, const char *text)
 {
-	char *real = follow_links(path);
+	bool names_fd;
+	char *real = follow_links(path, &names_fd);
 	struct stat st;
+	bool exists = stat(path, &st) == 0;
 	int rc;
 
 	if (!real)
 		return -errno;
-	if (lstat(real, &st) < 0)
-		rc = replace(real, text, NULL);  /* new, or an error mkstemp will name */
-	else if (S_ISREG(st.st_mode))
-		rc = replace(real, text, &st);
-	else if (S_ISDIR(st.st_mode))
+	if (exists && S_ISDIR(st.st_mode))
 		rc = -EISDIR;
+	else if (names_fd || (exists && !S_ISREG(st.st_mode)))
+		rc = write_in_place(path, text, names_fd ? NULL : real);
 	else
-		rc = write_in_place(real, text);
+		rc = write_file(path, real, text);
 	free(real);
 	return rc;
 }
