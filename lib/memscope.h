@@ -252,13 +252,19 @@ struct ms_snapshot {
 				       unknown; NULL when they are known */
 
 	struct ms_pool *pool;    /* private: storage of strings */
-	int mm;                  /* private: the address space read, as an fd
-				    + 1 (0: none); ms_snapshot_free() closes it */
+	int mm;                  /* private: with MS_SNAP_KEEP_OPEN, the address
+				    space read, as an fd + 1 (0: none);
+				    ms_snapshot_free() closes it: never copy a
+				    snapshot by value */
 };
 
 enum ms_snap_flags {
 	MS_SNAP_MAPS_ONLY = 1 << 0, /* read maps, not smaps: no byte counts
 				       (cheap: no page-table walk) */
+	MS_SNAP_KEEP_OPEN = 1 << 1, /* keep the address space read open (one
+				       descriptor) until ms_snapshot_free(), so
+				       that ms_residency_read() sees an exec
+				       since (docs/whole.md) */
 };
 
 /*
@@ -266,9 +272,8 @@ enum ms_snap_flags {
  * ms_snapshot_free().  Returns 0, -ESRCH (no such process, a zombie, or it
  * exited during the read), -ESTALE (it exec'd during the read), -ENODATA (a
  * kernel thread), -EACCES/-EPERM, -EBADMSG (a file did not parse), -ENOENT
- * (a saved tree lacks smaps), -ENOMEM.  A snapshot taken from a live /proc
- * holds one descriptor (the process's maps) until it is freed, so that
- * ms_residency_read() can tell its pages are of the same address space.
+ * (a saved tree lacks smaps), -ENOMEM.  With MS_SNAP_KEEP_OPEN the snapshot
+ * holds one descriptor (the process's maps) until it is freed.
  */
 int ms_snapshot_take(struct ms_ctx *ctx, pid_t pid, unsigned flags,
 		     struct ms_snapshot **out, char *err, size_t errlen);

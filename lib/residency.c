@@ -167,7 +167,7 @@ static int read_pages(struct ms_ctx *ctx, int piddir, struct walk *w, struct ms_
 	if (rc == 0)
 		rc = read_all(w, snap, why);
 	/* exited mid-walk: short reads, none, or a scan the kernel refuses */
-	if (mm >= 0 && rc != -ENOMEM && rc != -ENODATA && rc != -EACCES && rc != -EPERM) {
+	if (mm >= 0 && snap->res && rc != -ENOMEM && rc != -EACCES && rc != -EPERM) {
 		int gone = ms_mm_check(ctx, piddir, mm, err, errlen);
 
 		rc = gone < 0 ? gone : rc;

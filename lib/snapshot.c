@@ -112,6 +112,10 @@ static int take(struct ms_ctx *ctx, int piddir, unsigned flags, struct ms_classi
 		if (gone < 0)
 			rc = gone;
 	}
+	if (rc == 0 && mm >= 0 && !(flags & MS_SNAP_KEEP_OPEN)) {
+		close(mm);
+		snap->mm = 0;
+	}
 	snap->took_ns = now_ns() - t0;
 	return rc;
 }

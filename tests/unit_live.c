@@ -631,7 +631,7 @@ START_TEST(residency_exit_mid_scan)
 		while (waitid(P_PID, (id_t)h.pid, &(siginfo_t){ 0 }, WEXITED | WNOWAIT) < 0)
 			;
 		ck_assert_int_eq(ms_residency_read(ctx, s, flags, err, sizeof(err)), -ESRCH);
-		ck_assert_str_eq(err, "the process exited while it was read");
+		ck_assert_str_eq(err, "it is a zombie (it exited; its memory is gone)");
 		ck_assert_ptr_null(s->res);
 		close(h.in);
 		fclose(h.out);
@@ -899,8 +899,9 @@ START_TEST(exec_during_read)
 		helper_wait(&h, NULL, NULL);
 		x.pid = h.pid;
 		if (i == 0) { /* the regions, then an exec, then the pages */
-			ck_assert_int_eq(ms_snapshot_take(ctx, h.pid, MS_SNAP_MAPS_ONLY, &s, err,
-							  sizeof(err)), 0);
+			ck_assert_int_eq(ms_snapshot_take(ctx, h.pid,
+							  MS_SNAP_MAPS_ONLY | MS_SNAP_KEEP_OPEN,
+							  &s, err, sizeof(err)), 0);
 			kill(h.pid, SIGUSR1);
 			helper_wait(&h, NULL, NULL); /* the second program is running */
 			ck_assert_int_eq(ms_residency_read(ctx, s, 0, err, sizeof(err)), -ESTALE);

@@ -201,7 +201,7 @@ int cmd_pages(const struct opts *o)
 		return EXIT_USAGE;
 	}
 	/* maps is enough to know the regions: smaps would walk the pages twice */
-	status = take_snapshot(o, MS_SNAP_MAPS_ONLY, NULL, NULL, &snap);
+	status = take_snapshot(o, MS_SNAP_MAPS_ONLY | MS_SNAP_KEEP_OPEN, NULL, NULL, &snap);
 	if (status == EXIT_OK)
 		status = read_residency(o, snap, (o->map ? MS_RES_RUNS : 0) |
 					(o->exact ? 0 : MS_RES_NO_PFN));

@@ -6,7 +6,7 @@
 int cmd_snap(const struct opts *o)
 {
 	struct ms_snapshot *snap;
-	int status = take_snapshot(o, 0, NULL, NULL, &snap);
+	int status = take_snapshot(o, o->pages ? MS_SNAP_KEEP_OPEN : 0, NULL, NULL, &snap);
 
 	if (status != EXIT_OK)
 		return status;
