@@ -395,6 +395,8 @@ static bool bounds_hold(const struct ms_counts *c, uint32_t have)
 /* Bytes: 64 PiB, more RAM or swap than any machine has, so that sums of
  * counts that nothing else bounds cannot wrap. */
 #define COUNT_MAX (1ull << 56)
+/* Bounds of bounds: with all of them read, the table's pairs say it all. */
+#define BOUNDS ((1u << MS_SIZE) | (1u << MS_RSS) | (1u << MS_PSS) | (1u << MS_ANONYMOUS))
 #define PARTS ((1u << MS_SHARED_CLEAN) | (1u << MS_SHARED_DIRTY) | \
 	       (1u << MS_PRIVATE_CLEAN) | (1u << MS_PRIVATE_DIRTY) | (1u << MS_RSS))
 
@@ -417,7 +419,13 @@ static int check_pages(struct parser *ps, const struct ms_region *r)
 	return 0;
 }
 
-/* The first bound a record breaks, in err. */
+/* Where a record lacks a bound (it was cut short), the bound's own bound. */
+static int next_bound(int b)
+{
+	return b == MS_PSS || b == MS_ANONYMOUS ? MS_RSS : b == MS_RSS ? MS_SIZE : -1;
+}
+
+/* The first bound a record breaks, in err; 0 when it breaks none. */
 static int bound_broken(struct parser *ps, const struct ms_region *r, uint32_t have)
 {
 	const uint64_t *v = r->c.v;
@@ -425,7 +433,9 @@ static int bound_broken(struct parser *ps, const struct ms_region *r, uint32_t h
 	for (size_t i = 0; i < NR_BOUNDED; i++) {
 		int f = bounded[i][0], b = bounded[i][1];
 
-		if ((have & (1u << f)) && (have & (1u << b)) && v[f] > v[b])
+		while (b >= 0 && !(have & (1u << b)))
+			b = next_bound(b);
+		if (b >= 0 && (have & (1u << f)) && v[f] > v[b])
 			return fail_at(ps, ps->header_line, r,
 				       "%s %" PRIu64 " kB, more than its %s %" PRIu64 " kB",
 				       ms_field_smaps_key(f), in_kb(v[f]),
@@ -473,8 +483,9 @@ static int check_record(struct parser *ps, const struct ms_region *r)
 	}
 	if (check_pages(ps, r) < 0)
 		return -EBADMSG;
-	if (!bounds_hold(&r->c, have))
-		return bound_broken(ps, r, have);
+	if ((!bounds_hold(&r->c, have) || (have & BOUNDS) != BOUNDS) &&
+	    bound_broken(ps, r, have) < 0)
+		return -EBADMSG;
 	/* parts not read are 0: a record cut short has no more than Rss */
 	if ((have & (1u << MS_RSS)) && ((have & PARTS) == PARTS ? in_kb(v[MS_RSS]) != parts_kb(v) :
 					 in_kb(v[MS_RSS]) < parts_kb(v)))
