@@ -400,6 +400,8 @@ static bool bounds_hold(const struct ms_counts *c, uint32_t have)
 /* Bytes: 64 PiB, more RAM or swap than any machine has, so that sums of
  * counts that nothing else bounds cannot wrap. */
 #define COUNT_MAX (1ull << 56)
+/* Bounds of bounds: with all of them read, the table's pairs say it all. */
+#define BOUNDS ((1u << MS_SIZE) | (1u << MS_RSS) | (1u << MS_PSS) | (1u << MS_ANONYMOUS))
 #define PARTS ((1u << MS_SHARED_CLEAN) | (1u << MS_SHARED_DIRTY) | \
 	       (1u << MS_PRIVATE_CLEAN) | (1u << MS_PRIVATE_DIRTY) | (1u << MS_RSS))
 
@@ -422,6 +424,12 @@ static int check_pages(struct parser *ps, const struct ms_region *r)
 	return 0;
 }
 
+/* Where a record lacks a bound (it was cut short), the bound's own bound. */
+static int next_bound(int b)
+{
+	return b == MS_PSS || b == MS_ANONYMOUS ? MS_RSS : b == MS_RSS ? MS_SIZE : -1;
+}
+
 /* Rss's parts, in kB: below 2^56 when each is at most Rss, so no sum wraps. */
 static uint64_t parts_kb(const uint64_t *v)
 {
@@ -432,11 +440,14 @@ static uint64_t parts_kb(const uint64_t *v)
 bool ms_counts_bounded(const struct ms_counts *c, uint32_t have, int *field, int *bound)
 {
 	const uint64_t *v = c->v;
+	bool all = (have & BOUNDS) == BOUNDS && bounds_hold(c, have);
 
-	for (size_t i = 0; !bounds_hold(c, have) && i < NR_BOUNDED; i++) {
+	for (size_t i = 0; !all && i < NR_BOUNDED; i++) {
 		int f = bounded[i][0], b = bounded[i][1];
 
-		if ((have & (1u << f)) && (have & (1u << b)) && v[f] > v[b]) {
+		while (b >= 0 && !(have & (1u << b)))
+			b = next_bound(b);
+		if (b >= 0 && (have & (1u << f)) && v[f] > v[b]) {
 			*field = f;
 			*bound = b;
 			return false;

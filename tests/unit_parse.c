@@ -278,6 +278,11 @@ START_TEST(impossible_counts)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		expect_bad(with_field("1000-3000 rw-p 00000000 00:00 0 \n", bad[i].key, bad[i].kb),
 			   -EBADMSG, bad[i].needle);
+	/* a record cut short: what bounds the missing count bounds its parts */
+	expect_bad("1000-3000 rw-p 00000000 00:00 0 \nShared_Clean: 12 kB\n", -EBADMSG,
+		   "Shared_Clean 12 kB, more than its Size 8 kB");
+	expect_bad("1000-3000 rw-p 00000000 00:00 0 \nRss: 4 kB\nLocked: 8 kB\n", -EBADMSG,
+		   "Locked 8 kB, more than its Rss 4 kB");
 	/* a record cut short has no more in its parts than in Rss */
 	expect_bad("1000-3000 rw-p 00000000 00:00 0 \nRss: 8 kB\nShared_Clean: 8 kB\n"
 		   "Shared_Dirty: 4 kB\n", -EBADMSG, "Rss 8 kB, not the 12 kB of");

@@ -42,8 +42,8 @@ if [ $status -ne 0 ]; then
 	echo "run.sh: fuzz_$target found a problem (status $status); the input: $(ls "$work"/crash-* "$work"/oom-* "$work"/timeout-* "$work"/leak-* 2>/dev/null | tail -1)" >&2
 	exit $status
 fi
-# libFuzzer's last status line and its final stats, in one line
-last=$(grep -E '^#[0-9]+' "$log" | tail -1)
-runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+# libFuzzer's final figures in one line: runs, time, rate, coverage
+done=$(grep '^Done [0-9]* runs in' "$log" | tail -1)
 rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
-echo "fuzz_$target: $runs runs in ${seconds}s ($rate/s), ${last#* }"
+cov=$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -o 'cov: [0-9]* ft: [0-9]* corp: [^ ]*')
+echo "fuzz_$target: ${done#Done } ($rate/s), $cov"
