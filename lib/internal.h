@@ -108,11 +108,10 @@ MS_HIDDEN int ms_read_small(int dirfd, const char *name, char **out, size_t *len
  * which. */
 MS_HIDDEN int ms_gone(const struct ms_ctx *ctx, pid_t pid, const char *file, char *err,
 		      size_t errlen);
-/* 0 while the process lives, -ESRCH when it is gone or a zombie. */
-MS_HIDDEN int ms_pid_alive(int piddir);
 /* The address space a read begins on (pid.c says how): *mm, an fd to keep
- * until the read is checked, or -1 for a saved tree.  0 or a negative errno. */
-MS_HIDDEN int ms_mm_open(struct ms_ctx *ctx, int piddir, int *mm);
+ * until the read is checked, or -1 for a saved tree.  0 or a negative errno,
+ * with the reason in err. */
+MS_HIDDEN int ms_mm_open(struct ms_ctx *ctx, int piddir, int *mm, char *err, size_t errlen);
 /* After a read: 0 when the address space mm was opened on lives; -ESRCH
  * (exited) or -ESTALE (replaced by exec), with the reason in err. */
 MS_HIDDEN int ms_mm_check(struct ms_ctx *ctx, int piddir, int mm, char *err, size_t errlen);

@@ -85,21 +85,6 @@ int ms_read_small(int dirfd, const char *name, char **out, size_t *outlen)
 	return 0;
 }
 
-int ms_pid_alive(int piddir)
-{
-	char *stat, *paren;
-	int rc = ms_read_small(piddir, "stat", &stat, NULL);
-
-	if (rc < 0)
-		return rc == -ESRCH || rc == -EACCES ? -ESRCH : rc;
-	paren = strrchr(stat, ')');
-	/* state Z (zombie) or X (dead): its memory is gone */
-	if (paren && (paren[2] == 'Z' || paren[2] == 'X'))
-		rc = -ESRCH;
-	free(stat);
-	return rc;
-}
-
 /*
  * The address space a read is of.  The kernel takes a process's mm when one
  * of its maps, smaps or pagemap files is opened, and every later read of
@@ -110,13 +95,16 @@ int ms_pid_alive(int piddir)
  * read again at the end, tells without any timing guess whether the whole
  * read was of one live address space.
  */
-int ms_mm_open(struct ms_ctx *ctx, int piddir, int *mm)
+int ms_mm_open(struct ms_ctx *ctx, int piddir, int *mm, char *err, size_t errlen)
 {
 	*mm = -1;
 	if (!ctx->live) /* a saved tree cannot change under us */
 		return 0;
 	*mm = ms_pid_openat(piddir, "maps");
-	return *mm < 0 ? *mm : 0;
+	if (*mm >= 0)
+		return 0;
+	return ms_fail(err, errlen, *mm, *mm == -ESRCH ? "no such process" :
+		       "cannot open maps: %s", strerror(-*mm));
 }
 
 /* 1 when fd's address space still has a mapping to show, 0 when it is gone. */

@@ -148,7 +148,8 @@ static int read_pages(struct ms_ctx *ctx, int piddir, struct walk *w, struct ms_
 		      unsigned flags, char *err, size_t errlen)
 {
 	const char *why = "not asked for";
-	int mm = snap->mm - 1, rc = snap->mm > 0 ? 0 : ms_mm_open(ctx, piddir, &mm);
+	/* no err: a process gone by now is one that exited while it was read */
+	int mm = snap->mm - 1, rc = snap->mm > 0 ? 0 : ms_mm_open(ctx, piddir, &mm, NULL, 0);
 
 	if (rc == 0)
 		rc = same_process(ctx, piddir, snap, err, errlen);

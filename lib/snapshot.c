@@ -90,13 +90,12 @@ static int take(struct ms_ctx *ctx, int piddir, unsigned flags, struct ms_classi
 	struct ms_snapshot *snap = cl->snap;
 	bool smaps = !(flags & MS_SNAP_MAPS_ONLY);
 	uint64_t t0 = now_ns();
-	int mm, rc = ms_mm_open(ctx, piddir, &mm);
+	int mm, rc = ms_mm_open(ctx, piddir, &mm, err, errlen);
 
 	snap->taken_at = now_real();
 	snap->have_smaps = smaps;
 	if (rc < 0)
-		return ms_fail(err, errlen, rc, rc == -ESRCH ? "no such process" :
-			       "cannot open maps: %s", strerror(-rc));
+		return rc;
 	snap->mm = mm + 1;
 	rc = ms_procinfo_read(ctx, piddir, snap, err, errlen);
 	if (rc == 0)
@@ -203,11 +202,10 @@ static int has_memory(struct ms_ctx *ctx, int piddir, pid_t pid, char *err, size
 static int read_rollup(struct ms_ctx *ctx, int piddir, pid_t pid, struct ms_region_vec *vec,
 		       struct ms_pool *pool, char *err, size_t errlen)
 {
-	int mm, fd, gone, rc = ms_mm_open(ctx, piddir, &mm);
+	int mm, fd, gone, rc = ms_mm_open(ctx, piddir, &mm, err, errlen);
 
 	if (rc < 0)
-		return ms_fail(err, errlen, rc, rc == -ESRCH ? "no such process" :
-			       "cannot open maps: %s", strerror(-rc));
+		return rc;
 	rc = has_memory(ctx, piddir, pid, err, errlen);
 	if (rc == 0) {
 		fd = ms_pid_openat(piddir, "smaps_rollup");
