@@ -46,7 +46,7 @@ case $mode in
 demo)
 	build build
 	echo "== memscope-probe walkthrough   (malloc and free, step by step, measured)"
-	build/tools/memscope-probe walkthrough
+	build/memscope-probe walkthrough
 	echo
 	make -s -C build tests/helpers/layout
 	dir=$(mktemp -d)
@@ -56,10 +56,10 @@ demo)
 	exec 3> "$dir/in"
 	while ! grep -q ready "$dir/report"; do sleep 0.1; done
 	echo "== memscope summary $pid   (a process built to a known layout)"
-	build/tools/memscope summary $pid
+	build/memscope summary $pid
 	echo
 	echo "== memscope maps $pid"
-	build/tools/memscope maps $pid
+	build/memscope maps $pid
 	exec 3>&-
 	wait $pid
 	rm -rf "$dir"

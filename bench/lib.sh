@@ -4,10 +4,10 @@
 # Run from the build tree (the source tree, or a separate build folder).
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(pwd)
-[ -x "$build/tools/memscope" ] || build=$top
-memscope=$build/tools/memscope
+[ -x "$build/memscope" ] || build=$top
+memscope=$build/memscope
 # the real binary behind libtool's wrapper, so start-up is not the wrapper's
-[ -x "$build/tools/.libs/memscope" ] && memscope=$build/tools/.libs/memscope &&
+[ -x "$build/.libs/memscope" ] && memscope=$build/.libs/memscope &&
 	export LD_LIBRARY_PATH="$build/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 out=$(mktemp -d)
 trap 'exec 3>&-; rm -rf "$out"' EXIT

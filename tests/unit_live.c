@@ -94,7 +94,7 @@ static struct ms_snapshot *live_cli(pid_t pid)
 	struct ms_snapshot *s;
 	FILE *p;
 
-	snprintf(cmd, sizeof(cmd), "'%s' snap %d", env_or("MEMSCOPE", "tools/memscope"),
+	snprintf(cmd, sizeof(cmd), "'%s' snap %d", env_or("MEMSCOPE", "memscope"),
 		 (int)pid);
 	p = popen(cmd, "r");
 	ck_assert_ptr_nonnull(p);

@@ -90,44 +90,6 @@ void usage(FILE *out)
 	      "See memscope(1).\n", out);
 }
 
-void error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("memscope: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/* A PID is a positive decimal number and nothing else. */
-static bool parse_pid(const char *s, pid_t *pid)
-{
-	unsigned long v = 0;
-
-	if (!*s || strlen(s) > 10)
-		return false;
-	for (const char *p = s; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return false;
-		v = v * 10 + (unsigned long)(*p - '0');
-	}
-	if (v == 0 || v > INT_MAX)
-		return false;
-	*pid = (pid_t)v;
-	return true;
-}
-
-static int misuse(const char *fmt, const char *arg)
-{
-	fputs("memscope: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'memscope --help'.\n", stderr);
-	return EXIT_USAGE;
-}
-
 static bool is(const struct opts *o, const char *command)
 {
 	return strcmp(o->command, command) == 0;
@@ -200,36 +162,6 @@ static int operands(int argc, char **argv, struct opts *o)
 	if (!parse_pid(argv[optind], &o->pid))
 		return misuse("bad pid '%s'", argv[optind]);
 	return check_combinations(o);
-}
-
-/* "1s", "100ms", "0.5" (seconds), "2m": seconds; < 0 when malformed. */
-static double parse_interval(const char *s)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || errno || !(v > 0))
-		return -1;
-	if (strcmp(end, "ms") == 0)
-		v /= 1000;
-	else if (strcmp(end, "m") == 0)
-		v *= 60;
-	else if (*end && strcmp(end, "s") != 0)
-		return -1;
-	return v >= 0.001 && v <= 86400 ? v : -1;
-}
-
-/* A whole number in [min, max]; -1 when not. */
-static long parse_long(const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	return end == s || *end || errno || v < min || v > max ? -1 : v;
 }
 
 /* The options of diff, watch and run; -1 when c is none of them. */
@@ -318,7 +250,7 @@ int parse_options(int argc, char **argv, struct opts *o)
 			o->color = optarg[0] == 'a' && optarg[1] == 'l' ? 1 : optarg[0] == 'n' ? 0 : -1;
 			break;
 		case 'h': usage(stdout); return finish_output(EXIT_OK);
-		case 'V': puts("memscope " PACKAGE_VERSION); return finish_output(EXIT_OK);
+		case 'V': return print_version();
 		default:
 			return misuse("unknown option '%s'", argv[optind - 1]);
 		}
@@ -384,12 +316,3 @@ int read_residency(const struct opts *o, struct ms_snapshot *snap, unsigned flag
 	return EXIT_FAIL;
 }
 
-int finish_output(int status)
-{
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		if (errno != EPIPE)
-			error("cannot write the output: %s", strerror(errno));
-		return EXIT_FAIL;
-	}
-	return status;
-}

@@ -9,7 +9,7 @@
  * changed in the address space.
  */
 #include "probe-step.h"
-#include "cli.h"
+#include "common.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,8 +25,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { OK = 0, FAIL = 1, USAGE = 2 };
-
 struct probe_opts {
 	const char *scenario;
 	bool json, pause, hold;
@@ -36,31 +34,6 @@ struct probe_opts {
 static const char *const scenario_names[] = {
 	"walkthrough", "lazy", "sbrk", "threshold", "trim", "fragment", "threads", "shared",
 };
-
-static void perr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void perr(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("memscope-probe: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/* output.c reports through error() */
-void error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("memscope-probe: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static void probe_usage(FILE *out)
 {
@@ -144,8 +117,8 @@ static int parse(int argc, char **argv, struct probe_opts *o)
 		if (num) {
 			*num = parse_size(optarg);
 			if (*num < 0 || (c == 'n' && (*num < 1 || *num > 256))) {
-				perr("bad value '%s' for --%s", optarg, longs[li].name);
-				return USAGE;
+				error("bad value '%s' for --%s", optarg, longs[li].name);
+				return EXIT_USAGE;
 			}
 			continue;
 		}
@@ -153,24 +126,24 @@ static int parse(int argc, char **argv, struct probe_opts *o)
 		case 'j': o->json = true; break;
 		case 'p': o->pause = true; break;
 		case 'H': o->hold = true; break;
-		case 'h': probe_usage(stdout); return fflush(stdout) ? FAIL : OK;
-		case 'V': puts("memscope-probe " PACKAGE_VERSION); return fflush(stdout) ? FAIL : OK;
+		case 'h': probe_usage(stdout); return fflush(stdout) ? EXIT_FAIL : EXIT_OK;
+		case 'V': return print_version();
 		default:
-			perr("unknown option '%s'", argv[optind - 1]);
-			return USAGE;
+			error("unknown option '%s'", argv[optind - 1]);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
-		perr(optind == argc ? "which scenario? (memscope-probe --help lists them)" :
+		error(optind == argc ? "which scenario? (memscope-probe --help lists them)" :
 		     "one scenario at a time");
-		return USAGE;
+		return EXIT_USAGE;
 	}
 	o->scenario = argv[optind];
 	for (size_t i = 0; i < sizeof(scenario_names) / sizeof(*scenario_names); i++)
 		if (strcmp(o->scenario, scenario_names[i]) == 0)
 			return -1;
-	perr("unknown scenario '%s'", o->scenario);
-	return USAGE;
+	error("unknown scenario '%s'", o->scenario);
+	return EXIT_USAGE;
 }
 
 /* ---- the subject ---- */
@@ -342,7 +315,7 @@ static int take(struct ms_ctx *ctx, pid_t pid, struct ms_snapshot **snap)
 	int rc = ms_snapshot_take(ctx, pid, 0, snap, err, sizeof(err));
 
 	if (rc < 0)
-		perr("cannot inspect process '%d': %s", (int)pid, err);
+		error("cannot inspect process '%d': %s", (int)pid, err);
 	return rc;
 }
 
@@ -357,7 +330,7 @@ static int run(const struct probe_opts *o, struct subject *s, bool counting)
 		struct probe_view v = { .scenario = o->scenario, .pid = s->pid };
 
 		if ((rc = read_report(s, &rep[cur])) < 0) {
-			perr("the scenario's process ended before its step %d", n);
+			error("the scenario's process ended before its step %d", n);
 			break;
 		}
 		ms_snapshot_free(snap[cur]);
@@ -377,7 +350,7 @@ static int run(const struct probe_opts *o, struct subject *s, bool counting)
 		if (rc == 0 && fflush(stdout) != 0)
 			rc = -EIO;
 		if (rc < 0) {
-			perr("cannot write the output: %s", strerror(-rc));
+			error("cannot write the output: %s", strerror(-rc));
 			break;
 		}
 		if (rep[cur].last && o->hold)
@@ -385,7 +358,7 @@ static int run(const struct probe_opts *o, struct subject *s, bool counting)
 		else if (o->pause)
 			wait_newline();
 		if (go_on(s) < 0 && !rep[cur].last) {
-			perr("the scenario's process is gone");
+			error("the scenario's process is gone");
 			rc = -EPIPE;
 		}
 		if (rep[cur].last)
@@ -403,19 +376,21 @@ int main(int argc, char **argv)
 	struct probe_opts o;
 	struct subject s = { .pid = -1 };
 	char path[PATH_MAX];
-	int rc = parse(argc, argv, &o), status;
+	int rc, status;
 	bool counting;
 
+	set_program_name("memscope-probe");
+	rc = parse(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
 	signal(SIGPIPE, SIG_IGN);
 	if ((rc = find_helper("probe-subject", "MEMSCOPE_PROBE_SUBJECT", path, sizeof(path))) < 0) {
-		perr("cannot find probe-subject ('%s'): %s", path, strerror(-rc));
-		return FAIL;
+		error("cannot find probe-subject ('%s'): %s", path, strerror(-rc));
+		return EXIT_FAIL;
 	}
 	if ((rc = spawn(path, &o, &s)) < 0) {
-		perr("cannot start '%s': %s", path, strerror(-rc));
-		return FAIL;
+		error("cannot start '%s': %s", path, strerror(-rc));
+		return EXIT_FAIL;
 	}
 	counting = open_counters(&s);
 	rc = go_on(&s) < 0 ? -EPIPE : run(&o, &s, counting);
@@ -429,8 +404,8 @@ int main(int argc, char **argv)
 	while (waitpid(s.pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (rc == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-		perr("the scenario's process failed (status %d)", status);
-		return FAIL;
+		error("the scenario's process failed (status %d)", status);
+		return EXIT_FAIL;
 	}
-	return rc < 0 ? FAIL : OK;
+	return rc < 0 ? EXIT_FAIL : EXIT_OK;
 }

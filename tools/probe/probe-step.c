@@ -5,7 +5,7 @@
  * people or as a JSON object (docs/probes.md has every key).
  */
 #include "probe-step.h"
-#include "cli.h"
+#include "common.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>

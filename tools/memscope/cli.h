@@ -4,12 +4,10 @@
 #ifndef MEMSCOPE_CLI_H
 #define MEMSCOPE_CLI_H
 
-#include "config.h" /* first: it sets _GNU_SOURCE */
+#include "common.h" /* first: it sets _GNU_SOURCE */
 #include "memscope.h"
 
 #include <stdio.h>
-
-enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 struct opts {
 	const char *command;  /* "maps", "summary", "snap" */
@@ -41,9 +39,6 @@ struct opts {
 	char **run_argv;      /* run: the command */
 };
 
-/* Prints "memscope: MESSAGE" and a newline to stderr. */
-void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /* Parses argv after the command; returns -1 when all is well, or the exit
  * status to leave with (after --help, or a usage error). */
 int parse_options(int argc, char **argv, struct opts *o);
@@ -53,11 +48,6 @@ void usage(FILE *out);
  * each (may be NULL) hears of every region while the read goes on. */
 int take_snapshot(const struct opts *o, unsigned flags, ms_region_fn *each, void *arg,
 		  struct ms_snapshot **snap);
-
-/* Writes v in decimal so that it ends just before end; returns its start. */
-char *put_uint(char *end, uint64_t v);
-/* "1.5M", "12K", "0"; "-" for unknown.  buf of at least 16 bytes. */
-const char *human_size(char *buf, size_t len, uint64_t bytes);
 
 /* A line of a table, built without printf: maps prints 50,000 of them and
  * printf's formatting would cost more than the kernel's work. */
@@ -78,23 +68,8 @@ const char *size_cell(char *buf, size_t len, const struct opts *o,
 /* USS is not a smaps key; field number for size_cell() */
 #define FIELD_USS (-1)
 
-/* Writes text and a newline to path, destroying nothing: a regular file
- * (or a new path) through a temporary file beside it, synced, then renamed,
- * so it is never half-written, with the old one's mode and owner; one of
- * several hard links written over in place; a symbolic link is followed
- * and its target written so; a device, a FIFO or an open descriptor
- * (/dev/stdout, /dev/fd/N) is appended to in place, never replaced; a
- * folder is -EISDIR.  0 or -errno. */
-int write_atomically(const char *path, const char *text);
 /* Writes a JSON document to stdout (or -o FILE, atomically). */
 int emit_json(const struct opts *o, const struct ms_snapshot *snap, unsigned flags);
-/* Flushes stdout; EXIT_FAIL with a message when the output was lost. */
-int finish_output(int status);
-
-/* The path of a helper program: $env, beside this program, or installed;
- * 0 or -errno (path then holds the last place tried). */
-int find_helper(const char *name, const char *env, char *path, size_t len);
-
 int cmd_maps(const struct opts *o);
 int cmd_summary(const struct opts *o);
 int cmd_snap(const struct opts *o);

@@ -1,7 +1,7 @@
 /*
  * units.c - sizes for people: "4.0K", "12M", "128G".
  */
-#include "cli.h"
+#include "common.h"
 
 #include <string.h>
 

@@ -3,7 +3,7 @@
  * memscope-fetch (libcurl stays out of memscope itself that way, as git
  * keeps it out of git with its remote helpers).
  */
-#include "cli.h"
+#include "common.h"
 
 #include <errno.h>
 #include <limits.h>

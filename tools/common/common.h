@@ -1,0 +1,63 @@
+/*
+ * common.h - what every memscope program shares: exit statuses, messages,
+ * numbers and units on the command line, files written whole, and finding
+ * the helper programs.  The programs' own headers include it first.
+ */
+#ifndef MEMSCOPE_COMMON_H
+#define MEMSCOPE_COMMON_H
+
+#include "config.h" /* first: it sets _GNU_SOURCE */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+/* One meaning each, in every program. */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+/* ---- messages (messages.c) ---- */
+/* The name messages begin with ("memscope", "memscope-probe"); main sets it. */
+void set_program_name(const char *name);
+const char *program_name(void);
+/* Prints "PROGRAM: MESSAGE" and a newline to stderr, stdout flushed first. */
+void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* error(), then "Try 'PROGRAM --help'."; returns EXIT_USAGE. */
+int misuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "PROGRAM VERSION"; an exit status (finish_output). */
+int print_version(void);
+/* Flushes stdout; EXIT_FAIL with a message when the output was lost. */
+int finish_output(int status);
+
+/* ---- numbers on the command line (numbers.c) ---- */
+/* A PID: a positive decimal number up to INT_MAX and nothing else. */
+bool parse_pid(const char *s, pid_t *pid);
+/* A whole decimal number in [min, max]; -1 when it is not one. */
+long parse_long(const char *s, long min, long max);
+/* A time: "1s", "100ms", "0.5" (seconds), "2m", from 1 ms to a day, in
+ * seconds; -1 when malformed or out of range. */
+double parse_interval(const char *s);
+
+/* ---- units (units.c) ---- */
+/* Writes v in decimal so that it ends just before end; returns its start. */
+char *put_uint(char *end, uint64_t v);
+/* "1.5M", "12K", "0"; "-" for unknown.  buf of at least 16 bytes. */
+const char *human_size(char *buf, size_t len, uint64_t bytes);
+
+/* ---- files (files.c) ---- */
+/* Writes text and a newline to path, destroying nothing: a regular file
+ * (or a new path) through a temporary file beside it, synced, then renamed,
+ * so it is never half-written, with the old one's mode and owner; one of
+ * several hard links written over in place; a symbolic link is followed
+ * and its target written so; a device, a FIFO or an open descriptor
+ * (/dev/stdout, /dev/fd/N) is appended to in place, never replaced; a
+ * folder is -EISDIR.  0 or -errno. */
+int write_atomically(const char *path, const char *text);
+
+/* ---- helper programs (helper.c) ---- */
+/* The path of a helper program: $env, beside this program, or installed;
+ * 0 or -errno (path then holds the last place tried). */
+int find_helper(const char *name, const char *env, char *path, size_t len);
+
+#endif
