@@ -39,6 +39,7 @@ struct ms_ctx;
  * Opens the /proc tree at proc_root (NULL means "/proc"); a saved fixture
  * tree works as well as the live one.  The caller frees it with
  * ms_ctx_free().  Returns NULL and sets errno when the root cannot be opened.
+ * Nothing in a context changes after it is made, so threads may share one.
  */
 struct ms_ctx *ms_ctx_new(const char *proc_root);
 void ms_ctx_free(struct ms_ctx *ctx);

@@ -14,85 +14,136 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The one description of each option: --help prints it, and tests check
- * that the man page names the same options. */
+/* The one description of each option: --help prints it, the command table
+ * says which commands take it, and tests check that the man page names the
+ * same options. */
 static const struct optdoc {
 	struct option opt;   /* opt.val: the short option, or a code above 255 */
+	unsigned bit;        /* its O_ bit; 0: every command takes it */
 	const char *arg, *help;
 } optdocs[] = {
-	{ { "bytes", no_argument, NULL, 256 + 'b' }, NULL, "print sizes in bytes, not human units" },
-	{ { "json", no_argument, NULL, 256 + 'j' }, NULL,
-	  "print JSON (maps, summary, pages, diff; watch: a line a sample)" },
-	{ { "output", required_argument, NULL, 'o' }, "FILE",
-	  "snap, run: write to FILE (a temporary file, then rename)" },
-	{ { "pretty", no_argument, NULL, 256 + 'P' }, NULL, "indent the JSON" },
-	{ { "pages", no_argument, NULL, 256 + 'g' }, NULL,
-	  "snap: add pagemap's page counts to every region" },
-	{ { "class", required_argument, NULL, 256 + 'c' }, "CLASS",
-	  "pages: only the regions of this class" },
-	{ { "region", required_argument, NULL, 256 + 'r' }, "ADDR",
-	  "pages: only the region holding this address" },
-	{ { "map", no_argument, NULL, 256 + 'm' }, NULL,
-	  "pages: a bar per region: # in RAM, + mostly, : partly, s swapped, . not" },
-	{ { "color", required_argument, NULL, 256 + 'C' }, "WHEN",
-	  "layout, pages --map: colour always, never or auto (a terminal, no NO_COLOR)" },
-	{ { "working-set", required_argument, NULL, 256 + 'w' }, "SECONDS",
-	  "summary, snap: clear the referenced bits, wait, then read: Referenced is the working set" },
-	{ { "exact", no_argument, NULL, 256 + 'x' }, NULL,
-	  "pages: USS and PSS page by page, from kpageflags (root)" },
-	{ { "pread", no_argument, NULL, 256 + 'R' }, NULL,
+	{ { "bytes", no_argument, NULL, 256 + 'b' }, O_BYTES, NULL,
+	  "print sizes in bytes, not human units" },
+	{ { "json", no_argument, NULL, 256 + 'j' }, O_JSON, NULL,
+	  "print JSON (watch: a line a sample)" },
+	{ { "output", required_argument, NULL, 'o' }, O_OUTPUT, "FILE",
+	  "write to FILE (a temporary file, then rename)" },
+	{ { "pretty", no_argument, NULL, 256 + 'P' }, O_PRETTY, NULL, "indent the JSON" },
+	{ { "pages", no_argument, NULL, 256 + 'g' }, O_PAGES, NULL,
+	  "add pagemap's page counts to every region" },
+	{ { "class", required_argument, NULL, 256 + 'c' }, O_CLASS, "CLASS",
+	  "only the regions of this class" },
+	{ { "region", required_argument, NULL, 256 + 'r' }, O_REGION, "ADDR",
+	  "only the region holding this address" },
+	{ { "map", no_argument, NULL, 256 + 'm' }, O_MAP, NULL,
+	  "a bar per region: # in RAM, + mostly, : partly, s swapped, . not" },
+	{ { "color", required_argument, NULL, 256 + 'C' }, O_COLOR, "WHEN",
+	  "colour always, never or auto (a terminal, no NO_COLOR)" },
+	{ { "working-set", required_argument, NULL, 256 + 'w' }, O_WORKING_SET, "SECONDS",
+	  "clear the referenced bits, wait, read: Referenced is the working set" },
+	{ { "exact", no_argument, NULL, 256 + 'x' }, O_EXACT, NULL,
+	  "USS and PSS page by page, from kpageflags (root)" },
+	{ { "pread", no_argument, NULL, 256 + 'R' }, O_PREAD, NULL,
 	  "read pagemap with pread, not the PAGEMAP_SCAN ioctl" },
-	{ { "proc", required_argument, NULL, 256 + 'p' }, "DIR",
+	{ { "proc", required_argument, NULL, 256 + 'p' }, O_PROC, "DIR",
 	  "read the /proc tree at DIR (a saved copy, for example)" },
-	{ { "fail-if", required_argument, NULL, 256 + 'f' }, "EXPR",
-	  "diff: exit 1 when EXPR holds, e.g. 'total.rss > +10MiB', 'heap.uss >= +5%'" },
-	{ { "regions", required_argument, NULL, 256 + 'n' }, "N",
-	  "diff: list at most N changed regions (25; 0: all)" },
-	{ { "timeout", required_argument, NULL, 256 + 't' }, "SECONDS",
-	  "diff: give up on a URL after SECONDS (10)" },
-	{ { "insecure", no_argument, NULL, 256 + 'k' }, NULL,
-	  "diff: do not check the TLS certificate of an https:// URL" },
-	{ { "interval", required_argument, NULL, 256 + 'i' }, "TIME",
-	  "watch, run: between samples: 1s, 100ms, 0.5 (watch 1s, run 100ms)" },
-	{ { "count", required_argument, NULL, 256 + 'N' }, "N",
-	  "watch: stop after N samples" },
-	{ { "svg", required_argument, NULL, 256 + 's' }, "FILE",
-	  "watch, run: write Rss per class over time as an SVG chart" },
-	{ { "help", no_argument, NULL, 'h' }, NULL, "print this help and exit" },
-	{ { "version", no_argument, NULL, 'V' }, NULL, "print the version and exit" },
+	{ { "fail-if", required_argument, NULL, 256 + 'f' }, O_FAIL_IF, "EXPR",
+	  "exit 1 when EXPR holds: 'total.rss > +10MiB', 'heap.uss >= +5%'" },
+	{ { "regions", required_argument, NULL, 256 + 'n' }, O_REGIONS, "N",
+	  "list at most N changed regions (25; 0: all)" },
+	{ { "timeout", required_argument, NULL, 256 + 't' }, O_TIMEOUT, "SECONDS",
+	  "give up on a URL after SECONDS (10)" },
+	{ { "insecure", no_argument, NULL, 256 + 'k' }, O_INSECURE, NULL,
+	  "do not check the TLS certificate of an https:// URL" },
+	{ { "interval", required_argument, NULL, 256 + 'i' }, O_INTERVAL, "TIME",
+	  "between samples: 1s, 100ms, 0.5 (watch 1s, run 100ms)" },
+	{ { "count", required_argument, NULL, 256 + 'N' }, O_COUNT, "N",
+	  "stop after N samples" },
+	{ { "svg", required_argument, NULL, 256 + 's' }, O_SVG, "FILE",
+	  "write Rss per class over time as an SVG chart" },
+	{ { "help", no_argument, NULL, 'h' }, 0, NULL, "print this help and exit" },
+	{ { "version", no_argument, NULL, 'V' }, 0, NULL, "print the version and exit" },
 };
 #define NR_OPTS (sizeof(optdocs) / sizeof(optdocs[0]))
 
-void usage(FILE *out)
+/* "maps, summary and pages": the commands that take the option bit. */
+static const char *takers(unsigned bit, char *buf, size_t len)
 {
+	size_t n = 0, used = 0, seen = 0;
+
+	for (size_t i = 0; i < nr_commands; i++)
+		n += (commands[i].takes & bit) != 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < nr_commands && used < len; i++) {
+		if (!(commands[i].takes & bit))
+			continue;
+		seen++;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 seen == 1 ? "" : seen == n ? " and " : ", ", commands[i].name);
+	}
+	return buf;
+}
+
+#define LEFT 26 /* the width of the column of names */
+
+/* "  --name ARG   help", and with_takers the commands that take it: on the
+ * same line where it fits in 80 columns, else on the next. */
+static void print_option(FILE *out, const struct optdoc *d, bool with_takers)
+{
+	char left[48], shortopt[8] = "    ", names[128] = "";
+	int width;
+
+	if (d->opt.val < 256)
+		snprintf(shortopt, sizeof(shortopt), "-%c, ", d->opt.val);
+	snprintf(left, sizeof(left), "%s--%s%s%s", shortopt, d->opt.name,
+		 d->arg ? " " : "", d->arg ? d->arg : "");
+	width = fprintf(out, "  %-*s %s", LEFT, left, d->help);
+	if (with_takers && d->bit) {
+		takers(d->bit, names, sizeof(names));
+		if (width + 3 + (int)strlen(names) >= 80)
+			fprintf(out, "\n  %-*s", LEFT, "");
+		fprintf(out, " (%s)", names);
+	}
+	fputc('\n', out);
+}
+
+static void usage_of(FILE *out, const struct command *cmd)
+{
+	fprintf(out, "usage: memscope %s [OPTIONS] %s\n\n%s.\n\noptions:\n", cmd->name,
+		cmd->operands, cmd->summary);
+	for (size_t i = 0; i < NR_OPTS; i++)
+		if (!optdocs[i].bit || (cmd->takes & optdocs[i].bit))
+			print_option(out, &optdocs[i], false);
+	fputs("\nSee memscope(1).\n", out);
+}
+
+void usage(FILE *out, const struct command *cmd)
+{
+	if (cmd) {
+		usage_of(out, cmd);
+		return;
+	}
 	fputs("usage: memscope COMMAND [OPTIONS] PID|A B|-- COMMAND\n\n"
 	      "Shows where a process's memory is and how much of it is in RAM.\n\n"
-	      "commands:\n"
-	      "  maps PID      a row per region: range, perms, class, size, Rss, Pss, USS, swap, name\n"
-	      "  summary PID   per class, per mapped object, and in total\n"
-	      "  snap PID      the whole snapshot as JSON\n"
-	      "  pages PID     per region: pages in RAM, swapped, exclusive (pagemap)\n"
-	      "  layout PID    the address space drawn from high addresses to low\n\n"
-	      "options:\n", out);
-	for (size_t i = 0; i < NR_OPTS; i++) {
-		const struct optdoc *d = &optdocs[i];
-		char left[40], shortopt[8] = "    ";
+	      "commands:\n", out);
+	for (size_t i = 0; i < nr_commands; i++) {
+		char left[48];
 
-		if (d->opt.val < 256)
-			snprintf(shortopt, sizeof(shortopt), "-%c, ", d->opt.val);
-		snprintf(left, sizeof(left), "%s--%s%s%s", shortopt, d->opt.name,
-			 d->arg ? " " : "", d->arg ? d->arg : "");
-		fprintf(out, "  %-22s %s\n", left, d->help);
+		snprintf(left, sizeof(left), "%s %s", commands[i].name, commands[i].operands);
+		fprintf(out, "  %-*s %s\n", LEFT, left, commands[i].summary);
 	}
+	fputs("\noptions (the commands that take each):\n", out);
+	for (size_t i = 0; i < NR_OPTS; i++)
+		print_option(out, &optdocs[i], true);
 	fputs("\nexit status: 0 ok, 1 could not inspect the process (gone, permission),\n"
 	      "2 usage or bad input; diff: 1 a --fail-if held, 2 the check could not run\n"
 	      "(an input unreadable, the output unwritable); run: the command's.\n"
-	      "See memscope(1).\n", out);
+	      "'memscope COMMAND --help' lists what one command takes.  See memscope(1).\n", out);
 }
 
 static bool is(const struct opts *o, const char *command)
 {
-	return strcmp(o->command, command) == 0;
+	return strcmp(o->cmd->name, command) == 0;
 }
 
 /* -o and --svg name a file: a folder is refused before any work is done
@@ -111,27 +162,16 @@ static int writable(const char *path)
 /* Options that belong to other commands, or exclude each other. */
 static int check_combinations(const struct opts *o)
 {
-	if (o->output && !is(o, "snap") && !is(o, "run"))
-		return misuse("--output goes with 'snap' and 'run', not '%s'", o->command);
-	if ((o->nr_fail_if || o->regions >= 0 || o->timeout || o->insecure) && !is(o, "diff"))
-		return misuse("--fail-if, --regions, --timeout and --insecure go with 'diff', not '%s'",
-			      o->command);
-	if ((o->interval > 0 || o->svg) && !is(o, "watch") && !is(o, "run"))
-		return misuse("--interval and --svg go with 'watch' and 'run', not '%s'", o->command);
-	if (o->count && !is(o, "watch"))
-		return misuse("--count goes with 'watch', not '%s'", o->command);
-	if (o->json && is(o, "snap"))
-		return misuse("'%s' always prints JSON; --json goes with maps, summary and pages",
-			      o->command);
-	if (o->pages && !is(o, "snap"))
-		return misuse("--pages goes with 'snap', not '%s'", o->command);
-	if ((o->class >= 0 || o->region || o->map || o->exact) && !is(o, "pages"))
-		return misuse("--class, --region, --map and --exact go with 'pages', not '%s'",
-			      o->command);
-	if (o->pread && !is(o, "pages") && !o->pages)
-		return misuse("--pread goes with 'pages' and 'snap --pages', not '%s'", o->command);
-	if (o->working_set >= 0 && !is(o, "summary") && !is(o, "snap"))
-		return misuse("--working-set goes with 'summary' and 'snap', not '%s'", o->command);
+	for (size_t i = 0; i < NR_OPTS; i++) {
+		char names[128];
+		unsigned bit = optdocs[i].bit;
+
+		if ((o->given & bit) && !(o->cmd->takes & bit))
+			return misuse("--%s goes with %s, not '%s'", optdocs[i].opt.name,
+				      takers(bit, names, sizeof(names)), o->cmd->name);
+	}
+	if (o->pread && is(o, "snap") && !o->pages)
+		return misuse("%s", "--pread goes with 'snap --pages', not 'snap' alone");
 	if (o->class >= 0 && o->region)
 		return misuse("%s", "--class and --region exclude each other");
 	if (o->map && o->json)
@@ -156,7 +196,7 @@ static int operands(int argc, char **argv, struct opts *o)
 		return check_combinations(o);
 	}
 	if (optind >= argc)
-		return misuse("'%s' needs a PID", o->command);
+		return misuse("'%s' needs a PID", o->cmd->name);
 	if (optind + 1 < argc)
 		return misuse("unexpected argument '%s'", argv[optind + 1]);
 	if (!parse_pid(argv[optind], &o->pid))
@@ -212,8 +252,12 @@ int parse_options(int argc, char **argv, struct opts *o)
 	/* run's command keeps its own options; elsewhere options may follow */
 	while ((c = getopt_long(argc, argv, is(o, "run") ? "+o:hV" : "o:hV", longopts,
 				NULL)) != -1) {
-		int rc = parse_comparing(c, o);
+		int rc;
 
+		for (size_t i = 0; i < NR_OPTS; i++)
+			if (optdocs[i].opt.val == c)
+				o->given |= optdocs[i].bit;
+		rc = parse_comparing(c, o);
 		if (rc == 0)
 			continue;
 		if (rc > 0)
@@ -249,7 +293,7 @@ int parse_options(int argc, char **argv, struct opts *o)
 				return misuse("--color takes always, never or auto, not '%s'", optarg);
 			o->color = optarg[0] == 'a' && optarg[1] == 'l' ? 1 : optarg[0] == 'n' ? 0 : -1;
 			break;
-		case 'h': usage(stdout); return finish_output(EXIT_OK);
+		case 'h': usage(stdout, o->cmd); return finish_output(EXIT_OK);
 		case 'V': return print_version();
 		default:
 			return misuse("unknown option '%s'", argv[optind - 1]);
@@ -271,22 +315,26 @@ static int start_working_set(const struct opts *o, struct ms_ctx *ctx, char *err
 	return rc;
 }
 
+int open_context(struct opts *o)
+{
+	o->ctx = ms_ctx_new(o->proc);
+	if (o->ctx)
+		return EXIT_OK;
+	error("cannot open '%s': %s", o->proc ? o->proc : "/proc", strerror(errno));
+	/* a --proc that is not there is a bad argument; /proc itself, the machine */
+	return o->proc ? EXIT_USAGE : EXIT_FAIL;
+}
+
 int take_snapshot(const struct opts *o, unsigned flags, ms_region_fn *each, void *arg,
 		  struct ms_snapshot **snap)
 {
 	char err[256] = "";
-	struct ms_ctx *ctx = ms_ctx_new(o->proc);
 	int rc = 0;
 
-	if (!ctx) {
-		error("cannot open '%s': %s", o->proc ? o->proc : "/proc", strerror(errno));
-		return o->proc ? EXIT_USAGE : EXIT_FAIL;
-	}
 	if (o->working_set >= 0)
-		rc = start_working_set(o, ctx, err, sizeof(err));
+		rc = start_working_set(o, o->ctx, err, sizeof(err));
 	if (rc == 0)
-		rc = ms_snapshot_take_each(ctx, o->pid, flags, each, arg, snap, err, sizeof(err));
-	ms_ctx_free(ctx);
+		rc = ms_snapshot_take_each(o->ctx, o->pid, flags, each, arg, snap, err, sizeof(err));
 	if (rc == 0)
 		return EXIT_OK;
 	if (rc == -EACCES || rc == -EPERM)
@@ -299,20 +347,14 @@ int take_snapshot(const struct opts *o, unsigned flags, ms_region_fn *each, void
 int read_residency(const struct opts *o, struct ms_snapshot *snap, unsigned flags)
 {
 	char err[256] = "";
-	struct ms_ctx *ctx = ms_ctx_new(o->proc);
-	int rc;
+	int rc = ms_residency_read(o->ctx, snap, flags | (o->pread ? MS_RES_PREAD : 0), err,
+				   sizeof(err));
 
-	if (!ctx) {
-		error("cannot open '%s': %s", o->proc ? o->proc : "/proc", strerror(errno));
-		return EXIT_FAIL;
-	}
-	rc = ms_residency_read(ctx, snap, flags | (o->pread ? MS_RES_PREAD : 0), err,
-			       sizeof(err));
-	ms_ctx_free(ctx);
 	if (rc == 0)
 		return EXIT_OK;
+	if (rc == -EACCES || rc == -EPERM)
+		snprintf(err, sizeof(err), "permission denied");
 	error("cannot read the pages of process '%d': %s", (int)o->pid,
 	      err[0] ? err : strerror(-rc));
-	return EXIT_FAIL;
+	return rc == -EBADMSG || rc == -E2BIG ? EXIT_USAGE : EXIT_FAIL;
 }
-

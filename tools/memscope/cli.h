@@ -1,5 +1,6 @@
 /*
- * cli.h - what memscope's commands share: options, messages, output.
+ * cli.h - what memscope's commands share: the command table, the options,
+ * the context, and output.
  */
 #ifndef MEMSCOPE_CLI_H
 #define MEMSCOPE_CLI_H
@@ -9,8 +10,38 @@
 
 #include <stdio.h>
 
+/* The options, a bit each: a command names those it takes (commands.c),
+ * and any other is refused, never ignored. */
+enum {
+	O_BYTES = 1u << 0, O_JSON = 1u << 1, O_OUTPUT = 1u << 2, O_PRETTY = 1u << 3,
+	O_PAGES = 1u << 4, O_CLASS = 1u << 5, O_REGION = 1u << 6, O_MAP = 1u << 7,
+	O_COLOR = 1u << 8, O_WORKING_SET = 1u << 9, O_EXACT = 1u << 10, O_PREAD = 1u << 11,
+	O_PROC = 1u << 12, O_FAIL_IF = 1u << 13, O_REGIONS = 1u << 14, O_TIMEOUT = 1u << 15,
+	O_INSECURE = 1u << 16, O_INTERVAL = 1u << 17, O_COUNT = 1u << 18, O_SVG = 1u << 19,
+};
+
+struct opts;
+
+/* A line of the command table: it feeds --help, the dispatcher, and the
+ * check of which options go with which command. */
+struct command {
+	const char *name;
+	const char *operands;  /* "PID", "A B", "-- COMMAND [ARGS...]" */
+	const char *summary;   /* what --help says of it */
+	int (*run)(const struct opts *o);
+	unsigned takes;        /* the O_ bits of the options it takes */
+	bool reads_proc;       /* it needs the /proc tree: the context */
+};
+extern const struct command commands[];
+extern const size_t nr_commands;
+/* The command of that name, or NULL. */
+const struct command *find_command(const char *name);
+
 struct opts {
-	const char *command;  /* "maps", "summary", "snap" */
+	const struct command *cmd;
+	unsigned given;       /* the O_ bits of the options given */
+	struct ms_ctx *ctx;   /* the /proc tree (--proc), opened once; NULL for
+			       * a command that reads no process */
 	const char *proc;     /* --proc DIR, NULL for /proc */
 	const char *output;   /* -o FILE */
 	bool bytes;           /* --bytes */
@@ -42,7 +73,11 @@ struct opts {
 /* Parses argv after the command; returns -1 when all is well, or the exit
  * status to leave with (after --help, or a usage error). */
 int parse_options(int argc, char **argv, struct opts *o);
-void usage(FILE *out);
+/* memscope --help (cmd NULL), or the help of one command. */
+void usage(FILE *out, const struct command *cmd);
+/* Opens the /proc tree the options name into o->ctx; an exit status: a
+ * --proc that cannot be opened is bad input (2), /proc itself 1. */
+int open_context(struct opts *o);
 
 /* Takes the snapshot of o->pid; an exit status, EXIT_OK with *snap set.
  * each (may be NULL) hears of every region while the read goes on. */

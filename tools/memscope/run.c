@@ -45,6 +45,7 @@ struct run {
 	struct sample final;     /* the tree when the command exited */
 	bool have_final;
 	int err;                 /* -ENOMEM while sampling */
+	struct ms_ctx *ctx;      /* /proc, the command's; read-only, so shared */
 };
 
 /* ---- the processes ---- */
@@ -113,7 +114,7 @@ static bool is_leader(pid_t tid)
 /* ---- samples ---- */
 
 /* Every process alive now, summed, into the series; returns the sample. */
-static struct sample take_sample(struct run *r, struct ms_ctx *ctx)
+static struct sample take_sample(struct run *r)
 {
 	struct sample x;
 	pid_t *procs;
@@ -132,10 +133,10 @@ static struct sample take_sample(struct run *r, struct ms_ctx *ctx)
 		struct ms_snapshot *snap;
 		char err[256];
 
-		int rc = ms_snapshot_take(ctx, procs[i], 0, &snap, err, sizeof(err));
+		int rc = ms_snapshot_take(r->ctx, procs[i], 0, &snap, err, sizeof(err));
 
 		if (rc == -ESTALE) /* it exec'd during the read: read the new program */
-			rc = ms_snapshot_take(ctx, procs[i], 0, &snap, err, sizeof(err));
+			rc = ms_snapshot_take(r->ctx, procs[i], 0, &snap, err, sizeof(err));
 		/* a process that exits meanwhile is left out (its exit sample has it) */
 		if (rc == 0) {
 			sample_add(&x, snap);
@@ -169,11 +170,9 @@ static bool wait_until(struct run *r, double when)
 static void *sampler(void *arg)
 {
 	struct run *r = arg;
-	struct ms_ctx *ctx = ms_ctx_new(NULL);
 
-	for (long k = 0; ctx && wait_until(r, r->t0 + (double)k * r->interval); k++)
-		take_sample(r, ctx);
-	ms_ctx_free(ctx);
+	for (long k = 0; wait_until(r, r->t0 + (double)k * r->interval); k++)
+		take_sample(r);
 	return NULL;
 }
 
@@ -239,7 +238,7 @@ static void child(char **argv, int errfd)
 		 PTRACE_O_EXITKILL)
 
 /* One stop of a traced task, handled; it goes on afterwards. */
-static void on_stop(struct run *r, struct ms_ctx *ctx, pid_t tid, int status, pid_t cmd)
+static void on_stop(struct run *r, pid_t tid, int status, pid_t cmd)
 {
 	int event = status >> 16, sig = WSTOPSIG(status), inject = 0;
 	unsigned long msg = 0;
@@ -251,10 +250,10 @@ static void on_stop(struct run *r, struct ms_ctx *ctx, pid_t tid, int status, pi
 		    (event == PTRACE_EVENT_CLONE && is_leader((pid_t)msg)))
 			add_proc(r, (pid_t)msg);
 		if (event == PTRACE_EVENT_SECCOMP)
-			take_sample(r, ctx); /* about to give memory back: the peak so far */
+			take_sample(r); /* about to give memory back: the peak so far */
 		if (event == PTRACE_EVENT_EXIT && is_proc(r, tid)) {
 			/* stopped at its exit, its memory still whole: its last sample */
-			struct sample x = take_sample(r, ctx);
+			struct sample x = take_sample(r);
 
 			if (tid == cmd) {
 				r->final = x;
@@ -274,8 +273,6 @@ static void on_stop(struct run *r, struct ms_ctx *ctx, pid_t tid, int status, pi
 /* Waits for every traced task; the command's wait status and usage. */
 static void trace(struct run *r, pid_t cmd, int *cmd_status, struct rusage *cmd_ru)
 {
-	struct ms_ctx *ctx = ms_ctx_new(NULL);
-
 	for (;;) {
 		struct rusage ru;
 		int status;
@@ -287,7 +284,7 @@ static void trace(struct run *r, pid_t cmd, int *cmd_status, struct rusage *cmd_
 			break; /* ECHILD: nobody left */
 		}
 		if (WIFSTOPPED(status)) {
-			on_stop(r, ctx, tid, status, cmd);
+			on_stop(r, tid, status, cmd);
 			continue;
 		}
 		drop_proc(r, tid); /* killed before its exit stop, perhaps */
@@ -296,7 +293,6 @@ static void trace(struct run *r, pid_t cmd, int *cmd_status, struct rusage *cmd_
 			*cmd_ru = ru;
 		}
 	}
-	ms_ctx_free(ctx);
 }
 
 /* Starts the command stopped and traced; its pid, or -1 (reported). */
@@ -400,11 +396,8 @@ int cmd_run(const struct opts *o)
 	bool sampling;
 	pid_t cmd;
 
-	if (o->json) {
-		error("run writes its series as JSON with -o FILE; --json is for the other commands");
-		return EXIT_USAGE;
-	}
 	memset(&ru, 0, sizeof(ru));
+	r.ctx = o->ctx;
 	r.interval = o->interval > 0 ? o->interval : 0.1;
 	if ((cmd = start(o->run_argv, &errfd)) < 0)
 		return EXIT_FAIL;

@@ -86,7 +86,7 @@ static void table(const struct opts *o, const struct sample *x, const struct sam
 
 /* One snapshot into x; an exit status (the process gone: EXIT_FAIL, quietly
  * when it had been watched before). */
-static int sample_once(const struct opts *o, struct ms_ctx *ctx, double t0, struct sample *x,
+static int sample_once(const struct opts *o, double t0, struct sample *x,
 		       bool first)
 {
 	struct ms_snapshot *snap;
@@ -94,9 +94,9 @@ static int sample_once(const struct opts *o, struct ms_ctx *ctx, double t0, stru
 	int rc;
 
 	memset(x, 0, sizeof(*x));
-	rc = ms_snapshot_take(ctx, o->pid, 0, &snap, err, sizeof(err));
+	rc = ms_snapshot_take(o->ctx, o->pid, 0, &snap, err, sizeof(err));
 	if (rc == -ESTALE) /* it exec'd during the read: watch the new program */
-		rc = ms_snapshot_take(ctx, o->pid, 0, &snap, err, sizeof(err));
+		rc = ms_snapshot_take(o->ctx, o->pid, 0, &snap, err, sizeof(err));
 	if (rc < 0) {
 		if (first || rc != -ESRCH)
 			error("cannot inspect process '%d': %s", (int)o->pid,
@@ -130,20 +130,19 @@ static int emit(const struct opts *o, const struct series *s, bool tty)
 
 int cmd_watch(const struct opts *o)
 {
-	struct ms_ctx *ctx = ms_ctx_new(o->proc);
 	struct series s = { NULL, 0, 0 };
 	double interval = o->interval > 0 ? o->interval : 1.0;
 	double t0 = now_seconds(CLOCK_MONOTONIC);
 	bool tty = isatty(STDOUT_FILENO) && !o->json;
 	struct sample x;
-	int status = ctx ? EXIT_OK : EXIT_FAIL;
+	int status = EXIT_OK;
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	for (long k = 0; status == EXIT_OK && (!o->count || k < o->count); k++) {
 		if (k > 0 && !sleep_until(t0 + (double)k * interval, &stop))
 			break;
-		status = sample_once(o, ctx, t0, &x, k == 0);
+		status = sample_once(o, t0, &x, k == 0);
 		if (status < 0) { /* it exited: the series ends here */
 			fprintf(stderr, "memscope: process '%d' exited\n", (int)o->pid);
 			status = EXIT_OK;
@@ -165,6 +164,5 @@ int cmd_watch(const struct opts *o)
 		}
 	}
 	series_free(&s);
-	ms_ctx_free(ctx);
 	return finish_output(status);
 }
