@@ -331,6 +331,7 @@ int take_snapshot(const struct opts *o, unsigned flags, ms_region_fn *each, void
 	char err[256] = "";
 	int rc = 0;
 
+	*snap = NULL;
 	if (o->working_set >= 0)
 		rc = start_working_set(o, o->ctx, err, sizeof(err));
 	if (rc == 0)

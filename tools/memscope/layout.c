@@ -100,7 +100,7 @@ static void gap(const struct pen *p, uint64_t low, uint64_t high)
 int cmd_layout(const struct opts *o)
 {
 	struct pen p = { .o = o, .colour = use_colour(o), .utf8 = use_utf8() };
-	struct ms_snapshot *s;
+	struct ms_snapshot *s = NULL;
 	int status = take_snapshot(o, 0, NULL, NULL, &s);
 
 	if (status != EXIT_OK)

@@ -70,7 +70,7 @@ static void print_region(const struct ms_region *r, void *arg)
 int cmd_maps(const struct opts *o)
 {
 	struct rows rows = { .o = o };
-	struct ms_snapshot *snap;
+	struct ms_snapshot *snap = NULL;
 	char count[24];
 	int status;
 

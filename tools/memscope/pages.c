@@ -188,7 +188,7 @@ static bool parse_addr(const char *s, uint64_t *addr)
 int cmd_pages(const struct opts *o)
 {
 	struct view v = { .o = o };
-	struct ms_snapshot *snap;
+	struct ms_snapshot *snap = NULL;
 	uint64_t addr = 0;
 	int status;
 

@@ -5,7 +5,7 @@
 
 int cmd_snap(const struct opts *o)
 {
-	struct ms_snapshot *snap;
+	struct ms_snapshot *snap = NULL;
 	int status = take_snapshot(o, o->pages ? MS_SNAP_KEEP_OPEN : 0, NULL, NULL, &snap);
 
 	if (status != EXIT_OK)

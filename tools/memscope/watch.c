@@ -89,7 +89,7 @@ static void table(const struct opts *o, const struct sample *x, const struct sam
 static int sample_once(const struct opts *o, double t0, struct sample *x,
 		       bool first)
 {
-	struct ms_snapshot *snap;
+	struct ms_snapshot *snap = NULL;
 	char err[256];
 	int rc;
 
