@@ -42,3 +42,6 @@ row() {
 	awk -v l="$1" -v m="$(median "$2")" -v b="$3" \
 		'BEGIN { printf "%-40s %10.1f %8.2f\n", l, m / 1e6, m / b }'
 }
+
+# load: the machine's load averages and cores, for the figures' record
+load() { echo "load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"; }

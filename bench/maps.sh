@@ -1,6 +1,7 @@
 #!/bin/sh
-# Times "memscope maps" of a process with many regions against the kernel's
-# own cost (cat of its smaps) and pmap -X, side by side in one run.
+# Times "memscope maps", "summary" and "snap" of a process with many regions
+# against the kernel's own cost (cat of its smaps) and pmap -X, side by side
+# in one run.
 #
 #   bench/maps.sh [REGIONS [RUNS]]      (defaults: 50000 regions, 21 runs)
 #
@@ -16,12 +17,17 @@ i=0
 while [ $i -lt "$runs" ]; do
 	time_one cat cat /proc/$pid/smaps
 	time_one memscope "$memscope" maps $pid
+	time_one summary "$memscope" summary $pid
+	time_one snap "$memscope" snap $pid
 	command -v pmap > /dev/null && time_one pmap pmap -X $pid
 	i=$((i + 1))
 done
 base=$(median cat)
+load
 echo "process with $(wc -l < /proc/$pid/maps) regions, $(wc -c < /proc/$pid/smaps) bytes of smaps; median of $runs runs"
 printf '%-40s %10s %8s\n' command ms "× cat"
 row "cat /proc/PID/smaps" cat "$base"
 row "memscope maps PID" memscope "$base"
+row "memscope summary PID" summary "$base"
+row "memscope snap PID" snap "$base"
 row "pmap -X PID" pmap "$base"

@@ -25,6 +25,7 @@ while [ $i -lt "$runs" ]; do
 	i=$((i + 1))
 done
 base=$(median scan)
+load
 echo "$reserved GiB reserved, $touched GiB touched ($("$out/peers" scan $pid) pages present); median of $runs runs"
 printf '%-40s %10s %8s\n' command ms "× scan"
 row "bare PAGEMAP_SCAN loop" scan "$base"

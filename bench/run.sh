@@ -24,6 +24,7 @@ while [ $i -lt "$runs" ]; do
 	i=$((i + 1))
 done
 base=$(median bare)
+load
 echo "churn $churn (mmap, write 1 MiB, munmap, $churn times); median of $runs runs"
 printf '%-40s %10s %8s\n' command ms "× alone"
 row "churn alone" bare "$base"
