@@ -44,14 +44,24 @@ static int bad(char *err, size_t len, const char *fmt, const char *what)
 	return -EINVAL;
 }
 
+/* The n bytes at s as a string in name[32]; what names the part when there
+ * is none (or too long a one to be a name). */
+static int take_name(const char *s, size_t n, char name[32], const char *what, char *err,
+		     size_t len)
+{
+	if (n == 0 || n >= 32)
+		return bad(err, len, "%s", what);
+	memcpy(name, s, n);
+	name[n] = '\0';
+	return 0;
+}
+
 static int parse_scope(const char *s, size_t n, struct gate *g, char *err, size_t len)
 {
 	char name[32];
 
-	if (n == 0 || n >= sizeof(name))
-		return bad(err, len, "%s", "SCOPE.FIELD is missing");
-	memcpy(name, s, n);
-	name[n] = '\0';
+	if (take_name(s, n, name, "SCOPE.FIELD is missing", err, len) < 0)
+		return -EINVAL;
 	g->class = strcmp(name, "total") == 0 ? -1 : ms_class_from_name(name);
 	if (g->class < -1 || (g->class == -1 && strcmp(name, "total") != 0))
 		return bad(err, len, "unknown scope '%s' (a class, or total)", name);
@@ -62,10 +72,8 @@ static int parse_field(const char *s, size_t n, struct gate *g, char *err, size_
 {
 	char name[32];
 
-	if (n == 0 || n >= sizeof(name))
-		return bad(err, len, "%s", "the field is missing");
-	memcpy(name, s, n);
-	name[n] = '\0';
+	if (take_name(s, n, name, "the field is missing", err, len) < 0)
+		return -EINVAL;
 	if (strcmp(name, "count") == 0) {
 		g->field = GATE_COUNT;
 		return 0;

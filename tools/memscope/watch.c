@@ -144,7 +144,7 @@ int cmd_watch(const struct opts *o)
 			break;
 		status = sample_once(o, t0, &x, k == 0);
 		if (status < 0) { /* it exited: the series ends here */
-			fprintf(stderr, "memscope: process '%d' exited\n", (int)o->pid);
+			error("process '%d' exited", (int)o->pid);
 			status = EXIT_OK;
 			break;
 		}
