@@ -16,6 +16,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 packages="gcc make autoconf automake libtool pkg-config libproc2-dev libcjson-dev libcurl4-openssl-dev check procps"
 [ "$mode" = check ] && packages="$packages valgrind util-linux jq chromium openssl clang libclang-rt-14-dev"
+# npm, for the copy detector of the tests; a Node.js from elsewhere will do
+[ "$mode" = check ] && ! command -v npm > /dev/null && packages="$packages nodejs npm"
 
 install_missing() {
 	missing=""
@@ -41,6 +43,10 @@ build() { # build DIR CONFIGURE-ARGS...
 
 install_missing
 [ -x configure ] || ./autogen.sh > /dev/null
+
+# the copy detector (tests/shape-copies.sh), at the version its lock file pins
+[ "$mode" = check ] && [ ! -x tests/shape/node_modules/.bin/jscpd ] &&
+	npm ci --prefix tests/shape --no-audit --no-fund --loglevel=error
 
 case $mode in
 demo)

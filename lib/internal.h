@@ -103,6 +103,10 @@ MS_HIDDEN int ms_pid_open(struct ms_ctx *ctx, pid_t pid);
 MS_HIDDEN int ms_pid_openat(int dirfd, const char *name);
 /* Reads a small file whole, NUL-terminated, into *out (malloc'ed). */
 MS_HIDDEN int ms_read_small(int dirfd, const char *name, char **out, size_t *len);
+/* Reads the process's stat into *stat (malloc'ed); a process gone, or a
+ * stat we may not read, is said in err as every reader says it. */
+MS_HIDDEN int ms_read_stat(const struct ms_ctx *ctx, int piddir, pid_t pid, char **stat,
+			   char *err, size_t errlen);
 /* A file of the process that is not there (-ESRCH from the calls above):
  * -ESRCH, it exited, or in a saved tree -ENOENT, it was not saved; err says
  * which. */
@@ -128,17 +132,22 @@ enum ms_parse_mode {
 };
 /* Called when region i of vec is complete; a negative errno stops the read. */
 typedef int ms_complete_fn(void *arg, struct ms_region *v, size_t i);
-/* Parses fd (closed here) into vec, strings in pool; complete (may be NULL)
- * hears of each region once its counts are checked.  -EBADMSG or -E2BIG
- * come with a line in err. */
-MS_HIDDEN int ms_smaps_parse(int fd, enum ms_parse_mode mode, struct ms_region_vec *vec,
-			     struct ms_pool *pool, ms_complete_fn *complete, void *arg,
+/* Where a parse puts what it reads: regions in vec, strings in pool;
+ * complete (may be NULL) hears of each region once its counts are checked. */
+struct ms_parse_into {
+	struct ms_region_vec *vec;
+	struct ms_pool *pool;
+	ms_complete_fn *complete;
+	void *arg;
+};
+/* Parses fd (closed here) into *into.  -EBADMSG or -E2BIG come with a line
+ * in err. */
+MS_HIDDEN int ms_smaps_parse(int fd, enum ms_parse_mode mode, const struct ms_parse_into *into,
 			     char *err, size_t errlen);
 /* The same from buf[0..len), handed to the parser in pieces of piece bytes
  * (0: at once), as a file is by read(): for the fuzz targets. */
 MS_HIDDEN int ms_smaps_parse_mem(const char *buf, size_t len, size_t piece,
-				 enum ms_parse_mode mode, struct ms_region_vec *vec,
-				 struct ms_pool *pool, ms_complete_fn *complete, void *arg,
+				 enum ms_parse_mode mode, const struct ms_parse_into *into,
 				 char *err, size_t errlen);
 MS_HIDDEN void ms_counts_add(struct ms_counts *sum, const struct ms_counts *c);
 /* A region's counts (those in have) within each other, as the kernel makes

@@ -48,12 +48,17 @@ static cJSON *u64(uint64_t v)
 	return cJSON_CreateRaw(buf);
 }
 
+char *ms_address_string(uint64_t addr, char *buf)
+{
+	snprintf(buf, MS_ADDRESS_LEN, "0x%" PRIx64, addr);
+	return buf;
+}
+
 static cJSON *hex(uint64_t v)
 {
-	char buf[24];
+	char buf[MS_ADDRESS_LEN];
 
-	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
-	return cJSON_CreateString(buf);
+	return cJSON_CreateString(ms_address_string(v, buf));
 }
 
 static cJSON *int_or_null(long long v)

@@ -350,6 +350,14 @@ enum ms_json_flags {
 char *ms_snapshot_to_json(const struct ms_snapshot *snap, unsigned flags);
 
 /*
+ * An address as every memscope document writes it: "0x" and lowercase hex,
+ * a string (a JSON number loses precision past 2^53).  buf holds
+ * MS_ADDRESS_LEN bytes at least; returns buf.
+ */
+#define MS_ADDRESS_LEN 19
+char *ms_address_string(uint64_t addr, char *buf);
+
+/*
  * Reads a document written by ms_snapshot_to_json().  Returns 0, -EBADMSG
  * (not JSON, or not a snapshot; err says what is wrong), -EPROTO (a newer
  * schema version), -ENOMEM.

@@ -99,17 +99,29 @@ int ms_stat_has_memory(int piddir, const char *stat, char *err, size_t errlen)
 	return ms_fail(err, errlen, -ESRCH, "it is a zombie (it exited; its memory is gone)");
 }
 
+int ms_read_stat(const struct ms_ctx *ctx, int piddir, pid_t pid, char **stat, char *err,
+		 size_t errlen)
+{
+	int rc = ms_read_small(piddir, "stat", stat, NULL);
+
+	if (rc == -ESRCH)
+		return ms_gone(ctx, pid, "stat", err, errlen);
+	if (rc == -EACCES || rc == -EPERM)
+		return ms_fail(err, errlen, rc, "permission denied");
+	if (rc < 0)
+		return ms_fail(err, errlen, rc, "cannot read stat: %s", strerror(-rc));
+	return 0;
+}
+
 /* stat: "pid (comm) S ppid ..." - comm may hold spaces and ')'. */
 static int read_stat(struct ms_ctx *ctx, int piddir, struct ms_snapshot *snap, char *err,
 		     size_t errlen)
 {
 	char *stat, *open, *close;
-	int rc = ms_read_small(piddir, "stat", &stat, NULL);
+	int rc = ms_read_stat(ctx, piddir, snap->pid, &stat, err, errlen);
 
-	if (rc == -ESRCH)
-		return ms_gone(ctx, snap->pid, "stat", err, errlen);
 	if (rc < 0)
-		return ms_fail(err, errlen, rc, "cannot read stat: %s", strerror(-rc));
+		return rc;
 	open = strchr(stat, '(');
 	close = strrchr(stat, ')');
 	rc = open && close && close > open ? ms_stat_start_ticks(stat, &snap->start_ticks) :

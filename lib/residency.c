@@ -38,13 +38,10 @@ static int same_process(struct ms_ctx *ctx, int piddir, const struct ms_snapshot
 {
 	char *stat;
 	long long start = -1;
-	int rc = ms_read_small(piddir, "stat", &stat, NULL);
+	int rc = ms_read_stat(ctx, piddir, snap->pid, &stat, err, errlen);
 
-	if (rc == -ESRCH)
-		return ms_gone(ctx, snap->pid, "stat", err, errlen);
 	if (rc < 0)
-		return ms_fail(err, errlen, rc, rc == -EACCES ? "permission denied" :
-			       "cannot read stat: %s", strerror(-rc));
+		return rc;
 	rc = ms_stat_start_ticks(stat, &start);
 	if (rc == 0)
 		rc = ms_stat_has_memory(piddir, stat, err, errlen);

@@ -582,20 +582,18 @@ static const char *const file_names[] = {
 	[MS_PARSE_MAPS] = "maps", [MS_PARSE_SMAPS] = "smaps", [MS_PARSE_ROLLUP] = "smaps_rollup",
 };
 
-static int parse(struct ms_lines *lr, enum ms_parse_mode mode, struct ms_region_vec *vec,
-		 struct ms_pool *pool, ms_complete_fn *complete, void *arg,
+static int parse(struct ms_lines *lr, enum ms_parse_mode mode, const struct ms_parse_into *into,
 		 char *err, size_t errlen)
 {
-	struct parser ps = { .mode = mode, .file = file_names[mode], .vec = vec, .pool = pool,
-			     .err = err, .errlen = errlen };
-	int rc = parse_lines(&ps, lr, complete, arg);
+	struct parser ps = { .mode = mode, .file = file_names[mode], .vec = into->vec,
+			     .pool = into->pool, .err = err, .errlen = errlen };
+	int rc = parse_lines(&ps, lr, into->complete, into->arg);
 
 	ms_lines_release(lr);
 	return rc;
 }
 
-int ms_smaps_parse(int fd, enum ms_parse_mode mode, struct ms_region_vec *vec,
-		   struct ms_pool *pool, ms_complete_fn *complete, void *arg,
+int ms_smaps_parse(int fd, enum ms_parse_mode mode, const struct ms_parse_into *into,
 		   char *err, size_t errlen)
 {
 	struct ms_lines lr;
@@ -605,15 +603,14 @@ int ms_smaps_parse(int fd, enum ms_parse_mode mode, struct ms_region_vec *vec,
 		ms_lines_release(&lr);
 		return rc;
 	}
-	return parse(&lr, mode, vec, pool, complete, arg, err, errlen);
+	return parse(&lr, mode, into, err, errlen);
 }
 
 int ms_smaps_parse_mem(const char *buf, size_t len, size_t piece, enum ms_parse_mode mode,
-		       struct ms_region_vec *vec, struct ms_pool *pool,
-		       ms_complete_fn *complete, void *arg, char *err, size_t errlen)
+		       const struct ms_parse_into *into, char *err, size_t errlen)
 {
 	struct ms_lines lr;
 
 	ms_lines_init_mem(&lr, buf, len, piece);
-	return parse(&lr, mode, vec, pool, complete, arg, err, errlen);
+	return parse(&lr, mode, into, err, errlen);
 }

@@ -143,7 +143,7 @@ done
 has "$TMP/err" "newer" "a newer schema says so"
 # a snapshot that disagrees with itself, or nests too deep: refused with the reason
 jq -c '.regions = [.regions[1], .regions[0]] + .regions[2:]' "$TMP/a.json" > "$TMP/unsorted.json"
-jq -c '.totals.rss += 4096' "$TMP/a.json" > "$TMP/sum.json"
+jq -c ".totals.rss += $PAGE" "$TMP/a.json" > "$TMP/sum.json"
 jq -c '.classes.heap.count += 1' "$TMP/a.json" > "$TMP/count.json"
 awk 'BEGIN { for (i = 0; i < 100000; i++) printf "["; for (i = 0; i < 100000; i++) printf "]" }' \
 	> "$TMP/deep.json"
@@ -175,78 +175,88 @@ expect 2 "a vanished pid as a side" "$MEMSCOPE" diff "$TMP/a.json" $gone
 expect 2 "diff needs two sides" "$MEMSCOPE" diff "$TMP/a.json"
 expect 2 "--fail-if goes with diff only" "$MEMSCOPE" summary --fail-if 'total.rss > +0' $$
 
-# ---- over HTTP on loopback
-serve() { # serve FILE ARGS...: a server until the test ends; $port
-	rm -f "$TMP/sin" "$TMP/sport"
-	mkfifo "$TMP/sin"
-	"$HELPERS/serve" "$@" < "$TMP/sin" > "$TMP/sport" &
-	KILL_AT_EXIT="${KILL_AT_EXIT:-} $!"
-	exec 7> "$TMP/sin"
-	i=0
-	while ! grep -q port "$TMP/sport" 2> /dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-	port=$(sed -n 's/^port //p' "$TMP/sport")
-}
-serve "$TMP/a.json"
-url="http://127.0.0.1:$port/a.json"
-expect 0 "diff URL file" "$MEMSCOPE" diff --json "$url" "$TMP/b.json"
-jq -c 'del(.a.source)' "$TMP/out" > "$TMP/by-url"
-"$MEMSCOPE" diff --json "$TMP/a.json" "$TMP/b.json" | jq -c 'del(.a.source)' > "$TMP/by-file"
-if cmp -s "$TMP/by-url" "$TMP/by-file"; then ok "a snapshot served over HTTP diffs like the file"
-else fail "over HTTP the diff differs"; fi
-expect 2 "a URL that is not found" "$MEMSCOPE" diff "http://127.0.0.1:$port/missing" "$TMP/b.json"
-has "$TMP/err" "^memscope: cannot fetch 'http://127.0.0.1:$port/missing': .*404" "says 404"
-one_line "$TMP/err" "in one line"
-exec 7>&-
-
-serve "$TMP/a.json" --auth ms:secret
-url="http://127.0.0.1:$port/a.json"
-expect 2 "no credentials: 401" env -u MEMSCOPE_HTTP_USER HOME="$TMP" "$MEMSCOPE" diff "$url" "$TMP/b.json"
-has "$TMP/err" "401" "says 401"
-expect 0 "credentials from the environment" env MEMSCOPE_HTTP_USER=ms MEMSCOPE_HTTP_PASSWORD=secret \
-	"$MEMSCOPE" diff "$url" "$TMP/b.json"
-printf 'machine 127.0.0.1 login ms password secret\n' > "$TMP/netrc"
-chmod 600 "$TMP/netrc"
-expect 0 "credentials from a netrc file" env NETRC="$TMP/netrc" "$MEMSCOPE" diff "$url" "$TMP/b.json"
-exec 7>&-
-
-# ---- over HTTPS: a self-signed certificate fails unless --insecure
-if command -v openssl > /dev/null &&
-	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
-		-keyout "$TMP/key.pem" -out "$TMP/cert.pem" > /dev/null 2>&1; then
-	(cd "$TMP" && exec openssl s_server -accept 127.0.0.1:0 -cert cert.pem -key key.pem \
-		-WWW < /dev/null > "$TMP/tls" 2>&1) &
-	KILL_AT_EXIT="${KILL_AT_EXIT:-} $!"
-	i=0
-	while ! grep -q '^ACCEPT' "$TMP/tls" 2> /dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-	url="https://127.0.0.1:$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$TMP/tls")/a.json"
-	expect 2 "https with a self-signed certificate" "$MEMSCOPE" diff "$url" "$TMP/b.json"
-	has "$TMP/err" "^memscope: cannot fetch '$url': SSL certificate problem" "says why"
-	one_line "$TMP/err" "in one line"
-	expect 0 "https --insecure" "$MEMSCOPE" diff --insecure --json "$url" "$TMP/b.json"
+# The URL checks need memscope-fetch, which a build --without-libcurl leaves out.
+url_checks() {
+	# ---- over HTTP on loopback
+	serve() { # serve FILE ARGS...: a server until the test ends; $port
+		rm -f "$TMP/sin" "$TMP/sport"
+		mkfifo "$TMP/sin"
+		"$HELPERS/serve" "$@" < "$TMP/sin" > "$TMP/sport" &
+		KILL_AT_EXIT="${KILL_AT_EXIT:-} $!"
+		exec 7> "$TMP/sin"
+		i=0
+		while ! grep -q port "$TMP/sport" 2> /dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+		port=$(sed -n 's/^port //p' "$TMP/sport")
+	}
+	serve "$TMP/a.json"
+	url="http://127.0.0.1:$port/a.json"
+	expect 0 "diff URL file" "$MEMSCOPE" diff --json "$url" "$TMP/b.json"
 	jq -c 'del(.a.source)' "$TMP/out" > "$TMP/by-url"
-	if cmp -s "$TMP/by-url" "$TMP/by-file"; then ok "over HTTPS it diffs like the file"
-	else fail "over HTTPS the diff differs"; fi
-else
-	skip "https: openssl cannot make a certificate here"
-fi
+	"$MEMSCOPE" diff --json "$TMP/a.json" "$TMP/b.json" | jq -c 'del(.a.source)' > "$TMP/by-file"
+	if cmp -s "$TMP/by-url" "$TMP/by-file"; then ok "a snapshot served over HTTP diffs like the file"
+	else fail "over HTTP the diff differs"; fi
+	expect 2 "a URL that is not found" "$MEMSCOPE" diff "http://127.0.0.1:$port/missing" "$TMP/b.json"
+	has "$TMP/err" "^memscope: cannot fetch 'http://127.0.0.1:$port/missing': .*404" "says 404"
+	one_line "$TMP/err" "in one line"
+	exec 7>&-
 
-expect 2 "an unreachable URL" "$MEMSCOPE" diff --timeout 2 "http://127.0.0.1:1/a.json" "$TMP/b.json"
-has "$TMP/err" "^memscope: cannot fetch 'http://127.0.0.1:1/a.json': .*connect" "says it cannot connect"
-one_line "$TMP/err" "in one line"
-serve "$TMP/a.json" --silent
-expect 2 "a server that never answers, --timeout 1" timeout 30 "$MEMSCOPE" diff --timeout 1 \
-	"http://127.0.0.1:$port/a.json" "$TMP/b.json"
-has "$TMP/err" "no answer within the timeout" "ends at the timeout, and says so"
-exec 7>&-
+	serve "$TMP/a.json" --auth ms:secret
+	url="http://127.0.0.1:$port/a.json"
+	expect 2 "no credentials: 401" env -u MEMSCOPE_HTTP_USER HOME="$TMP" "$MEMSCOPE" diff "$url" "$TMP/b.json"
+	has "$TMP/err" "401" "says 401"
+	expect 0 "credentials from the environment" env MEMSCOPE_HTTP_USER=ms MEMSCOPE_HTTP_PASSWORD=secret \
+		"$MEMSCOPE" diff "$url" "$TMP/b.json"
+	printf 'machine 127.0.0.1 login ms password secret\n' > "$TMP/netrc"
+	chmod 600 "$TMP/netrc"
+	expect 0 "credentials from a netrc file" env NETRC="$TMP/netrc" "$MEMSCOPE" diff "$url" "$TMP/b.json"
+	exec 7>&-
 
-# ---- libcurl stays out of memscope; memscope-fetch has it
-if [ -n "${LIBTOOL:-}" ] && $LIBTOOL --mode=execute ldd "$MEMSCOPE_BIN" > "$TMP/ldd" 2>&1; then
-	grep -q curl "$TMP/ldd" && fail "memscope links libcurl" || ok "memscope does not link libcurl"
-	fetch=$(dirname "$MEMSCOPE_BIN")/memscope-fetch
-	ldd "$fetch" 2> /dev/null | grep -q libcurl && ok "memscope-fetch links libcurl" ||
-		fail "memscope-fetch does not link libcurl"
+	# ---- over HTTPS: a self-signed certificate fails unless --insecure
+	if command -v openssl > /dev/null &&
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+			-keyout "$TMP/key.pem" -out "$TMP/cert.pem" > /dev/null 2>&1; then
+		(cd "$TMP" && exec openssl s_server -accept 127.0.0.1:0 -cert cert.pem -key key.pem \
+			-WWW < /dev/null > "$TMP/tls" 2>&1) &
+		KILL_AT_EXIT="${KILL_AT_EXIT:-} $!"
+		i=0
+		while ! grep -q '^ACCEPT' "$TMP/tls" 2> /dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+		url="https://127.0.0.1:$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$TMP/tls")/a.json"
+		expect 2 "https with a self-signed certificate" "$MEMSCOPE" diff "$url" "$TMP/b.json"
+		has "$TMP/err" "^memscope: cannot fetch '$url': SSL certificate problem" "says why"
+		one_line "$TMP/err" "in one line"
+		expect 0 "https --insecure" "$MEMSCOPE" diff --insecure --json "$url" "$TMP/b.json"
+		jq -c 'del(.a.source)' "$TMP/out" > "$TMP/by-url"
+		if cmp -s "$TMP/by-url" "$TMP/by-file"; then ok "over HTTPS it diffs like the file"
+		else fail "over HTTPS the diff differs"; fi
+	else
+		skip "https: openssl cannot make a certificate here"
+	fi
+
+	expect 2 "an unreachable URL" "$MEMSCOPE" diff --timeout 2 "http://127.0.0.1:1/a.json" "$TMP/b.json"
+	has "$TMP/err" "^memscope: cannot fetch 'http://127.0.0.1:1/a.json': .*connect" "says it cannot connect"
+	one_line "$TMP/err" "in one line"
+	serve "$TMP/a.json" --silent
+	expect 2 "a server that never answers, --timeout 1" timeout 30 "$MEMSCOPE" diff --timeout 1 \
+		"http://127.0.0.1:$port/a.json" "$TMP/b.json"
+	has "$TMP/err" "no answer within the timeout" "ends at the timeout, and says so"
+	exec 7>&-
+
+	# ---- libcurl stays out of memscope; memscope-fetch has it
+	if [ -n "${LIBTOOL:-}" ] && $LIBTOOL --mode=execute ldd "$MEMSCOPE_BIN" > "$TMP/ldd" 2>&1; then
+		grep -q curl "$TMP/ldd" && fail "memscope links libcurl" || ok "memscope does not link libcurl"
+		fetch=$(dirname "$MEMSCOPE_BIN")/memscope-fetch
+		ldd "$fetch" 2> /dev/null | grep -q libcurl && ok "memscope-fetch links libcurl" ||
+			fail "memscope-fetch does not link libcurl"
+	else
+		skip "ldd"
+	fi
+}
+if [ -x "$(dirname "$MEMSCOPE_BIN")/memscope-fetch" ]; then
+	url_checks
 else
-	skip "ldd"
+	expect 2 "without libcurl, a URL" "$MEMSCOPE" diff "http://127.0.0.1:1/a.json" "$TMP/b.json"
+	has "$TMP/err" "built without libcurl" "says memscope is built without libcurl"
+	skip "the URL checks: memscope is built without libcurl"
 fi
 
 finish

@@ -12,7 +12,7 @@
 # and 13 execs per command); the sanitizer pass runs 20, the valgrind pass 4.
 . "$SETUP"
 
-command -v jq > /dev/null || { echo "exit-race.sh: needs jq"; exit 77; }
+command -v jq > /dev/null || skip_all "needs jq"
 
 n=${MEMSCOPE_TEST_REGIONS:-20000}
 [ "$n" -gt 20000 ] && n=20000

@@ -20,6 +20,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* the machine's page size, in bytes */
+#define PAGE ((uint64_t)sysconf(_SC_PAGESIZE))
+
 struct helper {
 	pid_t pid;
 	int in;     /* its stdin: closing it ends the helper */
@@ -231,7 +234,7 @@ static void run_layout(bool through_cli)
 	r = tl_region_at(child, l.shared);
 	ck_assert_ptr_nonnull(r);
 	ck_assert_str_eq(ms_class_name(r->class), "anon-shared");
-	ck_assert_uint_eq(r->c.v[MS_RSS], 32 * 4096);
+	ck_assert_uint_eq(r->c.v[MS_RSS], 32 * PAGE);
 	ck_assert_uint_eq(r->c.v[MS_PSS] * 2, r->c.v[MS_RSS]);
 	ms_snapshot_free(child);
 	ms_snapshot_free(l.s);
@@ -277,7 +280,7 @@ static size_t parse_owned(const struct report *rep, struct owned *o, size_t max)
 		if (sscanf(rep->lines[i], "region %63s %lx %lx %31s %lu %lu", o[n].name, &start,
 			   &end, cls, &rss, &pss) == 6) {
 			o[n].start = start;
-			o[n].pages = rss / 4096;
+			o[n].pages = rss / PAGE;
 			n++;
 		}
 	}
@@ -303,8 +306,8 @@ static void check_runs_tile(const struct ms_region *r, const struct ms_residency
 		ck_assert_uint_gt(run->end, run->start);
 		if (k > 0)
 			ck_assert_int_ne(run->state, res->runs[k - 1].state);
-		present += run->state == MS_PAGE_PRESENT ? (run->end - run->start) / 4096 : 0;
-		swapped += run->state == MS_PAGE_SWAPPED ? (run->end - run->start) / 4096 : 0;
+		present += run->state == MS_PAGE_PRESENT ? (run->end - run->start) / PAGE : 0;
+		swapped += run->state == MS_PAGE_SWAPPED ? (run->end - run->start) / PAGE : 0;
 		at = run->end;
 	}
 	ck_assert_uint_eq(at, r->end);
@@ -371,8 +374,8 @@ static void check_residency(struct ms_snapshot *s, const struct owned *o, size_t
 		if (root) {
 			ck_assert_int_eq(b->uss_exact, a->uss_exact);
 			ck_assert_int_eq(b->pss_exact, a->pss_exact);
-			ck_assert_int_eq(a->uss_exact, (int64_t)a->exclusive * 4096);
-			ck_assert_int_eq(a->pss_exact, (int64_t)o[i].pages * 4096 / (shared_anon ? 2 : 1));
+			ck_assert_int_eq(a->uss_exact, (int64_t)(a->exclusive * PAGE));
+			ck_assert_int_eq(a->pss_exact, (int64_t)(o[i].pages * PAGE) / (shared_anon ? 2 : 1));
 			ck_assert_int_eq(a->zero, 0);
 			ck_assert_ptr_null(s->res_pfn_why);
 		} else {
@@ -568,7 +571,7 @@ END_TEST
  */
 START_TEST(residency_zero_and_huge)
 {
-	const size_t page = 4096, two = 2u << 20;
+	const size_t page = PAGE, two = 2u << 20;
 	unsigned flags[] = { MS_RES_NO_PFN, 0, MS_RES_PREAD };
 	struct ms_ctx *ctx = ms_ctx_new(NULL);
 	char err[256] = "", *zero, *raw, *huge;

@@ -52,7 +52,8 @@ static void parse(struct read *rd, const char *text, size_t len, size_t piece,
 	rd->pool = ms_pool_new();
 	if (!rd->pool)
 		abort();
-	rd->rc = ms_smaps_parse_mem(text, len, piece, mode, &rd->vec, rd->pool, complete, rd,
+	rd->rc = ms_smaps_parse_mem(text, len, piece, mode,
+				    &(struct ms_parse_into){ &rd->vec, rd->pool, complete, rd },
 				    rd->err, sizeof(rd->err));
 }
 

@@ -1,7 +1,7 @@
 /*
  * common.h - what every memscope program shares: exit statuses, messages,
- * numbers and units on the command line, files written whole, and finding
- * the helper programs.  The programs' own headers include it first.
+ * numbers and units on the command line, JSON values, files written whole,
+ * and finding the helper programs.  The programs' own headers include it first.
  */
 #ifndef MEMSCOPE_COMMON_H
 #define MEMSCOPE_COMMON_H
@@ -23,8 +23,10 @@ void set_program_name(const char *name);
 const char *program_name(void);
 /* Prints "PROGRAM: MESSAGE" and a newline to stderr, stdout flushed first. */
 void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* error(), then "Try 'PROGRAM --help'."; returns EXIT_USAGE. */
-int misuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* error(), then "Try 'PROGRAM --help'."; gives EXIT_USAGE. */
+#define misuse(...) (error(__VA_ARGS__), try_help())
+/* Says "Try 'PROGRAM --help'." and returns EXIT_USAGE. */
+int try_help(void);
 /* Prints "PROGRAM VERSION"; an exit status (finish_output). */
 int print_version(void);
 /* Flushes stdout; EXIT_FAIL with a message when the output was lost. */
@@ -54,6 +56,11 @@ const char *human_size(char *buf, size_t len, uint64_t bytes);
  * (/dev/stdout, /dev/fd/N) is appended to in place, never replaced; a
  * folder is -EISDIR.  0 or -errno. */
 int write_atomically(const char *path, const char *text);
+
+/* ---- JSON values (json.c; the programs that call it link cJSON) ---- */
+struct cJSON;
+/* An address as a lowercase "0x..." string; NULL when out of memory. */
+struct cJSON *json_hex(uint64_t v);
 
 /* ---- helper programs (helper.c) ---- */
 /* The path of a helper program: $env, beside this program, or installed;

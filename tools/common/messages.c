@@ -20,30 +20,20 @@ const char *program_name(void)
 	return program;
 }
 
-static void say(const char *fmt, va_list ap)
-{
-	fflush(stdout);
-	fprintf(stderr, "%s: ", program);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
 void error(const char *fmt, ...)
 {
 	va_list ap;
 
+	fflush(stdout);
+	fprintf(stderr, "%s: ", program);
 	va_start(ap, fmt);
-	say(fmt, ap);
+	vfprintf(stderr, fmt, ap);
 	va_end(ap);
+	fputc('\n', stderr);
 }
 
-int misuse(const char *fmt, ...)
+int try_help(void)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	say(fmt, ap);
-	va_end(ap);
 	fprintf(stderr, "Try '%s --help'.\n", program);
 	return EXIT_USAGE;
 }

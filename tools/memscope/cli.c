@@ -325,6 +325,17 @@ int open_context(struct opts *o)
 	return o->proc ? EXIT_USAGE : EXIT_FAIL;
 }
 
+/* A read of process pid that failed with rc: says so (what we could not do
+ * to it, and why) and gives the exit status. */
+static int read_failed(int rc, char *err, size_t errlen, const char *what, pid_t pid)
+{
+	if (rc == -EACCES || rc == -EPERM)
+		snprintf(err, errlen, "permission denied");
+	error("cannot %s process '%d': %s", what, (int)pid, err[0] ? err : strerror(-rc));
+	/* a file that does not parse is bad input, like a bad argument */
+	return rc == -EBADMSG || rc == -E2BIG ? EXIT_USAGE : EXIT_FAIL;
+}
+
 int take_snapshot(const struct opts *o, unsigned flags, ms_region_fn *each, void *arg,
 		  struct ms_snapshot **snap)
 {
@@ -336,13 +347,7 @@ int take_snapshot(const struct opts *o, unsigned flags, ms_region_fn *each, void
 		rc = start_working_set(o, o->ctx, err, sizeof(err));
 	if (rc == 0)
 		rc = ms_snapshot_take_each(o->ctx, o->pid, flags, each, arg, snap, err, sizeof(err));
-	if (rc == 0)
-		return EXIT_OK;
-	if (rc == -EACCES || rc == -EPERM)
-		snprintf(err, sizeof(err), "permission denied");
-	error("cannot inspect process '%d': %s", (int)o->pid, err[0] ? err : strerror(-rc));
-	/* a file that does not parse is bad input, like a bad argument */
-	return rc == -EBADMSG || rc == -E2BIG ? EXIT_USAGE : EXIT_FAIL;
+	return rc == 0 ? EXIT_OK : read_failed(rc, err, sizeof(err), "inspect", o->pid);
 }
 
 int read_residency(const struct opts *o, struct ms_snapshot *snap, unsigned flags)
@@ -351,11 +356,5 @@ int read_residency(const struct opts *o, struct ms_snapshot *snap, unsigned flag
 	int rc = ms_residency_read(o->ctx, snap, flags | (o->pread ? MS_RES_PREAD : 0), err,
 				   sizeof(err));
 
-	if (rc == 0)
-		return EXIT_OK;
-	if (rc == -EACCES || rc == -EPERM)
-		snprintf(err, sizeof(err), "permission denied");
-	error("cannot read the pages of process '%d': %s", (int)o->pid,
-	      err[0] ? err : strerror(-rc));
-	return rc == -EBADMSG || rc == -E2BIG ? EXIT_USAGE : EXIT_FAIL;
+	return rc == 0 ? EXIT_OK : read_failed(rc, err, sizeof(err), "read the pages of", o->pid);
 }

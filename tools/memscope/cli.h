@@ -93,6 +93,8 @@ struct row {
 void row_str(struct row *r, const char *s, int width);   /* left-aligned */
 void row_rstr(struct row *r, const char *s, int width);  /* right-aligned */
 void row_hex(struct row *r, uint64_t v);
+/* "start-end" in hex, padded to the column after it (as pmap and maps do). */
+void row_range(struct row *r, uint64_t start, uint64_t end);
 /* Writes the row, then " ", tail (may be long), tail2 and a newline, to f. */
 void row_put(struct row *r, const char *tail, const char *tail2, FILE *f);
 /* bytes as --bytes or human units want them. */

@@ -92,6 +92,20 @@ static const char *kind_name(enum ms_change_kind k)
 	return names[k];
 }
 
+/* How much a region's size changed: a side that is not there has none. */
+static int64_t size_change(const struct ms_change *ch)
+{
+	return (int64_t)(ch->b ? ch->b->end - ch->b->start : 0) -
+	       (int64_t)(ch->a ? ch->a->end - ch->a->start : 0);
+}
+
+/* How much shown field i changed, in *d; false when a side lacks it. */
+static bool field_change(const struct ms_change *ch, int i, int64_t *d)
+{
+	*d = shown[i] == FIELD_USS ? ch->d_uss : ch->d[shown[i]];
+	return shown[i] == FIELD_USS ? ch->have_uss : (ch->have & (1u << shown[i])) != 0;
+}
+
 static void change_row(const struct opts *o, const struct ms_change *ch)
 {
 	const struct ms_region *r = ch->b ? ch->b : ch->a;
@@ -99,12 +113,10 @@ static void change_row(const struct opts *o, const struct ms_change *ch)
 
 	snprintf(range, sizeof(range), "%" PRIx64 "-%" PRIx64, r->start, r->end);
 	printf("%-8s %-13s %-27s", kind_name(ch->kind), ms_class_name(r->class), range);
-	printf(" %10s", signed_cell(buf, sizeof(buf), o, (int64_t)(ch->b ? ch->b->end -
-	       ch->b->start : 0) - (int64_t)(ch->a ? ch->a->end - ch->a->start : 0)));
+	printf(" %10s", signed_cell(buf, sizeof(buf), o, size_change(ch)));
 	for (int i = 1; i < NR_SHOWN; i++) {
-		bool known = shown[i] == FIELD_USS ? ch->have_uss :
-			     (ch->have & (1u << shown[i])) != 0;
-		int64_t d = shown[i] == FIELD_USS ? ch->d_uss : ch->d[shown[i]];
+		int64_t d;
+		bool known = field_change(ch, i, &d);
 
 		printf(" %10s", known ? signed_cell(buf, sizeof(buf), o, d) : "-");
 	}
@@ -192,14 +204,6 @@ static cJSON *total_json(const struct ms_total *a, const struct ms_total *b)
 	return o;
 }
 
-static cJSON *hex(uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
-	return cJSON_CreateString(buf);
-}
-
 static cJSON *side_region(const struct ms_region *r)
 {
 	cJSON *o;
@@ -207,8 +211,8 @@ static cJSON *side_region(const struct ms_region *r)
 	if (!r)
 		return cJSON_CreateNull();
 	o = figures(&r->c, 0, false);
-	cJSON_AddItemToObject(o, "start", hex(r->start));
-	cJSON_AddItemToObject(o, "end", hex(r->end));
+	cJSON_AddItemToObject(o, "start", json_hex(r->start));
+	cJSON_AddItemToObject(o, "end", json_hex(r->end));
 	cJSON_AddStringToObject(o, "perms", r->perms);
 	return o;
 }
@@ -224,14 +228,12 @@ static cJSON *change_json(const struct ms_change *ch)
 	cJSON_AddBoolToObject(o, "deleted", r->deleted);
 	cJSON_AddItemToObject(o, "a", side_region(ch->a));
 	cJSON_AddItemToObject(o, "b", side_region(ch->b));
-	cJSON_AddItemToObject(d, "size", num_or_null(true,
-			      (int64_t)(ch->b ? ch->b->end - ch->b->start : 0) -
-			      (int64_t)(ch->a ? ch->a->end - ch->a->start : 0)));
+	cJSON_AddItemToObject(d, "size", num_or_null(true, size_change(ch)));
 	for (int i = 1; i < NR_SHOWN; i++) {
-		bool known = shown[i] == FIELD_USS ? ch->have_uss : (ch->have & (1u << shown[i])) != 0;
+		int64_t v;
+		bool known = field_change(ch, i, &v);
 
-		cJSON_AddItemToObject(d, shown_names[i], num_or_null(known, shown[i] == FIELD_USS ?
-				      ch->d_uss : ch->d[shown[i]]));
+		cJSON_AddItemToObject(d, shown_names[i], num_or_null(known, v));
 	}
 	cJSON_AddItemToObject(o, "delta", d);
 	return o;

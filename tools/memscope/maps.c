@@ -55,12 +55,7 @@ static void print_region(const struct ms_region *r, void *arg)
 	if (!rows->mem)
 		return;
 
-	row_hex(row, r->start);
-	row_str(row, "-", 0);
-	row_hex(row, r->end);
-	do
-		row_str(row, " ", 0);
-	while (row->len < 26);
+	row_range(row, r->start, r->end);
 	row_str(row, r->perms, 6);
 	row_str(row, ms_class_name(r->class), 12);
 	row_counts(row, rows->o, &r->c);

@@ -117,12 +117,7 @@ static void print_region(struct row *row, const struct view *v, const struct ms_
 {
 	uint64_t pages = (r->end - r->start) / v->page;
 
-	row_hex(row, r->start);
-	row_str(row, "-", 0);
-	row_hex(row, r->end);
-	do
-		row_str(row, " ", 0);
-	while (row->len < 26);
+	row_range(row, r->start, r->end);
 	if (!v->o->map)
 		row_str(row, r->perms, 6);
 	row_str(row, ms_class_name(r->class), 12);

@@ -69,27 +69,18 @@ static void add_proc(struct run *r, pid_t pid)
 	pthread_mutex_unlock(&r->mu);
 }
 
-static bool drop_proc(struct run *r, pid_t pid)
+/* Whether pid is one of the run's processes; with drop, no longer. */
+static bool find_proc(struct run *r, pid_t pid, bool drop)
 {
-	bool found = false;
+	size_t i = 0;
+	bool found;
 
 	pthread_mutex_lock(&r->mu);
-	for (size_t i = 0; i < r->nr_procs && !found; i++)
-		if (r->procs[i] == pid) {
-			r->procs[i] = r->procs[--r->nr_procs];
-			found = true;
-		}
-	pthread_mutex_unlock(&r->mu);
-	return found;
-}
-
-static bool is_proc(struct run *r, pid_t pid)
-{
-	bool found = false;
-
-	pthread_mutex_lock(&r->mu);
-	for (size_t i = 0; i < r->nr_procs && !found; i++)
-		found = r->procs[i] == pid;
+	while (i < r->nr_procs && r->procs[i] != pid)
+		i++;
+	found = i < r->nr_procs;
+	if (found && drop)
+		r->procs[i] = r->procs[--r->nr_procs];
 	pthread_mutex_unlock(&r->mu);
 	return found;
 }
@@ -251,7 +242,7 @@ static void on_stop(struct run *r, pid_t tid, int status, pid_t cmd)
 			add_proc(r, (pid_t)msg);
 		if (event == PTRACE_EVENT_SECCOMP)
 			take_sample(r); /* about to give memory back: the peak so far */
-		if (event == PTRACE_EVENT_EXIT && is_proc(r, tid)) {
+		if (event == PTRACE_EVENT_EXIT && find_proc(r, tid, false)) {
 			/* stopped at its exit, its memory still whole: its last sample */
 			struct sample x = take_sample(r);
 
@@ -259,7 +250,7 @@ static void on_stop(struct run *r, pid_t tid, int status, pid_t cmd)
 				r->final = x;
 				r->have_final = true;
 			}
-			drop_proc(r, tid);
+			find_proc(r, tid, true);
 		}
 	} else if (sig != SIGSTOP && ptrace(PTRACE_GETSIGINFO, tid, NULL, &si) == 0) {
 		/* a signal for the task: delivered.  Not a SIGSTOP (a new task
@@ -287,7 +278,7 @@ static void trace(struct run *r, pid_t cmd, int *cmd_status, struct rusage *cmd_
 			on_stop(r, tid, status, cmd);
 			continue;
 		}
-		drop_proc(r, tid); /* killed before its exit stop, perhaps */
+		find_proc(r, tid, true); /* killed before its exit stop, perhaps */
 		if (tid == cmd) {
 			*cmd_status = status;
 			*cmd_ru = ru;

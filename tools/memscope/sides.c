@@ -88,6 +88,11 @@ static int fetch(const struct opts *o, const char *url, char **buf, size_t *len)
 	size_t errlen;
 	pid_t pid;
 
+#ifndef HAVE_LIBCURL
+	error("cannot fetch '%s': this memscope is built without libcurl (configure --with-libcurl)",
+	      url);
+	return -ENOTSUP;
+#endif
 	if ((rc = find_helper("memscope-fetch", "MEMSCOPE_FETCH", path, sizeof(path))) < 0) {
 		error("cannot fetch '%s': no memscope-fetch ('%s': %s)", url, path, strerror(-rc));
 		return rc;

@@ -49,6 +49,16 @@ void row_hex(struct row *r, uint64_t v)
 	r->len += (size_t)(tmp + sizeof(tmp) - p);
 }
 
+void row_range(struct row *r, uint64_t start, uint64_t end)
+{
+	row_hex(r, start);
+	row_str(r, "-", 0);
+	row_hex(r, end);
+	do
+		row_str(r, " ", 0);
+	while (r->len < 26);
+}
+
 void row_put(struct row *r, const char *tail, const char *tail2, FILE *f)
 {
 	size_t n1 = strlen(tail), n2 = strlen(tail2);

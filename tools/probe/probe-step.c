@@ -246,14 +246,6 @@ int probe_print_human(FILE *out, const struct probe_view *v)
 
 /* ---- JSON ---- */
 
-static cJSON *hex(uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
-	return cJSON_CreateString(buf);
-}
-
 static void num(cJSON *o, const char *key, uint64_t v)
 {
 	cJSON_AddNumberToObject(o, key, (double)v);
@@ -273,8 +265,8 @@ static cJSON *region_json(const struct ms_region *r)
 	cJSON *o = cJSON_CreateObject();
 	uint64_t u;
 
-	cJSON_AddItemToObject(o, "start", hex(r->start));
-	cJSON_AddItemToObject(o, "end", hex(r->end));
+	cJSON_AddItemToObject(o, "start", json_hex(r->start));
+	cJSON_AddItemToObject(o, "end", json_hex(r->end));
 	num(o, "size", r->end - r->start);
 	cJSON_AddStringToObject(o, "class", ms_class_name(r->class));
 	cJSON_AddStringToObject(o, "perms", r->perms);
@@ -305,7 +297,7 @@ static cJSON *figures(const struct ms_snapshot *s, const struct probe_report *r)
 		cJSON_AddNullToObject(o, "uss");
 	bytes(o, "swap", t, MS_SWAP);
 	cJSON_AddItemToObject(o, "heap", h ? region_json(h) : cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "brk", hex(r->brk));
+	cJSON_AddItemToObject(o, "brk", json_hex(r->brk));
 	num(o, "minor_faults", r->minflt);
 	num(mi, "arena", r->mi.arena);
 	num(mi, "hblks", r->mi.hblks);
@@ -347,8 +339,8 @@ static void changes_json(cJSON *o, const struct changes *c)
 		} else if (resized(ch)) {
 			cJSON *r = region_json(ch->b);
 
-			cJSON_AddItemToObject(r, "start_before", hex(ch->a->start));
-			cJSON_AddItemToObject(r, "end_before", hex(ch->a->end));
+			cJSON_AddItemToObject(r, "start_before", json_hex(ch->a->start));
+			cJSON_AddItemToObject(r, "end_before", json_hex(ch->a->end));
 			num(r, "size_before", ch->a->end - ch->a->start);
 			cJSON_AddItemToArray(grown, r);
 		}
@@ -369,7 +361,7 @@ static cJSON *focus_json(const struct probe_view *v)
 		if (!v->rep->focus[i])
 			continue;
 		o = cJSON_CreateObject();
-		cJSON_AddItemToObject(o, "address", hex(v->rep->focus[i]));
+		cJSON_AddItemToObject(o, "address", json_hex(v->rep->focus[i]));
 		cJSON_AddItemToObject(o, "region", r ? region_json(r) : cJSON_CreateNull());
 		cJSON_AddItemToObject(o, "child", k ? region_json(k) : cJSON_CreateNull());
 		cJSON_AddItemToArray(a, o);
@@ -388,7 +380,7 @@ static cJSON *step_json(const struct probe_view *v, const struct changes *c)
 	num(o, "step", (uint64_t)v->rep->step);
 	cJSON_AddStringToObject(o, "what", v->rep->what);
 	num(o, "pid", (uint64_t)v->pid);
-	cJSON_AddItemToObject(o, "result", v->rep->result ? hex(v->rep->result) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "result", v->rep->result ? json_hex(v->rep->result) : cJSON_CreateNull());
 	if (v->rep->error)
 		cJSON_AddStringToObject(o, "error", strerror(v->rep->error));
 	else
