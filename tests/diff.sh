@@ -241,6 +241,20 @@ url_checks() {
 	has "$TMP/err" "no answer within the timeout" "ends at the timeout, and says so"
 	exec 7>&-
 
+	# ---- memscope-fetch on its own: the conventions of every program
+	fetch=$(dirname "$MEMSCOPE_BIN")/memscope-fetch
+	expect 0 "memscope-fetch --help" "$fetch" --help
+	has "$TMP/out" '^usage: memscope-fetch ' "shows its usage"
+	expect 0 "memscope-fetch --version" "$fetch" --version
+	has "$TMP/out" '^memscope-fetch [0-9]+\.[0-9]+\.[0-9]+$' "prints its version"
+	for t in 0 3601 10s ''; do
+		expect 2 "memscope-fetch --timeout '$t'" "$fetch" --timeout "$t" "http://127.0.0.1:1/"
+		has "$TMP/err" "^memscope-fetch: --timeout takes seconds \(1 to 3600\), not '$t'$" \
+			"names the value '$t'"
+	done
+	expect 2 "memscope-fetch without a URL" "$fetch"
+	expect 2 "memscope-fetch with two URLs" "$fetch" "http://127.0.0.1:1/" "http://127.0.0.1:2/"
+
 	# ---- libcurl stays out of memscope; memscope-fetch has it
 	if [ -n "${LIBTOOL:-}" ] && $LIBTOOL --mode=execute ldd "$MEMSCOPE_BIN" > "$TMP/ldd" 2>&1; then
 		grep -q curl "$TMP/ldd" && fail "memscope links libcurl" || ok "memscope does not link libcurl"

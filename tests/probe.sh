@@ -3,7 +3,7 @@
 # walkthrough and threads through --pause with memscope snap taken from
 # outside; --hold; usage errors.
 . "$SETUP"
-command -v jq > /dev/null || { echo "probe.sh: jq is needed (./build.sh check installs it)"; exit 99; }
+command -v jq > /dev/null || { echo "Bail out! jq is needed (./build.sh check installs it)"; exit 99; }
 
 # jq with hex(): "0x7f00" -> 32512 (addresses stay below 2^53)
 JQ_DEFS='def hex: ltrimstr("0x") | explode |
@@ -51,13 +51,17 @@ has "$TMP/err" "^memscope-probe: cannot find probe-subject" "says what is missin
 grep -Eo -- '\\-\\-[a-z-]+|--[a-z-]+' "$PROBE_MANPAGE" | sed 's/\\//g' | sort -u > "$TMP/man-opts"
 if diff "$TMP/help-opts" "$TMP/man-opts" > "$TMP/diff"; then ok "man page and --help name the same options"
 else fail "man page and --help differ:"; sed 's/^/#   /' "$TMP/diff"; fi
-missing=""
-for s in walkthrough lazy sbrk threshold trim fragment threads shared; do
-	grep -q "^\.B $s\$" "$PROBE_MANPAGE" && "$PROBE_BIN" --help | grep -q "^  $s " ||
-		missing="$missing $s"
-done
-if [ -z "$missing" ]; then ok "man page and --help describe every scenario"
-else fail "scenarios not in both the man page and --help:$missing"; fi
+# the scenarios: --help lists the program's table; the man page its SCENARIOS
+"$PROBE_BIN" --help | sed -n '/^scenarios:/,/^$/s/^  \([a-z]*\) .*/\1/p' | sort > "$TMP/help-scen"
+sed -n '/^\.SH SCENARIOS/,/^\.SH /p' "$PROBE_MANPAGE" | grep -A1 '^\.TP' |
+	sed -n 's/^\.B \([a-z]*\)$/\1/p' | sort > "$TMP/man-scen"
+n=$(wc -l < "$TMP/help-scen")
+if [ "$n" -ge 8 ] && diff "$TMP/help-scen" "$TMP/man-scen" > "$TMP/diff"; then
+	ok "man page and --help describe the same $n scenarios"
+else fail "the scenarios of --help ($n) and of the man page differ:"; sed 's/^/#   /' "$TMP/diff"; fi
+expect 2 "a bad --threads" "$PROBE" threads --threads 2x
+has "$TMP/err" "bad value '2x' for --threads" "names the value"
+has "$TMP/err" "^Try 'memscope-probe --help'.$" "and says where help is"
 
 # ---- walkthrough: A 30 KiB, B 40 KiB, C 200 KiB, D 100 KiB; free C, B, D
 run_json walkthrough

@@ -9,17 +9,21 @@
  * Basic authentication comes from a netrc file ($NETRC, else ~/.netrc), or
  * from MEMSCOPE_HTTP_USER and MEMSCOPE_HTTP_PASSWORD in the environment:
  * never from the command line, where other users could read it.
- * Exit status: 0 fetched, 1 could not (the message, one line, on stderr),
- * 2 usage.
+ * Exit status: 0 fetched, 1 could not (the message, one line, on stderr,
+ * which memscope passes on as its own), 2 usage.
  */
-#include "config.h"
+#include "common.h"
 
 #include <curl/curl.h>
 #include <errno.h>
-#include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+struct fetch_opts {
+	const char *url;
+	long timeout; /* seconds */
+	bool insecure;
+};
 
 #define MAX_BODY (1ll << 30) /* a snapshot of 50,000 regions is about 40 MB */
 
@@ -31,14 +35,13 @@ static size_t out(char *data, size_t size, size_t n, void *arg)
 
 static int fail(const char *url, const char *what)
 {
-	fflush(stdout);
 	/* curl's messages start with a capital; ours do not, but an acronym
 	 * ("SSL certificate problem") stays as it is */
 	bool lower = what[0] >= 'A' && what[0] <= 'Z' && !(what[1] >= 'A' && what[1] <= 'Z');
 
-	fprintf(stderr, "memscope: cannot fetch '%s': %c%s\n", url,
-		lower ? what[0] - 'A' + 'a' : what[0], what[0] ? what + 1 : what);
-	return 1;
+	error("cannot fetch '%s': %c%s", url, lower ? what[0] - 'A' + 'a' : what[0],
+	      what[0] ? what + 1 : what);
+	return EXIT_FAIL;
 }
 
 /* Options every fetch gets: where, how long, which protocols, whose
@@ -78,40 +81,71 @@ static void set_options(CURL *c, const char *url, long timeout, bool insecure, c
 	}
 }
 
+static int usage(void)
+{
+	fputs("usage: memscope-fetch [--insecure] [--timeout SECONDS] URL\n"
+	      "\n"
+	      "Writes what an http:// or https:// URL serves to standard output, for\n"
+	      "memscope diff.  Credentials come from $NETRC (else ~/.netrc), or from\n"
+	      "MEMSCOPE_HTTP_USER and MEMSCOPE_HTTP_PASSWORD.\n"
+	      "\n"
+	      "options:\n"
+	      "  --insecure           do not check the server's certificate\n"
+	      "  --timeout SECONDS    give up after SECONDS (1 to 3600; 10)\n"
+	      "  --help               print this help and exit\n"
+	      "  --version            print the version and exit\n",
+	      stdout);
+	return finish_output(EXIT_OK);
+}
+
+/* -1 to go on, or the exit status. */
+static int parse(int argc, char **argv, struct fetch_opts *o)
+{
+	*o = (struct fetch_opts){ .timeout = 10 };
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--help") == 0)
+			return usage();
+		if (strcmp(a, "--version") == 0)
+			return print_version();
+		if (strcmp(a, "--insecure") == 0) {
+			o->insecure = true;
+		} else if (strcmp(a, "--timeout") == 0) {
+			if (i + 1 == argc || (o->timeout = parse_long(argv[++i], 1, 3600)) < 0)
+				return misuse("--timeout takes seconds (1 to 3600), not '%s'",
+					      i < argc ? argv[i] : "");
+		} else if (a[0] == '-') {
+			return misuse("unknown option '%s'", a);
+		} else if (o->url) {
+			return misuse("one URL at a time");
+		} else {
+			o->url = a;
+		}
+	}
+	return o->url ? -1 : misuse("which URL?");
+}
+
 int main(int argc, char **argv)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
-	bool insecure = false;
-	long timeout = 10;
-	const char *url = NULL;
+	struct fetch_opts o;
 	CURLcode rc;
 	CURL *c;
+	int status;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--insecure") == 0)
-			insecure = true;
-		else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc)
-			timeout = strtol(argv[++i], NULL, 10);
-		else if (!url && argv[i][0] != '-')
-			url = argv[i];
-		else
-			url = NULL, i = argc;
-	}
-	if (!url || timeout <= 0) {
-		fputs("usage: memscope-fetch [--insecure] [--timeout SECONDS] URL\n", stderr);
-		return 2;
-	}
+	set_program_name("memscope-fetch");
+	if ((status = parse(argc, argv, &o)) >= 0)
+		return status;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 || !(c = curl_easy_init()))
-		return fail(url, "libcurl does not start");
-	set_options(c, url, timeout, insecure, errbuf);
+		return fail(o.url, "libcurl does not start");
+	set_options(c, o.url, o.timeout, o.insecure, errbuf);
 	rc = curl_easy_perform(c);
 	curl_easy_cleanup(c);
 	curl_global_cleanup();
 	if (rc == CURLE_OPERATION_TIMEDOUT)
-		return fail(url, "no answer within the timeout");
+		return fail(o.url, "no answer within the timeout");
 	if (rc != CURLE_OK)
-		return fail(url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
-	if (fflush(stdout) != 0)
-		return fail(url, strerror(errno));
-	return 0;
+		return fail(o.url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	return finish_output(EXIT_OK);
 }

@@ -69,13 +69,17 @@ static bool is_pid(const char *s)
 	       strtoul(s, NULL, 10) > 0;
 }
 
-/* The helper's one line of complaint, passed on; or ours. */
+/* The helper's one line of complaint, passed on as ours; or ours. */
 static void fetch_error(const char *url, const char *helper_err, int status)
 {
-	size_t n = strcspn(helper_err, "\n");
+	static const char helper[] = "memscope-fetch: ";
+	size_t n;
 
+	if (strncmp(helper_err, helper, sizeof(helper) - 1) == 0)
+		helper_err += sizeof(helper) - 1;
+	n = strcspn(helper_err, "\n");
 	if (n > 0)
-		fprintf(stderr, "%.*s\n", (int)n, helper_err);
+		error("%.*s", (int)n, helper_err);
 	else
 		error("cannot fetch '%s': memscope-fetch ended with status %d", url, status);
 }

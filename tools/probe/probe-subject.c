@@ -426,14 +426,11 @@ static void shared(void)
 	step(true, 0, "the child exits");
 }
 
+#define SUBJECT_SCENARIO(name, function, summary) { name, function },
 static const struct {
 	const char *name;
 	void (*run)(void);
-} scenarios[] = {
-	{ "walkthrough", walkthrough }, { "lazy", lazy }, { "sbrk", sbrk_scenario },
-	{ "threshold", threshold }, { "trim", trim }, { "fragment", fragment },
-	{ "threads", threads }, { "shared", shared },
-};
+} scenarios[] = { PROBE_SCENARIOS(SUBJECT_SCENARIO) };
 
 /* mallopt first, as the user asked: before the baseline */
 static void set_malloc_params(void)

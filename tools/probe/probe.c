@@ -17,7 +17,6 @@
 #include <limits.h>
 #include <linux/perf_event.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -31,27 +30,23 @@ struct probe_opts {
 	long mmap_threshold, trim_threshold, top_pad, arena_max, threads; /* -1: unset */
 };
 
-static const char *const scenario_names[] = {
-	"walkthrough", "lazy", "sbrk", "threshold", "trim", "fragment", "threads", "shared",
-};
+#define PROBE_SCENARIO(name, function, summary) { name, summary },
+static const struct scenario {
+	const char *name, *summary;
+} scenarios[] = { PROBE_SCENARIOS(PROBE_SCENARIO) };
+#define NR_SCENARIOS (sizeof(scenarios) / sizeof(*scenarios))
 
-static void probe_usage(FILE *out)
+static int probe_usage(void)
 {
 	fputs("usage: memscope-probe SCENARIO [options]\n"
 	      "\n"
 	      "Runs a scenario step by step in a process of its own and shows what each\n"
 	      "step did to that process's address space, measured from outside.\n"
 	      "\n"
-	      "scenarios:\n"
-	      "  walkthrough  malloc 30, 40, 200 and 100 KiB, then free three of them\n"
-	      "  lazy         reserve 1 GiB (malloc, then mmap); Rss grows only as pages are written\n"
-	      "  sbrk         move the program break by hand; [heap] follows\n"
-	      "  threshold    256 KiB from mmap, then, after a free, from the heap\n"
-	      "  trim         free below the top keeps Rss; malloc_trim(0) returns it\n"
-	      "  fragment     a large heap with little in use\n"
-	      "  threads      thread stacks with guard pages, and per-thread arenas\n"
-	      "  shared       shared and copy-on-write memory across fork: Rss, Pss, USS\n"
-	      "\n"
+	      "scenarios:\n", stdout);
+	for (size_t i = 0; i < NR_SCENARIOS; i++)
+		printf("  %-12s %s\n", scenarios[i].name, scenarios[i].summary);
+	fputs("\n"
 	      "options:\n"
 	      "  --json                one JSON object per step (JSON Lines)\n"
 	      "  --pause               after each line, wait for a newline on stdin\n"
@@ -60,35 +55,57 @@ static void probe_usage(FILE *out)
 	      "  --trim-threshold N    mallopt(M_TRIM_THRESHOLD, N) first\n"
 	      "  --top-pad N           mallopt(M_TOP_PAD, N) first\n"
 	      "  --arena-max N         mallopt(M_ARENA_MAX, N) first\n"
-	      "  --threads N           threads for the threads scenario (4)\n"
+	      "  --threads N           threads for the threads scenario (1 to 256; 4)\n"
 	      "  --help                print this help and exit\n"
 	      "  --version             print the version and exit\n",
-	      out);
+	      stdout);
+	return finish_output(EXIT_OK);
 }
 
-/* "131072", "128K", "128KiB", "1M": bytes; -1 when malformed. */
+/* "131072", "128K", "128KiB", "1M": bytes up to INT_MAX; -1 when malformed. */
 static long parse_size(const char *s)
 {
-	char *end;
-	long v;
+	size_t n = strspn(s, "0123456789");
 	int shift = 0;
+	char num[24];
+	long v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || v < 0)
+	if (n == 0 || n >= sizeof(num))
 		return -1;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
+	switch (s[n]) {
+	case 'k': case 'K': shift = 10; break;
+	case 'm': case 'M': shift = 20; break;
+	case 'g': case 'G': shift = 30; break;
 	}
-	if (shift && strcmp(end, "iB") == 0)
-		end += 2;
-	if (*end || v > (INT_MAX >> shift))
+	if (shift && strcmp(s + n + 1, "") != 0 && strcmp(s + n + 1, "iB") != 0)
 		return -1;
-	return v << shift;
+	if (!shift && s[n])
+		return -1;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	v = parse_long(num, 0, INT_MAX >> shift);
+	return v < 0 ? -1 : v << shift;
 }
 
+/* The value of a numeric option: sizes, or a count of threads. */
+static int parse_number(int c, const char *name, const char *arg, struct probe_opts *o)
+{
+	long *num = c == 'm' ? &o->mmap_threshold : c == 't' ? &o->trim_threshold :
+		    c == 'T' ? &o->top_pad : c == 'a' ? &o->arena_max : &o->threads;
+
+	*num = c == 'n' ? parse_long(arg, 1, 256) : parse_size(arg);
+	return *num < 0 ? misuse("bad value '%s' for --%s", arg, name) : -1;
+}
+
+static const struct scenario *find_scenario(const char *name)
+{
+	for (size_t i = 0; i < NR_SCENARIOS; i++)
+		if (strcmp(name, scenarios[i].name) == 0)
+			return &scenarios[i];
+	return NULL;
+}
+
+/* -1 to go on, or the exit status. */
 static int parse(int argc, char **argv, struct probe_opts *o)
 {
 	static const struct option longs[] = {
@@ -104,46 +121,31 @@ static int parse(int argc, char **argv, struct probe_opts *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, li = 0;
+	int c, li = 0, rc = -1;
 
 	*o = (struct probe_opts){ .mmap_threshold = -1, .trim_threshold = -1, .top_pad = -1,
 				  .arena_max = -1, .threads = -1 };
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", longs, &li)) != -1) {
-		long *num = c == 'm' ? &o->mmap_threshold : c == 't' ? &o->trim_threshold :
-			    c == 'T' ? &o->top_pad : c == 'a' ? &o->arena_max :
-			    c == 'n' ? &o->threads : NULL;
-
-		if (num) {
-			*num = parse_size(optarg);
-			if (*num < 0 || (c == 'n' && (*num < 1 || *num > 256))) {
-				error("bad value '%s' for --%s", optarg, longs[li].name);
-				return EXIT_USAGE;
-			}
-			continue;
-		}
+	while (rc < 0 && (c = getopt_long(argc, argv, "", longs, &li)) != -1) {
 		switch (c) {
 		case 'j': o->json = true; break;
 		case 'p': o->pause = true; break;
 		case 'H': o->hold = true; break;
-		case 'h': probe_usage(stdout); return fflush(stdout) ? EXIT_FAIL : EXIT_OK;
+		case 'h': return probe_usage();
 		case 'V': return print_version();
-		default:
-			error("unknown option '%s'", argv[optind - 1]);
-			return EXIT_USAGE;
+		case 'm': case 't': case 'T': case 'a': case 'n':
+			rc = parse_number(c, longs[li].name, optarg, o);
+			break;
+		default: return misuse("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind != argc - 1) {
-		error(optind == argc ? "which scenario? (memscope-probe --help lists them)" :
-		     "one scenario at a time");
-		return EXIT_USAGE;
-	}
+	if (rc >= 0)
+		return rc;
+	if (optind != argc - 1)
+		return misuse(optind == argc ? "which scenario? (memscope-probe --help lists them)" :
+			      "one scenario at a time");
 	o->scenario = argv[optind];
-	for (size_t i = 0; i < sizeof(scenario_names) / sizeof(*scenario_names); i++)
-		if (strcmp(o->scenario, scenario_names[i]) == 0)
-			return -1;
-	error("unknown scenario '%s'", o->scenario);
-	return EXIT_USAGE;
+	return find_scenario(o->scenario) ? -1 : misuse("unknown scenario '%s'", o->scenario);
 }
 
 /* ---- the subject ---- */

@@ -13,6 +13,21 @@
 
 #include <stdint.h>
 
+/*
+ * The scenarios, one table for both programs: X(NAME, FUNCTION, SUMMARY).
+ * memscope-probe lists them in --help and refuses any other name;
+ * probe-subject runs FUNCTION for NAME.
+ */
+#define PROBE_SCENARIOS(X) \
+	X("walkthrough", walkthrough, "malloc 30, 40, 200 and 100 KiB, then free three of them") \
+	X("lazy", lazy, "reserve 1 GiB (malloc, then mmap); Rss grows only as pages are written") \
+	X("sbrk", sbrk_scenario, "move the program break by hand; [heap] follows") \
+	X("threshold", threshold, "256 KiB from mmap, then, after a free, from the heap") \
+	X("trim", trim, "free below the top keeps Rss; malloc_trim(0) returns it") \
+	X("fragment", fragment, "a large heap with little in use") \
+	X("threads", threads, "thread stacks with guard pages, and per-thread arenas") \
+	X("shared", shared, "shared and copy-on-write memory across fork: Rss, Pss, USS")
+
 /* The subject's ends of the two pipes, after dup2. */
 enum { PROBE_GO_FD = 3, PROBE_REPORT_FD = 4 };
 
