@@ -9,15 +9,24 @@
 #include <linux/ioctl.h>
 #include <stdint.h>
 
-/* /proc/PID/pagemap: one 64-bit entry per virtual page */
-#define PM_PFN_MASK     ((UINT64_C(1) << 55) - 1) /* 0 without CAP_SYS_ADMIN */
-#define PM_SOFT_DIRTY   (UINT64_C(1) << 55)
-#define PM_EXCLUSIVE    (UINT64_C(1) << 56)       /* mapped once (4.2+) */
-#define PM_UFFD_WP      (UINT64_C(1) << 57)       /* userfaultfd write-protect (5.13+) */
-#define PM_GUARD        (UINT64_C(1) << 58)       /* MADV_GUARD_INSTALL marker (6.15+) */
-#define PM_FILE         (UINT64_C(1) << 61)       /* file page or shared anonymous */
-#define PM_SWAP         (UINT64_C(1) << 62)       /* any swap-format entry */
-#define PM_PRESENT      (UINT64_C(1) << 63)
+/* /proc/PID/pagemap: one 64-bit entry per virtual page; its bits */
+#define PM_ENTRY_BYTES      8
+#define PM_SOFT_DIRTY_BIT   55
+#define PM_EXCLUSIVE_BIT    56 /* mapped once (4.2+) */
+#define PM_UFFD_WP_BIT      57 /* userfaultfd write-protect (5.13+) */
+#define PM_GUARD_BIT        58 /* MADV_GUARD_INSTALL marker (6.15+) */
+#define PM_FILE_BIT         61 /* file page or shared anonymous */
+#define PM_SWAP_BIT         62 /* any swap-format entry */
+#define PM_PRESENT_BIT      63
+#define PM_PFN_MASK     ((UINT64_C(1) << PM_SOFT_DIRTY_BIT) - 1) /* bits 0-54; 0 without
+								     CAP_SYS_ADMIN */
+#define PM_SOFT_DIRTY   (UINT64_C(1) << PM_SOFT_DIRTY_BIT)
+#define PM_EXCLUSIVE    (UINT64_C(1) << PM_EXCLUSIVE_BIT)
+#define PM_UFFD_WP      (UINT64_C(1) << PM_UFFD_WP_BIT)
+#define PM_GUARD        (UINT64_C(1) << PM_GUARD_BIT)
+#define PM_FILE         (UINT64_C(1) << PM_FILE_BIT)
+#define PM_SWAP         (UINT64_C(1) << PM_SWAP_BIT)
+#define PM_PRESENT      (UINT64_C(1) << PM_PRESENT_BIT)
 
 /* PAGEMAP_SCAN (6.7+): runs of pages with the same categories */
 #define PAGE_IS_WPALLOWED  (1 << 0)
