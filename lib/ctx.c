@@ -17,13 +17,23 @@
 
 struct ms_ctx *ms_ctx_new(const char *proc_root)
 {
-	struct ms_ctx *ctx = calloc(1, sizeof(*ctx));
+	return ms_ctx_open(proc_root, 0);
+}
+
+struct ms_ctx *ms_ctx_open(const char *proc_root, unsigned flags)
+{
+	struct ms_ctx *ctx;
 	struct statfs fs;
 
+	if (flags & ~(unsigned)MS_CTX_ONE_THREAD) {
+		errno = EINVAL;
+		return NULL;
+	}
 	if (!proc_root)
 		proc_root = "/proc";
-	if (!ctx)
+	if (!(ctx = calloc(1, sizeof(*ctx))))
 		return NULL;
+	ctx->one_thread = flags & MS_CTX_ONE_THREAD;
 	ctx->root = strdup(proc_root);
 	ctx->rootfd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (!ctx->root || ctx->rootfd < 0) {

@@ -17,6 +17,7 @@ struct ms_ctx {
 	long page_size;
 	long hertz;   /* clock ticks per second, for stat's starttime */
 	bool live;    /* the root is a procfs: processes can change under a read */
+	bool one_thread; /* MS_CTX_ONE_THREAD: no thread of ours beside the caller's */
 };
 
 /* Writes one line into err (when given); returns code, so callers can
@@ -66,12 +67,13 @@ struct ms_lines {
 	pthread_cond_t filled, freed;
 	/* or a buffer in memory, handed out piece by piece */
 	bool from_mem;
+	bool no_thread;         /* read inline to the end */
 	const char *mem;        /* the next piece */
 	size_t mem_left, piece;
 };
 
 /* Takes fd (closed by ms_lines_release). Returns 0 or -ENOMEM. */
-MS_HIDDEN int ms_lines_init(struct ms_lines *lr, int fd);
+MS_HIDDEN int ms_lines_init(struct ms_lines *lr, int fd, bool threads);
 /* Reads buf[0..len) (not copied: it must outlive lr) in pieces of piece
  * bytes, 0 for all at once.  Returns 0. */
 MS_HIDDEN int ms_lines_init_mem(struct ms_lines *lr, const char *buf, size_t len,
@@ -140,10 +142,11 @@ struct ms_parse_into {
 	ms_complete_fn *complete;
 	void *arg;
 };
-/* Parses fd (closed here) into *into.  -EBADMSG or -E2BIG come with a line
+/* Parses fd (closed here) into *into; with threads, a large file is read
+ * in a second thread.  -EBADMSG or -E2BIG come with a line
  * in err. */
-MS_HIDDEN int ms_smaps_parse(int fd, enum ms_parse_mode mode, const struct ms_parse_into *into,
-			     char *err, size_t errlen);
+MS_HIDDEN int ms_smaps_parse(int fd, enum ms_parse_mode mode, bool threads,
+			     const struct ms_parse_into *into, char *err, size_t errlen);
 /* The same from buf[0..len), handed to the parser in pieces of piece bytes
  * (0: at once), as a file is by read(): for the fuzz targets. */
 MS_HIDDEN int ms_smaps_parse_mem(const char *buf, size_t len, size_t piece,

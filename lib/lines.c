@@ -29,10 +29,11 @@ static char *slot_data(struct ms_lines *lr, unsigned i)
 	return lr->chunks + (size_t)(i % MS_LINES_CHUNKS) * CHUNK;
 }
 
-int ms_lines_init(struct ms_lines *lr, int fd)
+int ms_lines_init(struct ms_lines *lr, int fd, bool threads)
 {
 	memset(lr, 0, sizeof(*lr));
 	lr->fd = fd;
+	lr->no_thread = !threads;
 	lr->chunks = malloc((size_t)MS_LINES_CHUNKS * CHUNK);
 	lr->cur = lr->chunks; /* empty: cur_len is 0 */
 	return lr->chunks ? 0 : -ENOMEM;
@@ -139,7 +140,7 @@ static int next_chunk(struct ms_lines *lr)
 
 	if (lr->from_mem)
 		return next_piece(lr);
-	if (!lr->threaded && ++lr->reads > INLINE_READS)
+	if (!lr->threaded && !lr->no_thread && ++lr->reads > INLINE_READS)
 		start_reader(lr);
 	if (!lr->threaded) {
 		n = read_chunk(lr, lr->chunks);

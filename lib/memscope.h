@@ -36,11 +36,28 @@ extern "C" {
 struct ms_ctx;
 
 /*
- * Opens the /proc tree at proc_root (NULL means "/proc"); a saved fixture
- * tree works as well as the live one.  The caller frees it with
- * ms_ctx_free().  Returns NULL and sets errno when the root cannot be opened.
- * Nothing in a context changes after it is made, so threads may share one.
+ * Threads.  A read may start one thread of its own beside the caller's,
+ * and joins it before it returns: ms_snapshot_take() reads a large smaps
+ * (past 256 KiB, a few hundred regions) in a second thread while the
+ * caller's parses, and ms_residency_read() walks a region of 64 MiB or
+ * more in two threads, the second started on another CPU than the
+ * caller's (then free to run wherever the caller may).  The threads
+ * inherit the caller's signal mask and call nothing of the caller's.
+ * MS_CTX_ONE_THREAD keeps every read of a context on the caller's thread.
  */
+enum ms_ctx_flags {
+	MS_CTX_ONE_THREAD = 1 << 0, /* start no thread: slower on large processes */
+};
+
+/*
+ * Opens the /proc tree at proc_root (NULL means "/proc"); a saved fixture
+ * tree works as well as the live one.  flags from enum ms_ctx_flags.  The
+ * caller frees it with ms_ctx_free().  Returns NULL and sets errno when the
+ * root cannot be opened, or flags has an unknown bit (EINVAL).  Nothing in
+ * a context changes after it is made, so threads may share one.
+ */
+struct ms_ctx *ms_ctx_open(const char *proc_root, unsigned flags);
+/* ms_ctx_open(proc_root, 0). */
 struct ms_ctx *ms_ctx_new(const char *proc_root);
 void ms_ctx_free(struct ms_ctx *ctx);
 /* The root given to ms_ctx_new(); lives as long as ctx. */

@@ -16,6 +16,7 @@ struct walk {
 	uint64_t page;       /* bytes */
 	unsigned flags;      /* MS_RES_* */
 	int kflags, kcount;  /* /proc/kpageflags, kpagecount; -1 when closed */
+	bool one_thread;     /* no second thread for a large region */
 };
 
 #define ENTRIES_A_READ (128u << 10) /* entries a pread: 1 MiB, 512 MiB of memory */

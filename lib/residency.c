@@ -100,15 +100,15 @@ static void take_counts(struct ms_residency *out, struct decoder *d, bool pfns, 
 
 static int read_all(struct walk *w, struct ms_snapshot *snap, const char *why)
 {
-	struct decoder d, helper;
+	struct decoder d, helper = { 0 };
 	bool scan = !(w->flags & MS_RES_PREAD) && snap->nr_regions &&
 		    ms_scan_works(w, snap->regions[0].start), hidden = false;
 	int rc = ms_decoder_init(&d, w);
 
-	if (rc == 0)
+	if (rc == 0 && !w->one_thread)
 		rc = ms_decoder_init(&helper, w);
 	for (size_t i = 0; rc == 0 && i < snap->nr_regions; i++) {
-		rc = read_region(&d, &helper, &snap->regions[i], scan);
+		rc = read_region(&d, w->one_thread ? NULL : &helper, &snap->regions[i], scan);
 		hidden |= d.pfn_hidden;
 		if (rc == 0)
 			take_counts(&snap->res[i], &d, w->kflags >= 0, scan);
@@ -179,7 +179,7 @@ int ms_residency_read(struct ms_ctx *ctx, struct ms_snapshot *snap, unsigned fla
 		      char *err, size_t errlen)
 {
 	struct walk w = { .fd = -1, .kflags = -1, .kcount = -1, .flags = flags,
-			  .page = (uint64_t)ctx->page_size };
+			  .page = (uint64_t)ctx->page_size, .one_thread = ctx->one_thread };
 	int piddir = ms_pid_open(ctx, snap->pid), rc;
 
 	if (piddir < 0)

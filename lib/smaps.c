@@ -593,11 +593,11 @@ static int parse(struct ms_lines *lr, enum ms_parse_mode mode, const struct ms_p
 	return rc;
 }
 
-int ms_smaps_parse(int fd, enum ms_parse_mode mode, const struct ms_parse_into *into,
-		   char *err, size_t errlen)
+int ms_smaps_parse(int fd, enum ms_parse_mode mode, bool threads,
+		   const struct ms_parse_into *into, char *err, size_t errlen)
 {
 	struct ms_lines lr;
-	int rc = ms_lines_init(&lr, fd);
+	int rc = ms_lines_init(&lr, fd, threads);
 
 	if (rc < 0) {
 		ms_lines_release(&lr);

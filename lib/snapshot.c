@@ -65,7 +65,7 @@ static int read_regions(struct ms_ctx *ctx, int piddir, bool smaps, struct ms_cl
 		return ms_gone(ctx, snap->pid, file, err, errlen);
 	if (fd < 0)
 		return ms_fail(err, errlen, fd, "cannot open %s: %s", file, strerror(-fd));
-	rc = ms_smaps_parse(fd, smaps ? MS_PARSE_SMAPS : MS_PARSE_MAPS,
+	rc = ms_smaps_parse(fd, smaps ? MS_PARSE_SMAPS : MS_PARSE_MAPS, !ctx->one_thread,
 			    &(struct ms_parse_into){ &vec, snap->pool, region_complete, cl },
 			    err, errlen);
 	if (rc == -EAGAIN && !ctx->live) /* a saved file does not change: it is wrong */
@@ -213,7 +213,8 @@ static int read_rollup(struct ms_ctx *ctx, int piddir, pid_t pid, struct ms_regi
 		rc = fd == -ESRCH ? ms_gone(ctx, pid, "smaps_rollup", err, errlen) :
 		     fd < 0 ? ms_fail(err, errlen, fd, "cannot open smaps_rollup: %s",
 				      strerror(-fd)) :
-		     ms_smaps_parse(fd, MS_PARSE_ROLLUP, &(struct ms_parse_into){ vec, pool, NULL, NULL },
+		     ms_smaps_parse(fd, MS_PARSE_ROLLUP, false, /* one record */
+				    &(struct ms_parse_into){ vec, pool, NULL, NULL },
 				    err, errlen);
 		/* a cut read can look whole, or malformed where the cut fell */
 		gone = ms_mm_check(ctx, piddir, mm, err, errlen);

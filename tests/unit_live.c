@@ -645,6 +645,70 @@ START_TEST(residency_exit_mid_scan)
 }
 END_TEST
 
+/* ---- threads ---- */
+
+/* The threads of this process now: /proc/self/status "Threads:". */
+static int own_threads(void)
+{
+	char line[256];
+	int n = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Threads: %d", &n) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+static void count_threads(const struct ms_region *r, void *arg)
+{
+	int *most = arg, n = own_threads();
+
+	(void)r;
+	if (n > *most)
+		*most = n;
+}
+
+/*
+ * A large smaps is read by a second thread while the caller parses; with
+ * MS_CTX_ONE_THREAD all on the caller's, and the snapshot is the same.
+ */
+START_TEST(one_thread)
+{
+	char helper[PATH_MAX], count[] = "20000", err[256] = "", *argv[] = { helper, count, NULL };
+	struct ms_snapshot *s[2];
+	struct helper h;
+	int most[2] = { 0, 0 };
+
+	ck_assert_ptr_null(ms_ctx_open(NULL, 1u << 7));
+	ck_assert_int_eq(errno, EINVAL);
+	snprintf(helper, sizeof(helper), "%s/regions", env_or("HELPERS", HELPERS));
+	helper_start(&h, argv);
+	helper_wait(&h, NULL, NULL);
+	for (int i = 0; i < 2; i++) {
+		struct ms_ctx *ctx = ms_ctx_open(NULL, i ? MS_CTX_ONE_THREAD : 0);
+
+		ck_assert_ptr_nonnull(ctx);
+		ck_assert_int_eq(ms_snapshot_take_each(ctx, h.pid, 0, count_threads, &most[i], &s[i],
+						       err, sizeof(err)), 0);
+		ck_assert_int_eq(ms_residency_read(ctx, s[i], 0, err, sizeof(err)), 0);
+		ms_ctx_free(ctx);
+	}
+	ck_assert_msg(most[0] >= 2, "no reader thread seen (%d)", most[0]);
+	ck_assert_int_eq(most[1], 1);
+	ck_assert_uint_eq(s[0]->nr_regions, s[1]->nr_regions);
+	ck_assert_uint_eq(s[0]->totals.c.v[MS_RSS], s[1]->totals.c.v[MS_RSS]);
+	ck_assert_uint_eq(s[0]->totals.c.v[MS_SIZE], s[1]->totals.c.v[MS_SIZE]);
+	close(h.in);
+	fclose(h.out);
+	waitpid(h.pid, NULL, 0);
+	ms_snapshot_free(s[0]);
+	ms_snapshot_free(s[1]);
+}
+END_TEST
+
 /* ---- gone processes ---- */
 
 START_TEST(gone)
@@ -943,6 +1007,7 @@ int main(void)
 		no_memory_to_read,
 		saved_tree_without_smaps,
 		exec_during_read,
+		one_thread,
 		NULL
 	};
 
