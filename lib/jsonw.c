@@ -1,0 +1,211 @@
+/*
+ * jsonw.c - JSON written straight into a growing buffer, one value after
+ * another: no tree of items to build and free (with cJSON, that was most of
+ * what a snapshot of 50,000 regions cost).  Integers are exact to 2^64 - 1;
+ * strings are escaped as cJSON escapes them; with pretty, a key a line,
+ * indented by tabs.  A failed allocation is remembered and ends the
+ * document: jw_finish() gives NULL, never a document with holes.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool grow(struct jw *w, size_t more)
+{
+	size_t cap;
+	char *nb;
+
+	if (w->failed)
+		return false;
+	cap = w->cap ? w->cap : 4096;
+	while (cap < w->len + more)
+		cap *= 2;
+	if (!(nb = realloc(w->buf, cap))) {
+		w->failed = true;
+		return false;
+	}
+	w->buf = nb;
+	w->cap = cap;
+	return true;
+}
+
+/* Room for more bytes: almost always there already. */
+static inline bool reserve(struct jw *w, size_t more)
+{
+	return w->len + more <= w->cap || grow(w, more);
+}
+
+static inline void add(struct jw *w, const char *s, size_t n)
+{
+	if (reserve(w, n)) {
+		memcpy(w->buf + w->len, s, n);
+		w->len += n;
+	}
+}
+
+static void newline(struct jw *w)
+{
+	if (reserve(w, 1 + (size_t)w->depth)) {
+		w->buf[w->len++] = '\n';
+		memset(w->buf + w->len, '\t', (size_t)w->depth);
+		w->len += (size_t)w->depth;
+	}
+}
+
+/* Escapes as cJSON does: quote, backslash and control bytes; the rest as
+ * it is. */
+static void string(struct jw *w, const char *s)
+{
+	static const char hexdigits[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+
+	add(w, "\"", 1);
+	while (*p) {
+		const unsigned char *run = p;
+
+		while (*p >= 0x20 && *p != '"' && *p != '\\')
+			p++;
+		add(w, (const char *)run, (size_t)(p - run));
+		if (!*p)
+			break;
+		if (*p == '"' || *p == '\\') {
+			char e[2] = { '\\', (char)*p };
+
+			add(w, e, 2);
+		} else {
+			const char *named = strchr("\bb\ff\nn\rr\tt", *p);
+			char e[6] = { '\\', 'u', '0', '0', hexdigits[*p >> 4], hexdigits[*p & 15] };
+
+			if (named)
+				add(w, (char[]){ '\\', named[1] }, 2);
+			else
+				add(w, e, 6);
+		}
+		p++;
+	}
+	add(w, "\"", 1);
+}
+
+/* What comes before a value: a comma after the one before, the line and
+ * indentation, the key. */
+static void lead(struct jw *w, const char *key)
+{
+	if (w->count[w->depth]++)
+		add(w, ",", 1);
+	if (w->pretty && w->depth)
+		newline(w);
+	if (key) {
+		string(w, key);
+		add(w, w->pretty ? ":\t" : ":", w->pretty ? 2 : 1);
+	}
+}
+
+void jw_open(struct jw *w, const char *key, char bracket)
+{
+	lead(w, key);
+	add(w, &bracket, 1);
+	if (w->depth + 1 >= JW_DEPTH_MAX) {
+		w->failed = true;
+		return;
+	}
+	w->count[++w->depth] = 0;
+}
+
+void jw_close(struct jw *w, char bracket)
+{
+	bool empty = w->count[w->depth] == 0;
+
+	if (w->depth == 0) {
+		w->failed = true;
+		return;
+	}
+	w->depth--;
+	if (w->pretty && !empty)
+		newline(w);
+	add(w, &bracket, 1);
+}
+
+/* An address as ms_address_string() writes it, without printf. */
+void jw_hex(struct jw *w, const char *key, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char buf[MS_ADDRESS_LEN + 2], *p = buf + sizeof(buf);
+
+	lead(w, key);
+	*--p = '"';
+	do
+		*--p = digits[v & 15];
+	while (v >>= 4);
+	*--p = 'x';
+	*--p = '0';
+	*--p = '"';
+	add(w, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+void jw_raw(struct jw *w, const char *key, const char *text)
+{
+	lead(w, key);
+	add(w, text, strlen(text));
+}
+
+void jw_u64(struct jw *w, const char *key, uint64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	lead(w, key);
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	add(w, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+/* A count that may be unknown: null below 0. */
+void jw_count(struct jw *w, const char *key, int64_t v)
+{
+	if (v < 0)
+		jw_raw(w, key, "null");
+	else
+		jw_u64(w, key, (uint64_t)v);
+}
+
+/* As cJSON prints a double: the shortest of 15 or 17 digits that reads back. */
+void jw_double(struct jw *w, const char *key, double v)
+{
+	char buf[32];
+
+	if (!isfinite(v)) {
+		jw_raw(w, key, "null");
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%1.15g", v);
+	if (strtod(buf, NULL) != v)
+		snprintf(buf, sizeof(buf), "%1.17g", v);
+	jw_raw(w, key, buf);
+}
+
+void jw_str(struct jw *w, const char *key, const char *s)
+{
+	lead(w, key);
+	if (s)
+		string(w, s);
+	else
+		add(w, "null", 4);
+}
+
+char *jw_finish(struct jw *w)
+{
+	if (w->depth != 0)
+		w->failed = true;
+	if (!w->failed && reserve(w, 1))
+		w->buf[w->len] = '\0';
+	if (w->failed) {
+		free(w->buf);
+		w->buf = NULL;
+		errno = ENOMEM;
+	}
+	return w->buf;
+}
