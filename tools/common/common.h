@@ -61,6 +61,9 @@ int write_atomically(const char *path, const char *text);
 struct cJSON;
 /* An address as a lowercase "0x..." string; NULL when out of memory. */
 struct cJSON *json_hex(uint64_t v);
+/* An integer exactly, whatever its size (cJSON's numbers are doubles). */
+struct cJSON *json_int(int64_t v);
+struct cJSON *json_uint(uint64_t v);
 
 /* ---- helper programs (helper.c) ---- */
 /* The path of a helper program: $env, beside this program, or installed;

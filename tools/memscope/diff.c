@@ -155,12 +155,7 @@ static void print_human(const struct opts *o, const struct ms_snapshot *a,
 /* Integers as exact text: cJSON's double would round above 2^53. */
 static cJSON *num_or_null(bool known, int64_t v)
 {
-	char buf[24];
-
-	if (!known)
-		return cJSON_CreateNull();
-	snprintf(buf, sizeof(buf), "%" PRId64, v);
-	return cJSON_CreateRaw(buf);
+	return known ? json_int(v) : cJSON_CreateNull();
 }
 
 /* A gate's delta or threshold: whole bytes exactly, a part of a byte (a

@@ -97,14 +97,14 @@ static cJSON *figures(const struct ms_total *t, const struct ms_total *since)
 		if (!series_get(t, series_field[i], &v))
 			cJSON_AddNullToObject(o, series_field_name[i]);
 		else if (!since)
-			cJSON_AddNumberToObject(o, series_field_name[i], (double)v);
+			cJSON_AddItemToObject(o, series_field_name[i], json_uint(v));
 		else if (!series_get(since, series_field[i], &w))
 			cJSON_AddNullToObject(o, series_field_name[i]);
 		else
-			cJSON_AddNumberToObject(o, series_field_name[i], (double)v - (double)w);
+			cJSON_AddItemToObject(o, series_field_name[i], json_int((int64_t)(v - w)));
 	}
-	cJSON_AddNumberToObject(o, "count", since ? (double)t->count - (double)since->count :
-				(double)t->count);
+	cJSON_AddItemToObject(o, "count", since ? json_int((int64_t)t->count - (int64_t)since->count) :
+			      json_uint(t->count));
 	return o;
 }
 

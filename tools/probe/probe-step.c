@@ -248,7 +248,7 @@ int probe_print_human(FILE *out, const struct probe_view *v)
 
 static void num(cJSON *o, const char *key, uint64_t v)
 {
-	cJSON_AddNumberToObject(o, key, (double)v);
+	cJSON_AddItemToObject(o, key, json_uint(v));
 }
 
 /* A byte field, or null when smaps did not have it. */
