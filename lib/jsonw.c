@@ -56,8 +56,29 @@ static void newline(struct jw *w)
 	}
 }
 
-/* Escapes as cJSON does: quote, backslash and control bytes; the rest as
- * it is. */
+/* The length of the well-formed UTF-8 sequence at p (RFC 3629: no
+ * overlong form, no surrogate, nothing past U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : 2;
+	uint32_t cp = p[0] & (0x7fu >> n);
+	static const uint32_t least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+
+	if (p[0] < 0xc2 || p[0] > 0xf4)
+		return 0; /* a continuation byte, or a lead that is never valid */
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80) /* the NUL at the end too */
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < least[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* Escapes quote, backslash and control bytes as cJSON does; a byte that
+ * is not part of well-formed UTF-8 (a file name may hold any byte but '/')
+ * becomes U+FFFD, so that the document is valid JSON for every reader. */
 static void string(struct jw *w, const char *s)
 {
 	static const char hexdigits[] = "0123456789abcdef";
@@ -66,12 +87,22 @@ static void string(struct jw *w, const char *s)
 	add(w, "\"", 1);
 	while (*p) {
 		const unsigned char *run = p;
+		size_t n;
 
-		while (*p >= 0x20 && *p != '"' && *p != '\\')
+		while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
 			p++;
 		add(w, (const char *)run, (size_t)(p - run));
 		if (!*p)
 			break;
+		if (*p >= 0x80) {
+			n = utf8_len(p);
+			if (n)
+				add(w, (const char *)p, n);
+			else /* as the bytes it reads back as, so it writes again the same */
+				add(w, "\xef\xbf\xbd", 3);
+			p += n ? n : 1;
+			continue;
+		}
 		if (*p == '"' || *p == '\\') {
 			char e[2] = { '\\', (char)*p };
 

@@ -323,6 +323,33 @@ START_TEST(big_integers)
 }
 END_TEST
 
+/* A name may hold any byte: control bytes are escaped, bytes that are not
+ * well-formed UTF-8 become U+FFFD, well-formed ones stay; the document
+ * reads back and writes again the same. */
+START_TEST(names_any_bytes)
+{
+	static const char name[] = "a\x01\"\\\xff\xc0\x80\xed\xa0\x80\xe2\x82\xac\xf0\x9f\x98\x80z\xe2\x82";
+	static const char written[] = "\"a\\u0001\\\"\\\\\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+				      "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xe2\x82\xac\xf0\x9f\x98\x80z"
+				      "\xef\xbf\xbd\xef\xbf\xbd\"";
+	struct ms_snapshot *a = layout(), *b;
+	char err[256] = "", *text, *again;
+
+	free(a->comm);
+	a->comm = strdup(name);
+	text = ms_snapshot_to_json(a, 0);
+	ck_assert_msg(strstr(text, written), "%.300s", text);
+	ck_assert_msg(ms_snapshot_from_json(text, strlen(text), &b, err, sizeof(err)) == 0, "%s",
+		      err);
+	again = ms_snapshot_to_json(b, 0);
+	ck_assert_str_eq(again, text);
+	free(again);
+	free(text);
+	ms_snapshot_free(b);
+	ms_snapshot_free(a);
+}
+END_TEST
+
 /* The layout's document, parsed, for a test to change. */
 static cJSON *layout_doc(void)
 {
@@ -620,6 +647,7 @@ int main(void)
 		bad_documents,
 		bad_arrays,
 		big_integers,
+		names_any_bytes,
 		out_of_range,
 		regions_in_order,
 		sums_agree,
