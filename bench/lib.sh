@@ -20,7 +20,14 @@ start_helper() {
 	"$@" < "$out/in" > "$out/ready" &
 	pid=$!
 	exec 3> "$out/in"
-	while ! grep -q ready "$out/ready" 2>/dev/null; do sleep 0.1; done
+	while ! grep -q ready "$out/ready" 2> /dev/null; do
+		kill -0 $pid 2> /dev/null || {
+			echo "bench: '$1' ended before it was ready (more regions than" \
+				"vm.max_map_count, $(cat /proc/sys/vm/max_map_count), allows?)" >&2
+			exit 1
+		}
+		sleep 0.1
+	done
 }
 
 now() { date +%s%N; }
@@ -34,13 +41,25 @@ time_one() {
 	echo $(($(now) - t0)) >> "$out/$name"
 }
 
+# peak NAME COMMAND...: the command's peak resident memory (KiB) into
+# $out/NAME.peak, measured once (bench/peak.c, built on first use)
+peak() {
+	[ -x "$out/peak" ] || ${CC:-cc} -O2 -o "$out/peak" "$top/bench/peak.c"
+	name=$1
+	shift
+	"$out/peak" "$@" > "$out/$name.peak"
+}
+
 median() { sort -n "$out/$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# row LABEL NAME BASE: one line of the table, the median and its ratio
+# row LABEL NAME BASE: one line of the table, the median and its ratio, and
+# the peak memory where peak measured it
 row() {
 	[ -f "$out/$2" ] || return 0
-	awk -v l="$1" -v m="$(median "$2")" -v b="$3" \
-		'BEGIN { printf "%-40s %10.1f %8.2f\n", l, m / 1e6, m / b }'
+	kib=$(cat "$out/$2.peak" 2> /dev/null || echo -)
+	awk -v l="$1" -v m="$(median "$2")" -v b="$3" -v k="$kib" \
+		'BEGIN { printf "%-40s %10.1f %8.2f %10s\n", l, m / 1e6, m / b,
+			 k == "-" ? "-" : sprintf("%.1f", k / 1024) }'
 }
 
 # load: the machine's load averages and cores, for the figures' record
