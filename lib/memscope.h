@@ -13,7 +13,8 @@
  *  - Where a person needs the reason, the caller passes a buffer (err, errlen)
  *    that receives one lowercase line.
  *  - The library keeps no global state, never prints and never exits.  A
- *    context may be used by one thread at a time; snapshots are plain data.
+ *    context does not change once made, so threads may share one; a
+ *    snapshot is plain data, used by one thread at a time.
  */
 #ifndef MEMSCOPE_H
 #define MEMSCOPE_H
