@@ -10,7 +10,20 @@ memscope=$build/memscope
 [ -x "$build/.libs/memscope" ] && memscope=$build/.libs/memscope &&
 	export LD_LIBRARY_PATH="$build/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 out=$(mktemp -d)
-trap 'exec 3>&-; rm -rf "$out"' EXIT
+map_count_was=
+trap 'exec 3>&-; rm -rf "$out"; [ -z "$map_count_was" ] ||
+	echo "$map_count_was" > /proc/sys/vm/max_map_count' EXIT
+
+# allow_maps N: a process may have N mappings and some to spare; as root
+# vm.max_map_count is raised for the benchmark and put back after it.
+allow_maps() {
+	limit=$(cat /proc/sys/vm/max_map_count)
+	[ "$limit" -ge $(($1 + 1000)) ] && return 0
+	if [ "$(id -u)" -eq 0 ] && echo $(($1 + 1000)) > /proc/sys/vm/max_map_count 2> /dev/null; then
+		map_count_was=$limit
+		echo "(vm.max_map_count raised from $limit to $(($1 + 1000)) for the run)"
+	fi
+}
 
 # start_helper PROGRAM ARGS...: runs it until the benchmark ends; sets $pid
 # once it has printed "ready".

@@ -12,6 +12,7 @@
 set -eu
 regions=${1:-50000} runs=${2:-21}
 . "$(dirname "$0")/lib.sh"
+allow_maps "$regions"
 start_helper "$build/tests/helpers/regions" "$regions"
 
 i=0

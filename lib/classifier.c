@@ -37,6 +37,7 @@ int ms_classifier_init(struct ms_classifier *cl, struct ms_snapshot *snap, int p
 void ms_classifier_release(struct ms_classifier *cl)
 {
 	free(cl->sps.v);
+	free(cl->prev_strings);
 	ms_objtab_release(&cl->objs);
 }
 
@@ -89,16 +90,61 @@ static void finalize(struct ms_classifier *cl, struct ms_region *r,
 		cl->each(r, cl->arg);
 }
 
+/* An object whose file could not be opened waits for an executable part
+ * this many regions at most (the loader maps an image's parts side by
+ * side), then it is no ELF image: what waits behind it stays bounded. */
+#define WAIT_MAX 256
+
 /* Finalizes regions in order, up to the first whose object is unsettled. */
 static void advance(struct ms_classifier *cl, struct ms_region *v)
 {
 	for (; cl->final < cl->done; cl->final++) {
 		struct ms_region *r = &v[cl->final];
 
-		if (r->object >= 0 && cl->objs.elf[r->object] < 0)
-			return;
+		if (r->object >= 0 && cl->objs.elf[r->object] < 0) {
+			if (cl->done - cl->final < WAIT_MAX)
+				return;
+			ms_obj_settle(cl->snap, &cl->objs, r->object, false);
+		}
 		finalize(cl, r, cl->final ? r - 1 : NULL);
 	}
+}
+
+/* A copy of s in prev_strings at *at; NULL stays NULL. */
+static const char *keep_string(struct ms_classifier *cl, const char *s, size_t *at)
+{
+	size_t len = s ? strlen(s) + 1 : 0;
+	const char *copy = s ? memcpy(cl->prev_strings + *at, s, len) : NULL;
+
+	*at += len;
+	return copy;
+}
+
+/* Regions kept at most, streaming, before they are cut back */
+#define STREAM_KEEP 1024
+
+/* Streaming: once STREAM_KEEP regions are final and none waits, only the
+ * last stays, as the neighbour of the next; the strings of the others go. */
+static int cut_back(struct ms_classifier *cl)
+{
+	struct ms_region *v = cl->vec->v, *last = &v[cl->final - 1];
+	size_t need = strlen(last->path) + 1 + (last->vmflags ? strlen(last->vmflags) + 1 : 0);
+	size_t at = 0;
+
+	if (need > cl->prev_cap) {
+		char *nb = realloc(cl->prev_strings, need);
+
+		if (!nb)
+			return -ENOMEM;
+		cl->prev_strings = nb;
+		cl->prev_cap = need;
+	}
+	last->path = keep_string(cl, last->path, &at);
+	last->vmflags = keep_string(cl, last->vmflags, &at);
+	v[0] = *last;
+	cl->vec->n = cl->done = cl->final = 1;
+	ms_pool_reset(cl->scratch);
+	return 0;
 }
 
 int ms_classifier_add(struct ms_classifier *cl, struct ms_region *v, size_t i)
@@ -116,6 +162,8 @@ int ms_classifier_add(struct ms_classifier *cl, struct ms_region *v, size_t i)
 	}
 	cl->done = i + 1;
 	advance(cl, v);
+	if (cl->stream && cl->final >= STREAM_KEEP && cl->final == cl->done)
+		return cut_back(cl);
 	return 0;
 }
 

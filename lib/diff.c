@@ -136,14 +136,21 @@ static int by_weight(const void *x, const void *y)
 int ms_snapshot_diff(const struct ms_snapshot *a, const struct ms_snapshot *b,
 		     struct ms_diff *out)
 {
-	const struct ms_region **la = malloc((a->nr_regions + 1) * sizeof(*la));
-	const struct ms_region **lb = malloc((b->nr_regions + 1) * sizeof(*lb));
-	size_t *mate = malloc((a->nr_regions + 1) * sizeof(*mate));
-	bool *taken = calloc(b->nr_regions + 1, sizeof(*taken));
+	const struct ms_region **la;
+	const struct ms_region **lb;
+	size_t *mate;
+	bool *taken;
 	size_t i = 0, j = 0, na = 0, nb = 0, cap = 0;
-	int rc = la && lb && mate && taken ? 0 : -ENOMEM;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if (ms_streamed(a) || ms_streamed(b))
+		return -EINVAL;
+	la = malloc((a->nr_regions + 1) * sizeof(*la));
+	lb = malloc((b->nr_regions + 1) * sizeof(*lb));
+	mate = malloc((a->nr_regions + 1) * sizeof(*mate));
+	taken = calloc(b->nr_regions + 1, sizeof(*taken));
+	rc = la && lb && mate && taken ? 0 : -ENOMEM;
 	while (rc == 0 && (i < a->nr_regions || j < b->nr_regions)) {
 		const struct ms_region *x = i < a->nr_regions ? &a->regions[i] : NULL;
 		const struct ms_region *y = j < b->nr_regions ? &b->regions[j] : NULL;

@@ -29,6 +29,8 @@ MS_HIDDEN int ms_fail(char *err, size_t errlen, int code, const char *fmt, ...)
 struct ms_pool;
 MS_HIDDEN struct ms_pool *ms_pool_new(void);
 MS_HIDDEN void ms_pool_free(struct ms_pool *pool);
+/* Forgets every string, keeping one block for the next ones. */
+MS_HIDDEN void ms_pool_reset(struct ms_pool *pool);
 /* A NUL-terminated copy of s[0..len) in pool; NULL when out of memory. */
 MS_HIDDEN char *ms_pool_strndup(struct ms_pool *pool, const char *s, size_t len);
 
@@ -144,7 +146,8 @@ struct jw {
 	int depth;
 	unsigned count[JW_DEPTH_MAX]; /* values so far at each depth */
 };
-/* key is NULL for a value in an array, or the document itself.
+/* key is NULL for a value in an array, or the document itself; else one
+ * of the library's own names, written unescaped.
  * jw_open() takes '{' or '[', jw_close() '}' or ']'. */
 MS_HIDDEN void jw_open(struct jw *w, const char *key, char bracket);
 MS_HIDDEN void jw_close(struct jw *w, char bracket);
@@ -250,6 +253,23 @@ MS_HIDDEN int ms_obj_find(struct ms_snapshot *snap, struct ms_objtab *t, int pid
 MS_HIDDEN void ms_obj_settle(struct ms_snapshot *snap, struct ms_objtab *t, int o, bool elf);
 MS_HIDDEN void ms_objtab_release(struct ms_objtab *t);
 
+/* ---- snapshot.c ---- */
+/* Taken with MS_SNAP_STREAM: it kept no region. */
+static inline bool ms_streamed(const struct ms_snapshot *snap)
+{
+	return !snap->regions && snap->nr_regions;
+}
+struct ms_take_hooks {
+	ms_region_fn *each;   /* as ms_snapshot_take_each()'s */
+	/* each try: the facts are read, the regions come next */
+	void (*begin)(const struct ms_snapshot *snap, void *arg);
+	void *arg;            /* of both */
+};
+/* ms_snapshot_take_each(), and begin() called on each try. */
+MS_HIDDEN int ms_snapshot_take_hooked(struct ms_ctx *ctx, pid_t pid, unsigned flags,
+				      const struct ms_take_hooks *hooks,
+				      struct ms_snapshot **out, char *err, size_t errlen);
+
 /* ---- classifier.c: classes and sums while smaps is read ---- */
 struct ms_classifier {
 	struct ms_snapshot *snap;
@@ -262,6 +282,16 @@ struct ms_classifier {
 	size_t final;  /* regions classified, summed and handed out */
 	ms_region_fn *each;
 	void *arg;
+	/* MS_SNAP_STREAM: the regions are not kept.  Once nothing waits, vec
+	 * is cut back to the last final region (the next one's neighbour), and
+	 * scratch, which holds their strings, is emptied; that region's own
+	 * strings move to prev_strings first. */
+	bool stream;
+	struct ms_region_vec *vec;
+	struct ms_pool *scratch;
+	char *prev_strings;
+	size_t prev_cap;
+	const struct ms_take_hooks *hooks;
 };
 MS_HIDDEN int ms_classifier_init(struct ms_classifier *cl, struct ms_snapshot *snap,
 				 int piddir, long page);

@@ -154,7 +154,6 @@ static void facts(struct jw *w, const struct ms_snapshot *s)
 	else
 		jw_double(w, "started_at", s->started_at);
 	jw_double(w, "taken_at", s->taken_at);
-	jw_u64(w, "took_ns", s->took_ns);
 	jw_str(w, "kernel", s->kernel);
 	jw_u64(w, "page_size", (uint64_t)s->page_size);
 	jw_str(w, "source", s->have_smaps ? "smaps" : "maps");
@@ -164,29 +163,123 @@ static void facts(struct jw *w, const struct ms_snapshot *s)
 	}
 }
 
+/* What comes before the regions: the facts, known when they start. */
+static void head(struct jw *w, const struct ms_snapshot *s, bool summary)
+{
+	jw_open(w, NULL, '{');
+	jw_str(w, "schema", summary ? MS_SUMMARY_SCHEMA : MS_SNAPSHOT_SCHEMA);
+	facts(w, s);
+	if (!summary)
+		jw_open(w, "regions", '[');
+}
+
+/* What comes after them: the sums, and how long the read took. */
+static void tail(struct jw *w, const struct ms_snapshot *s, bool summary)
+{
+	if (!summary)
+		jw_close(w, ']');
+	jw_open(w, "objects", '[');
+	for (size_t i = 0; i < s->nr_objects; i++)
+		object(w, &s->objects[i]);
+	jw_close(w, ']');
+	total(w, "totals", &s->totals);
+	jw_open(w, "classes", '{');
+	for (int c = 0; c < MS_CLASS_COUNT; c++)
+		total(w, ms_class_name(c), &s->classes[c]);
+	jw_close(w, '}');
+	jw_u64(w, "took_ns", s->took_ns);
+	jw_close(w, '}');
+}
+
 char *ms_snapshot_to_json(const struct ms_snapshot *s, unsigned flags)
 {
 	struct jw w = { .pretty = flags & MS_JSON_PRETTY };
 	bool summary = flags & MS_JSON_SUMMARY;
 
-	jw_open(&w, NULL, '{');
-	jw_str(&w, "schema", summary ? MS_SUMMARY_SCHEMA : MS_SNAPSHOT_SCHEMA);
-	facts(&w, s);
-	if (!summary) {
-		jw_open(&w, "regions", '[');
-		for (size_t i = 0; i < s->nr_regions && !w.failed; i++)
-			region(&w, &s->regions[i], s->res ? &s->res[i] : NULL);
-		jw_close(&w, ']');
+	if (!summary && ms_streamed(s)) {
+		errno = EINVAL;
+		return NULL;
 	}
-	jw_open(&w, "objects", '[');
-	for (size_t i = 0; i < s->nr_objects; i++)
-		object(&w, &s->objects[i]);
-	jw_close(&w, ']');
-	total(&w, "totals", &s->totals);
-	jw_open(&w, "classes", '{');
-	for (int c = 0; c < MS_CLASS_COUNT; c++)
-		total(&w, ms_class_name(c), &s->classes[c]);
-	jw_close(&w, '}');
-	jw_close(&w, '}');
+	head(&w, s, summary);
+	for (size_t i = 0; !summary && i < s->nr_regions && !w.failed; i++)
+		region(&w, &s->regions[i], s->res ? &s->res[i] : NULL);
+	tail(&w, s, summary);
 	return jw_finish(&w);
+}
+
+/* ---- the same document, written while the process is read ---- */
+
+#define STREAM_PIECE (64u << 10)
+
+struct stream {
+	struct jw w;
+	bool summary;
+	ms_write_fn *write;
+	void *arg;
+	int rc;          /* what write() said first, or -ENOMEM */
+	bool restarted;  /* rc is write()'s refusal to start again */
+};
+
+/* Hands what is written so far to write(), and starts a new piece. */
+static void put(struct stream *st)
+{
+	if (st->w.failed && !st->rc)
+		st->rc = -ENOMEM;
+	if (!st->rc && st->w.len)
+		st->rc = st->write(st->w.buf, st->w.len, st->arg);
+	st->w.len = 0;
+}
+
+static void stream_begin(const struct ms_snapshot *snap, void *arg)
+{
+	struct stream *st = arg;
+
+	head(&st->w, snap, st->summary);
+}
+
+static void stream_region(const struct ms_region *r, void *arg)
+{
+	struct stream *st = arg;
+
+	if (!r) { /* the read starts again, and so does the document */
+		st->w = (struct jw){ .buf = st->w.buf, .cap = st->w.cap, .pretty = st->w.pretty };
+		if (!st->rc) {
+			st->rc = st->write(NULL, 0, st->arg);
+			st->restarted = st->rc < 0;
+		}
+		return;
+	}
+	if (st->summary || st->rc)
+		return;
+	region(&st->w, r, NULL);
+	if (st->w.len >= STREAM_PIECE)
+		put(st);
+}
+
+int ms_snapshot_write_json(struct ms_ctx *ctx, pid_t pid, unsigned flags, unsigned json_flags,
+			   ms_write_fn *write, void *arg, char *err, size_t errlen)
+{
+	struct stream st = { .w.pretty = json_flags & MS_JSON_PRETTY,
+			     .summary = json_flags & MS_JSON_SUMMARY, .write = write, .arg = arg };
+	const struct ms_take_hooks hooks = { stream_region, stream_begin, &st };
+	struct ms_snapshot *snap;
+	int rc;
+
+	if (flags & ~MS_SNAP_MAPS_ONLY)
+		return ms_fail(err, errlen, -EINVAL, "unknown flags %#x", flags);
+	rc = ms_snapshot_take_hooked(ctx, pid, flags | MS_SNAP_STREAM, &hooks, &snap, err,
+				     errlen);
+	if (rc == 0 && !st.rc) {
+		tail(&st.w, snap, st.summary);
+		put(&st);
+	}
+	if (rc == 0 && st.rc)
+		rc = st.restarted ? ms_fail(err, errlen, -EAGAIN, "its mappings changed under "
+					    "the read, and what was written cannot be taken back") :
+		     st.rc == -ENOMEM ? ms_fail(err, errlen, -ENOMEM, "out of memory") :
+		     ms_fail(err, errlen, st.rc, "cannot write the document: %s",
+			     strerror(-st.rc));
+	ms_snapshot_free(snap);
+	free(st.w.buf);
+	return rc;
 }

@@ -122,17 +122,30 @@ static void string(struct jw *w, const char *s)
 }
 
 /* What comes before a value: a comma after the one before, the line and
- * indentation, the key. */
+ * indentation, the key.  Keys are the library's own names, which need no
+ * escaping: they are copied as they are, as most of a document is keys. */
 static void lead(struct jw *w, const char *key)
 {
+	size_t n = key ? strlen(key) : 0;
+	char *p;
+
+	if (!reserve(w, n + 5 + (w->pretty ? 1 + (size_t)w->depth : 0)))
+		return;
 	if (w->count[w->depth]++)
-		add(w, ",", 1);
+		w->buf[w->len++] = ',';
 	if (w->pretty && w->depth)
 		newline(w);
-	if (key) {
-		string(w, key);
-		add(w, w->pretty ? ":\t" : ":", w->pretty ? 2 : 1);
-	}
+	if (!key)
+		return;
+	p = w->buf + w->len;
+	*p++ = '"';
+	memcpy(p, key, n);
+	p += n;
+	*p++ = '"';
+	*p++ = ':';
+	if (w->pretty)
+		*p++ = '\t';
+	w->len = (size_t)(p - w->buf);
 }
 
 void jw_open(struct jw *w, const char *key, char bracket)

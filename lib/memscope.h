@@ -284,6 +284,12 @@ enum ms_snap_flags {
 				       descriptor) until ms_snapshot_free(), so
 				       that ms_residency_read() sees an exec
 				       since (docs/whole.md) */
+	MS_SNAP_STREAM = 1 << 2,    /* keep no region: each() hears them, the
+				       snapshot has the facts, objects and sums
+				       (regions NULL, nr_regions counted), and
+				       memory stays flat however many regions
+				       there are.  Such a snapshot has no diff,
+				       residency or full document: -EINVAL */
 };
 
 /*
@@ -363,7 +369,8 @@ enum ms_json_flags {
 /*
  * The snapshot as one JSON document (docs/snapshot.md); flags from enum
  * ms_json_flags.  The caller frees the string with free().  NULL and errno
- * on failure.
+ * on failure: ENOMEM, or EINVAL for the full document of a snapshot taken
+ * with MS_SNAP_STREAM.
  */
 char *ms_snapshot_to_json(const struct ms_snapshot *snap, unsigned flags);
 
@@ -374,6 +381,25 @@ char *ms_snapshot_to_json(const struct ms_snapshot *snap, unsigned flags);
  */
 #define MS_ADDRESS_LEN 19
 char *ms_address_string(uint64_t addr, char *buf);
+
+/*
+ * Receives a document piece by piece: 0, or a negative errno that stops the
+ * writing.  buf NULL: the read starts again (docs/whole.md), forget what
+ * was received; a negative errno when that cannot be done (a pipe).
+ */
+typedef int ms_write_fn(const char *buf, size_t len, void *arg);
+
+/*
+ * Reads /proc/PID as ms_snapshot_take() does (flags: MS_SNAP_MAPS_ONLY or
+ * 0) and writes the document ms_snapshot_to_json() would write of it
+ * (json_flags), streaming: each region is written as its record ends, in
+ * pieces of 64 KiB or so, so memory stays flat however many regions there
+ * are.  Returns 0 when the document was written whole; else what
+ * ms_snapshot_take() returns, or what write() returned, and what write()
+ * received ends unclosed (it is no JSON document).
+ */
+int ms_snapshot_write_json(struct ms_ctx *ctx, pid_t pid, unsigned flags, unsigned json_flags,
+			   ms_write_fn *write, void *arg, char *err, size_t errlen);
 
 /*
  * Reads a document written by ms_snapshot_to_json().  Returns 0, -EBADMSG

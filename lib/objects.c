@@ -116,10 +116,13 @@ int ms_obj_find(struct ms_snapshot *snap, struct ms_objtab *t, int piddir,
 	for (h = obj_hash(r) & t->mask; t->slot[h]; h = (h + 1) & t->mask)
 		if (same_file(&snap->objects[t->slot[h] - 1], r))
 			return (int)(t->slot[h] - 1);
-	t->slot[h] = snap->nr_objects + 1;
 	o = &snap->objects[snap->nr_objects];
 	memset(o, 0, sizeof(*o));
-	o->path = r->path;
+	/* the region's strings may go before the snapshot does (streaming) */
+	o->path = ms_pool_strndup(snap->pool, r->path, strlen(r->path));
+	if (!o->path)
+		return -ENOMEM;
+	t->slot[h] = snap->nr_objects + 1;
 	o->inode = r->inode;
 	o->dev_major = r->dev_major;
 	o->dev_minor = r->dev_minor;

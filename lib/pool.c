@@ -52,6 +52,21 @@ static struct ms_pool_block *pool_grow(struct ms_pool *pool, size_t need)
 	return b;
 }
 
+void ms_pool_reset(struct ms_pool *pool)
+{
+	struct ms_pool_block *keep = pool->head;
+
+	if (!keep)
+		return;
+	while (keep->next) {
+		struct ms_pool_block *next = keep->next->next;
+
+		free(keep->next);
+		keep->next = next;
+	}
+	keep->used = 0;
+}
+
 char *ms_pool_strndup(struct ms_pool *pool, const char *s, size_t len)
 {
 	struct ms_pool_block *b = pool->head;

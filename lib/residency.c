@@ -180,8 +180,11 @@ int ms_residency_read(struct ms_ctx *ctx, struct ms_snapshot *snap, unsigned fla
 {
 	struct walk w = { .fd = -1, .kflags = -1, .kcount = -1, .flags = flags,
 			  .page = (uint64_t)ctx->page_size, .one_thread = ctx->one_thread };
-	int piddir = ms_pid_open(ctx, snap->pid), rc;
+	int piddir, rc;
 
+	if (ms_streamed(snap))
+		return ms_fail(err, errlen, -EINVAL, "the snapshot kept no regions (streamed)");
+	piddir = ms_pid_open(ctx, snap->pid);
 	if (piddir < 0)
 		return ms_fail(err, errlen, piddir, piddir == -ESRCH ? "no such process" :
 			       "cannot open the process: %s", strerror(-piddir));

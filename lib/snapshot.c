@@ -61,19 +61,27 @@ static int read_regions(struct ms_ctx *ctx, int piddir, bool smaps, struct ms_cl
 	int fd = ms_pid_openat(piddir, file);
 	int rc;
 
+	cl->vec = &vec;
+
 	if (fd == -ESRCH)
 		return ms_gone(ctx, snap->pid, file, err, errlen);
 	if (fd < 0)
 		return ms_fail(err, errlen, fd, "cannot open %s: %s", file, strerror(-fd));
 	rc = ms_smaps_parse(fd, smaps ? MS_PARSE_SMAPS : MS_PARSE_MAPS, !ctx->one_thread,
-			    &(struct ms_parse_into){ &vec, snap->pool, region_complete, cl },
+			    &(struct ms_parse_into){ &vec, cl->stream ? cl->scratch : snap->pool,
+						     region_complete, cl },
 			    err, errlen);
 	if (rc == -EAGAIN && !ctx->live) /* a saved file does not change: it is wrong */
 		rc = -EBADMSG;
-	snap->regions = vec.v;
-	snap->nr_regions = vec.n;
 	if (rc == 0)
 		ms_classifier_finish(cl, vec.v);
+	if (cl->stream) { /* heard, not kept */
+		free(vec.v);
+		vec.v = NULL;
+		vec.n = snap->totals.count;
+	}
+	snap->regions = vec.v;
+	snap->nr_regions = vec.n;
 	if (rc < 0 && rc != -EBADMSG && rc != -E2BIG)
 		ms_fail(err, errlen, rc, rc == -ESRCH ? "the process exited while it was read" :
 			"cannot read %s: %s", file, strerror(-rc));
@@ -104,6 +112,8 @@ static int take(struct ms_ctx *ctx, int piddir, unsigned flags, struct ms_classi
 	if (rc < 0)
 		return rc == -ESRCH && err && errlen && !err[0] ?
 		       ms_fail(err, errlen, rc, "the process exited while it was read") : rc;
+	if (cl->hooks->begin)
+		cl->hooks->begin(snap, cl->hooks->arg);
 	rc = read_regions(ctx, piddir, smaps, cl, err, errlen);
 	/* a cut read can look whole, or malformed where the cut fell */
 	if (rc == 0 || rc == -EBADMSG || rc == -ESRCH) {
@@ -122,10 +132,11 @@ static int take(struct ms_ctx *ctx, int piddir, unsigned flags, struct ms_classi
 
 /* One try: a new snapshot of the process whose directory is piddir. */
 static int take_once(struct ms_ctx *ctx, int piddir, pid_t pid, unsigned flags,
-		     ms_region_fn *each, void *arg, struct ms_snapshot **out,
+		     const struct ms_take_hooks *hooks, struct ms_snapshot **out,
 		     char *err, size_t errlen)
 {
-	struct ms_classifier cl = { .each = each, .arg = arg };
+	struct ms_classifier cl = { .each = hooks->each, .arg = hooks->arg, .hooks = hooks,
+				    .stream = flags & MS_SNAP_STREAM };
 	struct ms_snapshot *snap = calloc(1, sizeof(*snap));
 	int rc;
 
@@ -134,7 +145,9 @@ static int take_once(struct ms_ctx *ctx, int piddir, pid_t pid, unsigned flags,
 	snap->pid = pid;
 	snap->pool = ms_pool_new();
 	snap->schema = strdup(MS_SNAPSHOT_SCHEMA);
-	if (!snap->pool || !snap->schema) {
+	cl.scratch = cl.stream ? ms_pool_new() : NULL;
+	if (!snap->pool || !snap->schema || (cl.stream && !cl.scratch)) {
+		ms_pool_free(cl.scratch);
 		ms_snapshot_free(snap);
 		return -ENOMEM;
 	}
@@ -143,6 +156,7 @@ static int take_once(struct ms_ctx *ctx, int piddir, pid_t pid, unsigned flags,
 		err[0] = '\0';
 	rc = take(ctx, piddir, flags, &cl, err, errlen);
 	ms_classifier_release(&cl);
+	ms_pool_free(cl.scratch);
 	if (rc < 0)
 		ms_snapshot_free(snap);
 	else
@@ -154,20 +168,25 @@ static int take_once(struct ms_ctx *ctx, int piddir, pid_t pid, unsigned flags,
  * (smaps.c says why); this many tries, then it fails. */
 #define READ_TRIES 5
 
-int ms_snapshot_take_each(struct ms_ctx *ctx, pid_t pid, unsigned flags,
-			  ms_region_fn *each, void *arg, struct ms_snapshot **out,
-			  char *err, size_t errlen)
+#define SNAP_FLAGS (MS_SNAP_MAPS_ONLY | MS_SNAP_KEEP_OPEN | MS_SNAP_STREAM)
+
+int ms_snapshot_take_hooked(struct ms_ctx *ctx, pid_t pid, unsigned flags,
+			    const struct ms_take_hooks *hooks, struct ms_snapshot **out,
+			    char *err, size_t errlen)
 {
-	int piddir = ms_pid_open(ctx, pid), rc, tries = 0;
+	int piddir, rc, tries = 0;
 
 	*out = NULL;
+	if (flags & ~SNAP_FLAGS)
+		return ms_fail(err, errlen, -EINVAL, "unknown flags %#x", flags & ~SNAP_FLAGS);
+	piddir = ms_pid_open(ctx, pid);
 	if (piddir < 0)
 		return ms_fail(err, errlen, piddir, piddir == -ESRCH ? "no such process" :
 			       "cannot open the process: %s", strerror(-piddir));
 	do {
-		if (tries && each)
-			each(NULL, arg); /* forget the regions heard so far */
-		rc = take_once(ctx, piddir, pid, flags, each, arg, out, err, errlen);
+		if (tries && hooks->each)
+			hooks->each(NULL, hooks->arg); /* forget the regions heard so far */
+		rc = take_once(ctx, piddir, pid, flags, hooks, out, err, errlen);
 	} while (rc == -EAGAIN && ++tries < READ_TRIES);
 	close(piddir);
 	if (rc == -ENOMEM)
@@ -175,6 +194,15 @@ int ms_snapshot_take_each(struct ms_ctx *ctx, pid_t pid, unsigned flags,
 	else if (rc == -EAGAIN)
 		ms_fail(err, errlen, rc, "its mappings changed under each of %d reads", READ_TRIES);
 	return rc;
+}
+
+int ms_snapshot_take_each(struct ms_ctx *ctx, pid_t pid, unsigned flags,
+			  ms_region_fn *each, void *arg, struct ms_snapshot **out,
+			  char *err, size_t errlen)
+{
+	const struct ms_take_hooks hooks = { .each = each, .arg = arg };
+
+	return ms_snapshot_take_hooked(ctx, pid, flags, &hooks, out, err, errlen);
 }
 
 int ms_snapshot_take(struct ms_ctx *ctx, pid_t pid, unsigned flags,

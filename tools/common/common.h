@@ -56,6 +56,30 @@ const char *human_size(char *buf, size_t len, uint64_t bytes);
  * (/dev/stdout, /dev/fd/N) is appended to in place, never replaced; a
  * folder is -EISDIR.  0 or -errno. */
 int write_atomically(const char *path, const char *text);
+/* The same with what put() writes to fd (0 or -errno; its error is
+ * returned as is, and a regular file is then left as it was). */
+typedef int put_fn(int fd, void *arg);
+int write_atomically_with(const char *path, put_fn *put, void *arg);
+/* write(2) until all of s[0..len) is written; 0 or -errno. */
+int write_all(int fd, const char *s, size_t len);
+
+/* ---- output taken back while it is small (spool.c) ---- */
+struct spool {
+	int fd;
+	char *buf;       /* held, not sent yet */
+	size_t len, cap;
+	bool sent;       /* part of the output reached fd */
+	off_t start;     /* where the output began in fd; -1: it cannot be cut */
+	int err;         /* the first error, -errno; then every call gives it */
+};
+void spool_init(struct spool *sp, int fd);
+/* An ms_write_fn: buf NULL takes back what was written, or -ESPIPE. */
+int spool_write(const char *buf, size_t len, void *arg);
+/* Sends what is held; 0 or the first error. */
+int spool_finish(struct spool *sp);
+void spool_release(struct spool *sp);
+/* A stream that writes into sp (fopencookie). */
+FILE *spool_file(struct spool *sp);
 
 /* ---- JSON values (json.c; the programs that call it link cJSON) ---- */
 struct cJSON;

@@ -11,11 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
-static int write_all(int fd, const char *s, size_t len)
+int write_all(int fd, const char *s, size_t len)
 {
 	while (len) {
 		ssize_t n = write(fd, s, len);
@@ -30,18 +31,36 @@ static int write_all(int fd, const char *s, size_t len)
 	return 0;
 }
 
-/* Writes text and a newline to fd, and closes it.  0 or -errno. */
-static int put_and_close(int fd, const char *text, bool sync)
+/* Writes what put() writes to fd, and closes it.  0 or -errno. */
+static int put_and_close(int fd, put_fn *put, void *arg, bool sync)
 {
-	int rc = write_all(fd, text, strlen(text));
+	int rc = put(fd, arg);
 
-	if (rc == 0)
-		rc = write_all(fd, "\n", 1);
 	if (rc == 0 && sync && fsync(fd) < 0)
 		rc = -errno;
 	if (close(fd) < 0 && rc == 0)
 		rc = -errno;
 	return rc;
+}
+
+/* PATH.XXXXXX beside PATH (*tmp, malloc'ed), opened; or -errno. */
+static int make_temp(const char *path, char **tmp)
+{
+	size_t plen = strlen(path);
+	int fd;
+
+	*tmp = malloc(plen + 8);
+	if (!*tmp)
+		return -ENOMEM;
+	memcpy(*tmp, path, plen);
+	memcpy(*tmp + plen, ".XXXXXX", 8);
+	fd = mkstemp(*tmp);
+	if (fd < 0) {
+		fd = -errno;
+		free(*tmp);
+		*tmp = NULL;
+	}
+	return fd;
 }
 
 /* mkstemp makes 0600 and ours: the file gets what the file it replaces had,
@@ -67,27 +86,18 @@ static int take_over(int fd, const struct stat *old)
 
 /* PATH.XXXXXX beside PATH, written and synced, then renamed over PATH: a
  * reader sees the old file or the new one, never a part. */
-static int replace(const char *path, const char *text, const struct stat *old)
+static int replace(const char *path, put_fn *put, void *arg, const struct stat *old)
 {
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 8);
-	int fd, rc;
+	char *tmp;
+	int fd = make_temp(path, &tmp), rc;
 
-	if (!tmp)
-		return -ENOMEM;
-	memcpy(tmp, path, plen);
-	memcpy(tmp + plen, ".XXXXXX", 8);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = -errno;
-		free(tmp);
-		return rc;
-	}
+	if (fd < 0)
+		return fd;
 	rc = take_over(fd, old);
 	if (rc < 0)
 		close(fd);
 	else
-		rc = put_and_close(fd, text, true);
+		rc = put_and_close(fd, put, arg, true);
 	if (rc == 0 && rename(tmp, path) < 0)
 		rc = -errno;
 	if (rc < 0)
@@ -96,17 +106,45 @@ static int replace(const char *path, const char *text, const struct stat *old)
 	return rc;
 }
 
-/* A file of more than one name (hard links) is written over where it is: a
- * rename would give this name a new file and leave the others the old one.
- * The text is whole before the file is cut. */
-static int write_over(const char *path, const char *text)
+/* Copies from's content from its start to fd. */
+static int copy_from(int from, int fd)
 {
-	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	char buf[65536];
+	ssize_t n;
+	int rc = 0;
 
-	return fd < 0 ? -errno : put_and_close(fd, text, true);
+	if (lseek(from, 0, SEEK_SET) < 0)
+		return -errno;
+	while (rc == 0 && (n = read(from, buf, sizeof(buf))) != 0)
+		rc = n < 0 ? (errno == EINTR ? 0 : -errno) : write_all(fd, buf, (size_t)n);
+	return rc;
 }
 
-static int write_file(const char *path, const char *real, const char *text);
+/* A file of more than one name (hard links) is written over where it is: a
+ * rename would give this name a new file and leave the others the old one.
+ * The content is whole, in a file of no name (its folder may not be ours
+ * to write in), before the file is cut. */
+static int write_over(const char *path, put_fn *put, void *arg)
+{
+	int fd, rc, whole = memfd_create("memscope-output", MFD_CLOEXEC);
+
+	if (whole < 0)
+		return -errno;
+	rc = put(whole, arg);
+	fd = rc < 0 ? -1 : open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	if (rc == 0 && fd < 0)
+		rc = -errno;
+	if (rc == 0)
+		rc = copy_from(whole, fd);
+	if (rc == 0 && fsync(fd) < 0)
+		rc = -errno;
+	if (fd >= 0 && close(fd) < 0 && rc == 0)
+		rc = -errno;
+	close(whole);
+	return rc;
+}
+
+static int write_file(const char *path, const char *real, put_fn *put, void *arg);
 
 /* A device, a FIFO, an open descriptor (/dev/stdout, /dev/fd/N, a shell's
  * >(cmd)): written where it is, never replaced (a rename would turn
@@ -117,7 +155,7 @@ static int write_file(const char *path, const char *real, const char *text);
  * and '>>' wants the end.  real: where a path that names no descriptor
  * leads, so that a regular file found there now (it was none when we
  * looked) is handled as one; NULL for a descriptor. */
-static int write_in_place(const char *path, const char *text, const char *real)
+static int write_in_place(const char *path, put_fn *put, void *arg, const char *real)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
 	struct stat st;
@@ -126,23 +164,23 @@ static int write_in_place(const char *path, const char *text, const char *real)
 		return -errno;
 	if (real && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		close(fd);
-		return write_file(path, real, text);
+		return write_file(path, real, put, arg);
 	}
-	return put_and_close(fd, text, false);
+	return put_and_close(fd, put, arg, false);
 }
 
 /* A regular file or a new one, where path's links lead (real). */
-static int write_file(const char *path, const char *real, const char *text)
+static int write_file(const char *path, const char *real, put_fn *put, void *arg)
 {
 	struct stat st;
 
 	if (lstat(real, &st) < 0)
-		return replace(real, text, NULL);  /* new, or an error mkstemp will name */
+		return replace(real, put, arg, NULL);  /* new, or an error mkstemp will name */
 	if (!S_ISREG(st.st_mode))
-		return write_in_place(path, text, NULL);  /* it changed since we looked */
+		return write_in_place(path, put, arg, NULL);  /* it changed since we looked */
 	if (st.st_nlink > 1)
-		return write_over(real, text);
-	return replace(real, text, &st);
+		return write_over(real, put, arg);
+	return replace(real, put, arg, &st);
 }
 
 /* Whether path's folder is a process's table of descriptors (/proc/N/fd,
@@ -209,7 +247,7 @@ static char *follow_links(const char *path, bool *names_fd)
 
 /* stat() follows every link, /proc's too: what is there in the end decides
  * how it is written, and a descriptor is written in place whatever it is. */
-int write_atomically(const char *path, const char *text)
+int write_atomically_with(const char *path, put_fn *put, void *arg)
 {
 	bool names_fd;
 	char *real = follow_links(path, &names_fd);
@@ -222,9 +260,22 @@ int write_atomically(const char *path, const char *text)
 	if (exists && S_ISDIR(st.st_mode))
 		rc = -EISDIR;
 	else if (names_fd || (exists && !S_ISREG(st.st_mode)))
-		rc = write_in_place(path, text, names_fd ? NULL : real);
+		rc = write_in_place(path, put, arg, names_fd ? NULL : real);
 	else
-		rc = write_file(path, real, text);
+		rc = write_file(path, real, put, arg);
 	free(real);
 	return rc;
+}
+
+static int put_text(int fd, void *arg)
+{
+	const char *text = arg;
+	int rc = write_all(fd, text, strlen(text));
+
+	return rc == 0 ? write_all(fd, "\n", 1) : rc;
+}
+
+int write_atomically(const char *path, const char *text)
+{
+	return write_atomically_with(path, put_text, (void *)text);
 }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <unistd.h>
 
 /* The one description of each option: --help prints it, the command table
  * says which commands take it, and tests check that the man page names the
@@ -348,6 +349,60 @@ int take_snapshot(const struct opts *o, unsigned flags, ms_region_fn *each, void
 	if (rc == 0)
 		rc = ms_snapshot_take_each(o->ctx, o->pid, flags, each, arg, snap, err, sizeof(err));
 	return rc == 0 ? EXIT_OK : read_failed(rc, err, sizeof(err), "inspect", o->pid);
+}
+
+/* A snapshot document written as it is read (stream_snapshot()). */
+struct doc_out {
+	const struct opts *o;
+	unsigned json_flags;
+	char err[256];
+	int write_err;   /* -errno: the output failed, not the read */
+	bool began;      /* put_doc() ran: the output could be made */
+};
+
+static int put_doc(int fd, void *arg)
+{
+	struct doc_out *d = arg;
+	struct spool sp;
+	int rc;
+
+	d->began = true;
+	spool_init(&sp, fd);
+	rc = ms_snapshot_write_json(d->o->ctx, d->o->pid, 0, d->json_flags, spool_write, &sp,
+				    d->err, sizeof(d->err));
+	if (rc == 0)
+		rc = spool_write("\n", 1, &sp);
+	if (rc == 0)
+		rc = spool_finish(&sp);
+	/* -ESPIPE: a read that started again, which the library has said */
+	d->write_err = sp.err != -ESPIPE ? sp.err : 0;
+	spool_release(&sp);
+	return rc;
+}
+
+int stream_snapshot(const struct opts *o, unsigned json_flags)
+{
+	struct doc_out d = { .o = o, .json_flags = json_flags | (o->pretty ? MS_JSON_PRETTY : 0) };
+	int rc = 0;
+
+	if (o->working_set >= 0)
+		rc = start_working_set(o, o->ctx, d.err, sizeof(d.err));
+	if (rc == 0 && o->output) {
+		rc = write_atomically_with(o->output, put_doc, &d);
+		d.write_err = d.began ? d.write_err : rc; /* the file could not be made */
+	} else if (rc == 0) {
+		fflush(stdout);
+		rc = put_doc(STDOUT_FILENO, &d);
+	}
+	if (rc == 0)
+		return EXIT_OK;
+	if (d.write_err && rc == d.write_err) {
+		if (rc != -EPIPE)
+			error("cannot write '%s': %s", o->output ? o->output : "the output",
+			      strerror(-rc));
+		return EXIT_FAIL;
+	}
+	return read_failed(rc, d.err, sizeof(d.err), "inspect", o->pid);
 }
 
 int read_residency(const struct opts *o, struct ms_snapshot *snap, unsigned flags)

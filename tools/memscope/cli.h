@@ -107,6 +107,11 @@ const char *size_cell(char *buf, size_t len, const struct opts *o,
 
 /* Writes a JSON document to stdout (or -o FILE, atomically). */
 int emit_json(const struct opts *o, const struct ms_snapshot *snap, unsigned flags);
+/* The snapshot document (json_flags, and --pretty) written to --output or
+ * stdout while the process is read: memory stays flat.  On stdout, a read
+ * that fails leaves what was written unclosed; a file is written whole or
+ * not at all. */
+int stream_snapshot(const struct opts *o, unsigned json_flags);
 int cmd_maps(const struct opts *o);
 int cmd_summary(const struct opts *o);
 int cmd_snap(const struct opts *o);

@@ -4,18 +4,18 @@
 #include "cli.h"
 
 #include <errno.h>
-
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const int columns[] = { MS_SIZE, MS_RSS, MS_PSS, FIELD_USS, MS_SWAP };
 
-static void print_header(const struct opts *o)
+static void print_header(const struct opts *o, FILE *f)
 {
 	int w = o->bytes ? 12 : 6;
 
-	printf("%-25s %-5s %-12s %*s %*s %*s %*s %*s %s\n", "ADDRESS", "PERMS", "CLASS",
-	       w, "SIZE", w, "RSS", w, "PSS", w, "USS", w, "SWAP", "NAME");
+	fprintf(f, "%-25s %-5s %-12s %*s %*s %*s %*s %*s %s\n", "ADDRESS", "PERMS", "CLASS",
+		w, "SIZE", w, "RSS", w, "PSS", w, "USS", w, "SWAP", "NAME");
 }
 
 static void row_counts(struct row *row, const struct opts *o, const struct ms_counts *c)
@@ -29,14 +29,14 @@ static void row_counts(struct row *row, const struct opts *o, const struct ms_co
 	}
 }
 
-/* The rows are made while the read goes on, into memory: they reach stdout
- * only when the whole snapshot was taken. */
+/* The rows go out while the read goes on, through a spool: a table of a
+ * few thousand rows reaches stdout whole or not at all, a larger one as it
+ * comes, and memory stays flat. */
 struct rows {
 	const struct opts *o;
 	struct row row;
-	FILE *mem;     /* NULL when memory ran out */
-	char *text;    /* mem's buffer */
-	size_t len;
+	struct spool sp;
+	FILE *out;     /* writes into sp */
 };
 
 static void print_region(const struct ms_region *r, void *arg)
@@ -45,61 +45,59 @@ static void print_region(const struct ms_region *r, void *arg)
 	struct row *row = &rows->row;
 
 	if (!r) { /* the read starts again: so do the rows */
-		if (rows->mem)
-			fclose(rows->mem);
-		free(rows->text);
-		rows->text = NULL;
-		rows->mem = open_memstream(&rows->text, &rows->len);
+		fflush(rows->out);
+		if (spool_write(NULL, 0, &rows->sp) == 0)
+			print_header(rows->o, rows->out);
 		return;
 	}
-	if (!rows->mem)
+	if (rows->sp.err)
 		return;
-
 	row_range(row, r->start, r->end);
 	row_str(row, r->perms, 6);
 	row_str(row, ms_class_name(r->class), 12);
 	row_counts(row, rows->o, &r->c);
-	row_put(row, r->path, r->deleted ? " (deleted)" : "", rows->mem);
+	row_put(row, r->path, r->deleted ? " (deleted)" : "", rows->out);
+}
+
+static void print_total(struct rows *rows, const struct ms_snapshot *snap)
+{
+	char count[24];
+
+	snprintf(count, sizeof(count), "%zu", snap->totals.count);
+	row_str(&rows->row, "total", 32);
+	row_str(&rows->row, count, 12);
+	row_counts(&rows->row, rows->o, &snap->totals.c);
+	row_put(&rows->row, "", "", rows->out);
 }
 
 int cmd_maps(const struct opts *o)
 {
 	struct rows rows = { .o = o };
 	struct ms_snapshot *snap = NULL;
-	char count[24];
-	int status;
+	int status, rc;
 
-	if (o->json) {
-		status = take_snapshot(o, 0, NULL, NULL, &snap);
-		if (status == EXIT_OK)
-			status = emit_json(o, snap, 0);
-		ms_snapshot_free(snap);
-		return status;
-	}
-	rows.mem = open_memstream(&rows.text, &rows.len);
-	if (!rows.mem) {
+	if (o->json)
+		return stream_snapshot(o, 0);
+	fflush(stdout);
+	spool_init(&rows.sp, STDOUT_FILENO);
+	rows.out = spool_file(&rows.sp);
+	if (!rows.out) {
 		error("cannot make the table: %s", strerror(errno));
 		return EXIT_FAIL;
 	}
-	status = take_snapshot(o, 0, print_region, &rows, &snap);
-	if (status == EXIT_OK && (!rows.mem || fclose(rows.mem) != 0)) {
-		error("cannot make the table: %s", strerror(ENOMEM));
-		ms_snapshot_free(snap);
-		status = EXIT_FAIL;
-	} else if (rows.mem && status != EXIT_OK) {
-		fclose(rows.mem);
+	print_header(o, rows.out);
+	status = take_snapshot(o, MS_SNAP_STREAM, print_region, &rows, &snap);
+	if (status == EXIT_OK)
+		print_total(&rows, snap);
+	fclose(rows.out);
+	rc = status == EXIT_OK ? spool_finish(&rows.sp) : 0;
+	if (rc == -ESPIPE) {
+		error("cannot inspect process '%d': its mappings changed under the read, and "
+		      "the rows written cannot be taken back", (int)o->pid);
+	} else if (rc < 0 && rc != -EPIPE) {
+		error("cannot write the output: %s", strerror(-rc));
 	}
-	if (status == EXIT_OK) {
-		print_header(o);
-		fwrite_unlocked(rows.text, 1, rows.len, stdout);
-		snprintf(count, sizeof(count), "%zu", snap->totals.count);
-		row_str(&rows.row, "total", 32);
-		row_str(&rows.row, count, 12);
-		row_counts(&rows.row, o, &snap->totals.c);
-		row_put(&rows.row, "", "", stdout);
-		ms_snapshot_free(snap);
-		status = finish_output(EXIT_OK);
-	}
-	free(rows.text);
-	return status;
+	spool_release(&rows.sp);
+	ms_snapshot_free(snap);
+	return rc < 0 ? EXIT_FAIL : status;
 }

@@ -87,7 +87,7 @@ static void print_title(const struct opts *o, const struct ms_snapshot *s)
 int cmd_summary(const struct opts *o)
 {
 	struct ms_snapshot *snap = NULL;
-	int status = take_snapshot(o, 0, NULL, NULL, &snap);
+	int status = take_snapshot(o, MS_SNAP_STREAM, NULL, NULL, &snap);
 
 	if (status != EXIT_OK)
 		return status;
