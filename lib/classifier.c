@@ -68,10 +68,11 @@ static bool is_bss(struct ms_classifier *cl, const struct ms_region *r,
 	return true;
 }
 
-static void finalize(struct ms_classifier *cl, struct ms_region *r,
-		     const struct ms_region *prev)
+static int finalize(struct ms_classifier *cl, struct ms_region *r,
+		    const struct ms_region *prev)
 {
 	struct ms_snapshot *snap = cl->snap;
+	bool ok;
 
 	if (r->object >= 0 && snap->objects[r->object].kind != MS_OBJECT_FILE &&
 	    r->class != MS_CLASS_GUARD)
@@ -79,15 +80,18 @@ static void finalize(struct ms_classifier *cl, struct ms_region *r,
 	else if (is_bss(cl, r, prev))
 		r->class = MS_CLASS_BSS, r->object = prev->object;
 	snap->totals.count++;
-	ms_counts_add(&snap->totals.c, &r->c);
+	ok = ms_counts_add(&snap->totals.c, &r->c);
 	snap->classes[r->class].count++;
-	ms_counts_add(&snap->classes[r->class].c, &r->c);
+	ok &= ms_counts_add(&snap->classes[r->class].c, &r->c);
 	if (r->object >= 0) {
 		snap->objects[r->object].count++;
-		ms_counts_add(&snap->objects[r->object].c, &r->c);
+		ok &= ms_counts_add(&snap->objects[r->object].c, &r->c);
 	}
+	if (!ok)
+		return -EOVERFLOW;
 	if (cl->each)
 		cl->each(r, cl->arg);
+	return 0;
 }
 
 /* An object whose file could not be opened waits for an executable part
@@ -96,18 +100,20 @@ static void finalize(struct ms_classifier *cl, struct ms_region *r,
 #define WAIT_MAX 256
 
 /* Finalizes regions in order, up to the first whose object is unsettled. */
-static void advance(struct ms_classifier *cl, struct ms_region *v)
+static int advance(struct ms_classifier *cl, struct ms_region *v)
 {
 	for (; cl->final < cl->done; cl->final++) {
 		struct ms_region *r = &v[cl->final];
 
 		if (r->object >= 0 && cl->objs.elf[r->object] < 0) {
 			if (cl->done - cl->final < WAIT_MAX)
-				return;
+				return 0;
 			ms_obj_settle(cl->snap, &cl->objs, r->object, false);
 		}
-		finalize(cl, r, cl->final ? r - 1 : NULL);
+		if (finalize(cl, r, cl->final ? r - 1 : NULL) < 0)
+			return -EOVERFLOW;
 	}
+	return 0;
 }
 
 /* A copy of s in prev_strings at *at; NULL stays NULL. */
@@ -161,16 +167,17 @@ int ms_classifier_add(struct ms_classifier *cl, struct ms_region *v, size_t i)
 			ms_obj_settle(cl->snap, &cl->objs, r->object, true);
 	}
 	cl->done = i + 1;
-	advance(cl, v);
+	if (advance(cl, v) < 0)
+		return -EOVERFLOW;
 	if (cl->stream && cl->final >= STREAM_KEEP && cl->final == cl->done)
 		return cut_back(cl);
 	return 0;
 }
 
-void ms_classifier_finish(struct ms_classifier *cl, struct ms_region *v)
+int ms_classifier_finish(struct ms_classifier *cl, struct ms_region *v)
 {
 	for (size_t o = 0; o < cl->snap->nr_objects; o++)
 		if (cl->objs.elf[o] < 0)
 			ms_obj_settle(cl->snap, &cl->objs, (int)o, false);
-	advance(cl, v);
+	return advance(cl, v);
 }

@@ -179,7 +179,17 @@ MS_HIDDEN int ms_smaps_parse(int fd, enum ms_parse_mode mode, bool threads,
 MS_HIDDEN int ms_smaps_parse_mem(const char *buf, size_t len, size_t piece,
 				 enum ms_parse_mode mode, const struct ms_parse_into *into,
 				 char *err, size_t errlen);
-MS_HIDDEN void ms_counts_add(struct ms_counts *sum, const struct ms_counts *c);
+/* sum += c; false when a sum passes 2^63 - 1, as no count may (a difference
+ * of two is an int64_t). */
+MS_HIDDEN bool ms_counts_add(struct ms_counts *sum, const struct ms_counts *c);
+/* What smaps and a snapshot document may hold, the same rule for both, so
+ * that everything written reads back: perms as the kernel prints them
+ * ([r-][w-][x-][ps]); VmFlags as words of 1 to 4 bytes of printable ASCII
+ * (the kernel prints two letters, "??" once), MS_VMFLAGS_MAX at most. */
+#define MS_VMFLAGS_MAX 64
+#define MS_VMFLAG_LEN 4
+MS_HIDDEN bool ms_perms_ok(const char *perms, size_t len);
+MS_HIDDEN bool ms_vmflag_ok(const char *word, size_t len);
 /* A region's counts (those in have) within each other, as the kernel makes
  * them: smaps and a snapshot read back are held to the same.  False with
  * the first count (*field) that passes what bounds it (*bound), or with
@@ -295,10 +305,11 @@ struct ms_classifier {
 };
 MS_HIDDEN int ms_classifier_init(struct ms_classifier *cl, struct ms_snapshot *snap,
 				 int piddir, long page);
-/* Region i of v is complete (v may move between calls). */
+/* Region i of v is complete (v may move between calls).  0, -ENOMEM, or
+ * -EOVERFLOW when a sum passes 2^63 - 1 bytes. */
 MS_HIDDEN int ms_classifier_add(struct ms_classifier *cl, struct ms_region *v, size_t i);
 /* The end: what is unsettled is no ELF image; the rest becomes final. */
-MS_HIDDEN void ms_classifier_finish(struct ms_classifier *cl, struct ms_region *v);
+MS_HIDDEN int ms_classifier_finish(struct ms_classifier *cl, struct ms_region *v);
 MS_HIDDEN void ms_classifier_release(struct ms_classifier *cl);
 
 #endif

@@ -53,7 +53,8 @@ static void put_counts(struct jw *w, const struct ms_counts *c)
 		jw_raw(w, "uss", "null");
 }
 
-/* "rd ex mr": ["rd", "ex", "mr"]; a code is two letters, seven at most */
+/* "rd ex mr": ["rd", "ex", "mr"]; the codes are checked where they are
+ * read (ms_vmflag_ok()) */
 static void vmflags(struct jw *w, const char *flags)
 {
 	const char *p = flags, *end, *word;
@@ -66,9 +67,9 @@ static void vmflags(struct jw *w, const char *flags)
 	jw_open(w, "vmflags", '[');
 	end = flags + strlen(flags);
 	while (ms_scan_word(&p, end, &word, &len)) {
-		char code[8];
+		char code[MS_VMFLAG_LEN + 1];
 
-		len = len < 7 ? len : 7;
+		len = len < MS_VMFLAG_LEN ? len : MS_VMFLAG_LEN;
 		memcpy(code, word, len);
 		code[len] = '\0';
 		jw_str(w, NULL, code);

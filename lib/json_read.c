@@ -217,8 +217,8 @@ static int pooled(struct reader *rd, const char *s, const char **out)
 
 static int get_vmflags(struct reader *rd, const cJSON *o, const char **out)
 {
-	char buf[512] = "";
-	size_t len = 0;
+	char buf[MS_VMFLAGS_MAX * (MS_VMFLAG_LEN + 1)] = "";
+	size_t len = 0, n = 0;
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "vmflags"), *e;
 
 	if (!a || cJSON_IsNull(a)) {
@@ -228,8 +228,10 @@ static int get_vmflags(struct reader *rd, const cJSON *o, const char **out)
 	if (!cJSON_IsArray(a))
 		return bad(rd, "vmflags", "expected an array of strings or null");
 	cJSON_ArrayForEach(e, a) {
-		if (!cJSON_IsString(e) || strlen(e->valuestring) > 4 || len + 6 > sizeof(buf))
-			return bad(rd, "vmflags", "expected two-letter codes");
+		if (!cJSON_IsString(e) || !ms_vmflag_ok(e->valuestring, strlen(e->valuestring)) ||
+		    ++n > MS_VMFLAGS_MAX)
+			return bad(rd, "vmflags", "expected at most 64 codes of 1 to 4 printable "
+				   "characters");
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? " " : "",
 					e->valuestring);
 	}
@@ -266,8 +268,8 @@ static int get_region(struct reader *rd, const cJSON *o, struct ms_region *r)
 		return bad(rd, "size", "not end - start");
 	if ((rc = counts_bounded(rd, &r->c)) < 0)
 		return rc;
-	if (strlen(perms) != 4)
-		return bad(rd, "perms", "expected four characters such as \"rw-p\"");
+	if (!ms_perms_ok(perms, strlen(perms)))
+		return bad(rd, "perms", "expected [r-][w-][x-][ps], such as \"rw-p\"");
 	if (!cJSON_IsBool(del))
 		return bad(rd, "deleted", "expected true or false");
 	c = ms_class_from_name(cls);
@@ -526,17 +528,6 @@ static int check_order(struct reader *rd)
 	return 0;
 }
 
-/* sum += c as ms_counts_add() does (a sum with an unknown part is
- * unknown); false when a count passes 2^64. */
-static bool add_counts(struct ms_counts *sum, const struct ms_counts *c)
-{
-	for (int f = 0; f < MS_FIELD_COUNT; f++)
-		if (__builtin_add_overflow(sum->v[f], c->v[f], &sum->v[f]))
-			return false;
-	sum->have &= c->have;
-	return true;
-}
-
 /* A total as read (got) against the sum of its regions (want). */
 static int same_sum(struct reader *rd, const struct ms_total *got, const struct ms_total *want)
 {
@@ -579,12 +570,12 @@ static int check_sums(struct reader *rd)
 
 		tot.count++;
 		cls[r->class].count++;
-		if (!add_counts(&tot.c, &r->c) || !add_counts(&cls[r->class].c, &r->c))
+		if (!ms_counts_add(&tot.c, &r->c) || !ms_counts_add(&cls[r->class].c, &r->c))
 			rc = ms_fail(rd->err, rd->errlen, -EBADMSG,
 				     "regions: their byte counts add up to 2^64 or more");
 		if (r->object >= 0) {
 			obj[r->object].count++;
-			add_counts(&obj[r->object].c, &r->c); /* a part of tot */
+			(void)ms_counts_add(&obj[r->object].c, &r->c); /* a part of tot */
 		}
 	}
 	strcpy(rd->where, "totals");

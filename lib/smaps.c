@@ -57,11 +57,15 @@ bool ms_counts_uss(const struct ms_counts *c, uint64_t *uss)
 	return true;
 }
 
-void ms_counts_add(struct ms_counts *sum, const struct ms_counts *c)
+bool ms_counts_add(struct ms_counts *sum, const struct ms_counts *c)
 {
+	bool ok = true;
+
 	for (int f = 0; f < MS_FIELD_COUNT; f++)
-		sum->v[f] += c->v[f];
+		ok &= !__builtin_add_overflow(sum->v[f], c->v[f], &sum->v[f]) &&
+		      sum->v[f] <= INT64_MAX;
 	sum->have &= c->have; /* a sum with an unknown part is unknown */
+	return ok;
 }
 
 /*
@@ -160,10 +164,43 @@ static int parse_kb(const char *p, const char *end, uint64_t *bytes)
 			return -EBADMSG;
 		kb = kb * 10 + (uint64_t)(*p - '0');
 	}
-	if (kb > UINT64_MAX / 1024)
+	if (kb > INT64_MAX / 1024) /* a difference of two counts is an int64_t */
 		return -EBADMSG;
 	*bytes = kb * 1024;
 	return 0;
+}
+
+bool ms_perms_ok(const char *perms, size_t len)
+{
+	return len == 4 && (perms[0] == 'r' || perms[0] == '-') &&
+	       (perms[1] == 'w' || perms[1] == '-') && (perms[2] == 'x' || perms[2] == '-') &&
+	       (perms[3] == 'p' || perms[3] == 's');
+}
+
+bool ms_vmflag_ok(const char *word, size_t len)
+{
+	if (len < 1 || len > MS_VMFLAG_LEN)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (word[i] <= ' ' || word[i] > '~')
+			return false;
+	return true;
+}
+
+/* The words of a VmFlags line, checked; trailing blanks dropped. */
+static int parse_vmflags(struct ms_region *r, const char *p, const char *end,
+			 struct ms_pool *pool)
+{
+	const char *q = p, *word;
+	size_t len, n = 0;
+
+	while (ms_scan_word(&q, end, &word, &len))
+		if (++n > MS_VMFLAGS_MAX || !ms_vmflag_ok(word, len))
+			return -EBADMSG;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	r->vmflags = ms_pool_strndup(pool, p, (size_t)(end - p));
+	return r->vmflags ? 0 : -ENOMEM;
 }
 
 /* "THPeligible:    1", "ProtectionKey:  0", "VmFlags: rd wr mr". */
@@ -173,12 +210,8 @@ static int parse_other(struct ms_region *r, const struct smaps_key *k,
 	uint64_t v;
 
 	ms_scan_blanks(&p, end);
-	if (k->kind == KEY_VMFLAGS) {
-		while (end > p && end[-1] == ' ')
-			end--;
-		r->vmflags = ms_pool_strndup(pool, p, (size_t)(end - p));
-		return r->vmflags ? 0 : -ENOMEM;
-	}
+	if (k->kind == KEY_VMFLAGS)
+		return parse_vmflags(r, p, end, pool);
 	if (!ms_scan_dec(&p, end, &v) || p != end || v > 1u << 30)
 		return -EBADMSG;
 	*(k->kind == KEY_THP ? &r->thp_eligible : &r->protection_key) = (int)v;
@@ -239,7 +272,7 @@ static bool header_numbers(const char **p, const char *end, struct ms_region *r)
 
 	if (!(ms_scan_hex(p, end, &r->start) && ms_scan_char(p, end, '-') &&
 	      ms_scan_hex(p, end, &r->end) &&
-	      ms_scan_word(p, end, &perms, &plen) && plen == 4))
+	      ms_scan_word(p, end, &perms, &plen) && ms_perms_ok(perms, plen)))
 		return false;
 	memcpy(r->perms, perms, 4);
 	r->perms[4] = '\0';

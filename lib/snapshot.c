@@ -74,7 +74,10 @@ static int read_regions(struct ms_ctx *ctx, int piddir, bool smaps, struct ms_cl
 	if (rc == -EAGAIN && !ctx->live) /* a saved file does not change: it is wrong */
 		rc = -EBADMSG;
 	if (rc == 0)
-		ms_classifier_finish(cl, vec.v);
+		rc = ms_classifier_finish(cl, vec.v);
+	if (rc == -EOVERFLOW)
+		rc = ms_fail(err, errlen, -EBADMSG, "%s: the sums of its counts pass 2^63 bytes",
+			     file);
 	if (cl->stream) { /* heard, not kept */
 		free(vec.v);
 		vec.v = NULL;

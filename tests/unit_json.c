@@ -350,6 +350,110 @@ START_TEST(names_any_bytes)
 }
 END_TEST
 
+/* Every VmFlags code a kernel has printed ("??" for a bit without one,
+ * before 3.x gave them names; dw, nl, mp since removed), ones to come of
+ * one and four bytes, and the longest list read. */
+static const char all_vmflags[] =
+	"rd wr ex sh mr mw me ms gd pf dw lo io sr rr dc de ac nr ht sf nl ar wf dd sd mm hg "
+	"nh mg um uw ss sl bt mt ui dp lf gu mp ?? x abcd 0z ~! a1 b2 c3 d4 e5 f6 g7 h8 i9 j0 "
+	"k1 l2 m3 n4 o5 p6";
+
+/* A process at the edges of what smaps and stat can say: addresses up to
+ * the top of 64 bits, an offset and an inode of 2^64 - 1 and a device of
+ * the most bits, Swap just below the 64 PiB read, every VmFlags code, and
+ * names of control bytes, escapes and bytes that are no UTF-8. */
+static char *extreme_tree(void)
+{
+	char *root = tl_tree_new(), smaps[4096];
+
+	snprintf(smaps, sizeof(smaps),
+		 "1000-3000 r--s fffffffffffff000 fff:fffff 18446744073709551615   "
+		 "/a\001\033[31mred\x7f\xff\xfe\xc0\x80 \"q\" \\\n"
+		 "Size: 8 kB\nRss: 8 kB\nPss: 8 kB\nShared_Clean: 0 kB\nShared_Dirty: 0 kB\n"
+		 "Private_Clean: 8 kB\nPrivate_Dirty: 0 kB\nSwap: 70368744177663 kB\n"
+		 "THPeligible: 1\nProtectionKey: 15\nVmFlags: %s \n"
+		 "fffffffffffe0000-ffffffffffffe000 ---p 00000000 00:00 0 \n"
+		 "Size: 120 kB\nRss: 0 kB\nSwap: 0 kB\nVmFlags: \n", all_vmflags);
+	tl_process(root, 77, smaps);
+	tl_write(root, 77, "stat", "77 (\x1b]0;x\x07) (\xff) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 "
+		 "18446744073709551615 0 0 0\n", (size_t)-1);
+	tl_write(root, 77, "cmdline", "\x01\x1b[2J\0\xff\xfe\0\"\\\0", 11);
+	return root;
+}
+
+START_TEST(extremes_round_trip)
+{
+	char *root = extreme_tree(), err[256] = "", *text, *again;
+	struct ms_snapshot *a, *b;
+
+	ck_assert_msg(tl_take(root, 77, 0, &a, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(a->regions[0].vmflags, all_vmflags);
+	for (unsigned flags = 0; flags <= MS_JSON_PRETTY; flags += MS_JSON_PRETTY) {
+		text = ms_snapshot_to_json(a, flags);
+		ck_assert_msg(ms_snapshot_from_json(text, strlen(text), &b, err, sizeof(err)) == 0,
+			      "%s", err);
+		again = ms_snapshot_to_json(b, flags);
+		ck_assert_str_eq(again, text);
+		ck_assert_uint_eq(b->regions[0].offset, 0xfffffffffffff000ull);
+		ck_assert_uint_eq(b->regions[0].inode, UINT64_MAX);
+		ck_assert_uint_eq(b->regions[0].dev_major, 0xfff);
+		ck_assert_uint_eq(b->regions[0].dev_minor, 0xfffff);
+		ck_assert_uint_eq(b->regions[0].c.v[MS_SWAP], (1ull << 56) - 1024);
+		ck_assert_uint_eq(b->totals.c.v[MS_SWAP], (1ull << 56) - 1024);
+		ck_assert_uint_eq(b->regions[1].end, 0xffffffffffffe000ull);
+		ck_assert_str_eq(b->regions[0].vmflags, all_vmflags);
+		ck_assert_str_eq(b->regions[1].vmflags, "");
+		ck_assert_int_eq(b->regions[0].protection_key, 15);
+		ck_assert_str_eq(b->regions[0].perms, "r--s");
+		ck_assert_str_eq(b->argv[2], "\"\\");
+		free(again);
+		free(text);
+		ms_snapshot_free(b);
+	}
+	ms_snapshot_free(a);
+	tl_tree_remove(root);
+}
+END_TEST
+
+/* What no kernel prints is refused where it is read, so that nothing
+ * memscope writes fails to read back. */
+START_TEST(extremes_refused)
+{
+	static const char *const bad[] = {
+		"1000-3000 r?-p 00000000 00:00 0 \nSize: 8 kB\n",     /* perms */
+		"1000-3000 rw-\x01 00000000 00:00 0 \nSize: 8 kB\n",
+		"1000-3000 rw-p 00000000 00:00 0 \nSize: 8 kB\nVmFlags: rd abcde\n",
+		"1000-3000 rw-p 00000000 00:00 0 \nSize: 8 kB\nVmFlags: rd \x01x\n",
+		"1000-3000 rw-p 00000000 00:00 0 \nSize: 8 kB\nVmFlags: rd \xc3\xa9\n",
+		/* two counts that each fit, and their sum does not */
+		"1000-3000 rw-p 00000000 00:00 0 \nSize: 8 kB\nSwap: 70368744177663 kB\n"
+		"4000-6000 rw-p 00000000 00:00 0 \nSize: 8 kB\nSwap: 1 kB\n",
+	};
+	char vm[512] = "1000-3000 rw-p 00000000 00:00 0 \nSize: 8 kB\nVmFlags:";
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *root = tl_tree_new(), err[256] = "";
+		struct ms_snapshot *s = NULL;
+
+		tl_process(root, 78, bad[i]);
+		ck_assert_int_eq(tl_take(root, 78, 0, &s, err, sizeof(err)), -EBADMSG);
+		ck_assert_ptr_null(s);
+		tl_tree_remove(root);
+	}
+	for (int i = 0; i < 65; i++) /* one code more than may be read */
+		strcat(vm, " rd");
+	strcat(vm, "\n");
+	{
+		char *root = tl_tree_new(), err[256] = "";
+		struct ms_snapshot *s = NULL;
+
+		tl_process(root, 78, vm);
+		ck_assert_int_eq(tl_take(root, 78, 0, &s, err, sizeof(err)), -EBADMSG);
+		tl_tree_remove(root);
+	}
+}
+END_TEST
+
 /* The layout's document, parsed, for a test to change. */
 static cJSON *layout_doc(void)
 {
@@ -656,6 +760,8 @@ int main(void)
 		keys_in_their_case,
 		no_empty_regions,
 		counts_bounded,
+		extremes_round_trip,
+		extremes_refused,
 		NULL
 	};
 

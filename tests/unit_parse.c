@@ -257,7 +257,9 @@ static char *with_field(const char *header, const char *key, const char *kb)
 START_TEST(impossible_counts)
 {
 	static const struct { const char *key, *kb, *needle; } bad[] = {
-		{ "Rss", "18014398509481983", "Rss 18014398509481983 kB, more than its Size 8 kB" },
+		{ "Rss", "9007199254740991", "Rss 9007199254740991 kB, more than its Size 8 kB" },
+		/* past 2^63 bytes: no difference of two would fit an int64_t */
+		{ "Swap", "9007199254740992", "cannot parse 'Swap: 9007199254740992 kB'" },
 		{ "Rss", "12", "Rss 12 kB, more than its Size 8 kB" },
 		{ "Private_Hugetlb", "16", "Private_Hugetlb 16 kB, more than its Size 8 kB" },
 		{ "Pss", "9", "Pss 9 kB, more than its Rss 8 kB" },

@@ -149,8 +149,9 @@ START_TEST(streamed_refuses_what_needs_regions)
 	free(text);
 	ck_assert_int_eq(ms_snapshot_diff(s, s, &d), -EINVAL);
 	ck_assert_int_eq(ms_residency_read(ctx, s, 0, err, sizeof(err)), -EINVAL);
-	ck_assert_int_eq(ms_snapshot_take(ctx, 4243, 1u << 20, &s, err, sizeof(err)), -EINVAL);
 	ms_snapshot_free(s);
+	ck_assert_int_eq(ms_snapshot_take(ctx, 4243, 1u << 20, &s, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_null(s);
 	ms_ctx_free(ctx);
 	tl_tree_remove(root);
 }
