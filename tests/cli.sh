@@ -291,6 +291,32 @@ expect 2 "a malformed smaps exits 2" "$MEMSCOPE" maps --proc "$TMP/proc" 4242
 has "$TMP/err" "smaps line 2: cannot parse 'Rss:  many kB'" "says where"
 one_line "$TMP/err" "that error is one line"
 
+# ---- names a process chose reach the terminal as text, never as control:
+# escape sequences, C1 controls and bytes that are no UTF-8 become \ooo
+cp -r "$FIXTURES/proc" "$TMP/hostile"
+esc=$(printf '\033')
+evil=$(printf 'a\033]0;x\007\302\233\377\342\202\254b')
+sed -i "s|/usr/libexec/ms-layout|/usr/$evil|; s|(layout)|($evil)|" \
+	"$TMP/hostile/4242/smaps" "$TMP/hostile/4242/maps" "$TMP/hostile/4242/stat"
+"$MEMSCOPE" snap --proc "$TMP/hostile" -o "$TMP/hostile.json" 4242
+"$MEMSCOPE" snap --proc "$FIXTURES/proc" -o "$TMP/plain.json" 4242
+for cmd in maps summary layout diff; do
+	if [ $cmd = diff ]; then
+		"$MEMSCOPE" diff "$TMP/plain.json" "$TMP/hostile.json" > "$TMP/out" 2> "$TMP/err"
+	else
+		"$MEMSCOPE" $cmd --proc "$TMP/hostile" 4242 > "$TMP/out" 2> "$TMP/err"
+	fi
+	if grep -q "$esc" "$TMP/out" || grep -q "$(printf '\377')" "$TMP/out"; then
+		fail "$cmd prints a name's control bytes as they are"
+	# through a document (diff), a byte that is no UTF-8 came back U+FFFD
+	elif grep -qF "a\\033]0;x\\007\\302\\233$([ $cmd = diff ] && echo � || printf '%s' '\377')€b" \
+		"$TMP/out"; then
+		ok "$cmd prints a name's control bytes as \\ooo, and its UTF-8 as it is"
+	else
+		fail "$cmd does not show the name: $(head -c 300 "$TMP/out")"
+	fi
+done
+
 # ---- the man page describes the options --help lists, and no others
 "$MEMSCOPE" --help | grep -Eo -- '--[a-z-]+' | sort -u > "$TMP/help-opts"
 grep -Eo -- '\\-\\-[a-z-]+|--[a-z-]+' "$MANPAGE" | sed 's/\\//g' | sort -u > "$TMP/man-opts"

@@ -32,6 +32,12 @@ int print_version(void);
 /* Flushes stdout; EXIT_FAIL with a message when the output was lost. */
 int finish_output(int status);
 
+/* ---- names a process chose, for a terminal (safe.c) ---- */
+/* s as it may be printed: itself when it holds only printable ASCII; else
+ * a copy in *copy (the caller frees it) with control characters and bytes
+ * that are no UTF-8 written as \ooo.  *copy is NULL when no copy was made. */
+const char *safe_name(const char *s, char **copy);
+
 /* ---- numbers on the command line (numbers.c) ---- */
 /* A PID: a positive decimal number up to INT_MAX and nothing else. */
 bool parse_pid(const char *s, pid_t *pid);

@@ -109,7 +109,7 @@ static bool field_change(const struct ms_change *ch, int i, int64_t *d)
 static void change_row(const struct opts *o, const struct ms_change *ch)
 {
 	const struct ms_region *r = ch->b ? ch->b : ch->a;
-	char buf[32], range[48];
+	char buf[32], range[48], *copy;
 
 	snprintf(range, sizeof(range), "%" PRIx64 "-%" PRIx64, r->start, r->end);
 	printf("%-8s %-13s %-27s", kind_name(ch->kind), ms_class_name(r->class), range);
@@ -120,7 +120,8 @@ static void change_row(const struct opts *o, const struct ms_change *ch)
 
 		printf(" %10s", known ? signed_cell(buf, sizeof(buf), o, d) : "-");
 	}
-	printf(" %s%s\n", r->path, r->deleted ? " (deleted)" : "");
+	printf(" %s%s\n", safe_name(r->path, &copy), r->deleted ? " (deleted)" : "");
+	free(copy);
 }
 
 static void print_human(const struct opts *o, const struct ms_snapshot *a,

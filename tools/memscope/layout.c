@@ -56,7 +56,7 @@ static void resident_bar(const struct pen *p, const struct ms_region *r, int cel
 /* "│ class   size  ████░░░░ 42%  name                │" */
 static void block(const struct pen *p, const struct ms_region *r)
 {
-	char label[512], size[16], pct[8] = "  ?%";
+	char label[512], size[16], pct[8] = "  ?%", *copy;
 	uint64_t bytes = r->end - r->start;
 	int cells = 10, room;
 
@@ -64,7 +64,9 @@ static void block(const struct pen *p, const struct ms_region *r)
 	if (ms_counts_has(&r->c, MS_RSS) && bytes)
 		snprintf(pct, sizeof(pct), "%3u%%", (unsigned)(r->c.v[MS_RSS] * 100 / bytes));
 	room = p->width - 2 - 12 - 1 - 6 - 2 - cells - 1 - 4 - 2;
-	snprintf(label, sizeof(label), "%s%s", r->path, r->deleted ? " (deleted)" : "");
+	snprintf(label, sizeof(label), "%s%s", safe_name(r->path, &copy),
+		 r->deleted ? " (deleted)" : "");
+	free(copy);
 	if ((int)strlen(label) > room && room > 4) /* keep the file's own name */
 		memmove(label, label + strlen(label) - room, (size_t)room + 1), label[0] = '<';
 	printf("%16s %s ", "", p->utf8 ? "│" : "|");
@@ -102,6 +104,7 @@ int cmd_layout(const struct opts *o)
 	struct pen p = { .o = o, .colour = use_colour(o), .utf8 = use_utf8() };
 	struct ms_snapshot *s = NULL;
 	int status = take_snapshot(o, 0, NULL, NULL, &s);
+	char *comm;
 
 	if (status != EXIT_OK)
 		return status;
@@ -109,7 +112,8 @@ int cmd_layout(const struct opts *o)
 	if (p.width < 50)
 		p.width = 50;
 	printf("process %d (%s): %zu regions, from the highest address down\n", (int)s->pid,
-	       s->comm, s->nr_regions);
+	       safe_name(s->comm, &comm), s->nr_regions);
+	free(comm);
 	for (size_t k = s->nr_regions; k-- > 0;) {
 		const struct ms_region *r = &s->regions[k];
 

@@ -43,6 +43,7 @@ static void print_region(const struct ms_region *r, void *arg)
 {
 	struct rows *rows = arg;
 	struct row *row = &rows->row;
+	char *copy;
 
 	if (!r) { /* the read starts again: so do the rows */
 		fflush(rows->out);
@@ -56,7 +57,8 @@ static void print_region(const struct ms_region *r, void *arg)
 	row_str(row, r->perms, 6);
 	row_str(row, ms_class_name(r->class), 12);
 	row_counts(row, rows->o, &r->c);
-	row_put(row, r->path, r->deleted ? " (deleted)" : "", rows->out);
+	row_put(row, safe_name(r->path, &copy), r->deleted ? " (deleted)" : "", rows->out);
+	free(copy);
 }
 
 static void print_total(struct rows *rows, const struct ms_snapshot *snap)

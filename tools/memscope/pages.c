@@ -116,6 +116,7 @@ static void print_region(struct row *row, const struct view *v, const struct ms_
 			 const struct ms_residency *res)
 {
 	uint64_t pages = (r->end - r->start) / v->page;
+	char *copy;
 
 	row_range(row, r->start, r->end);
 	if (!v->o->map)
@@ -135,7 +136,8 @@ static void print_region(struct row *row, const struct view *v, const struct ms_
 		cell_known(row, v, res->uss_exact);
 		cell_known(row, v, res->pss_exact);
 	}
-	row_put(row, r->path, r->deleted ? " (deleted)" : "", stdout);
+	row_put(row, safe_name(r->path, &copy), r->deleted ? " (deleted)" : "", stdout);
+	free(copy);
 }
 
 static bool chosen(const struct view *v, const struct ms_region *r, uint64_t addr)

@@ -62,8 +62,11 @@ static int print_objects(const struct opts *o, const struct ms_snapshot *s)
 	putchar('\n');
 	print_head(o, "KIND");
 	for (size_t i = 0; i < s->nr_objects; i++) {
+		char *copy;
+
 		print_row(o, kinds[v[i]->kind], v[i]->count, &v[i]->c);
-		printf(" %s\n", v[i]->path);
+		printf(" %s\n", safe_name(v[i]->path, &copy));
+		free(copy);
 	}
 	free(v);
 	return EXIT_OK;
@@ -76,8 +79,13 @@ static void print_title(const struct opts *o, const struct ms_snapshot *s)
 	struct tm tm;
 
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
-	printf("process %d (%s)%s%s, %zu regions, taken %s\n", (int)s->pid, s->comm,
-	       s->exe ? " " : "", s->exe ? s->exe : "", s->nr_regions, when);
+	char *comm, *exe;
+
+	printf("process %d (%s)%s%s, %zu regions, taken %s\n", (int)s->pid,
+	       safe_name(s->comm, &comm), s->exe ? " " : "", s->exe ? safe_name(s->exe, &exe) : "",
+	       s->nr_regions, when);
+	free(comm);
+	free(s->exe ? exe : NULL);
 	if (o->working_set >= 0)
 		printf("WSS: what it touched in the %g s after its referenced bits were cleared\n",
 		       o->working_set);
