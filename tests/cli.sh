@@ -23,6 +23,11 @@ has "$TMP/err" "'summary' needs a PID" "says the pid is missing"
 expect 2 "an extra argument" "$MEMSCOPE" maps 1 2
 expect 2 "an unknown option" "$MEMSCOPE" maps --frob 1
 has "$TMP/err" "unknown option '--frob'" "names the unknown option"
+for opt in "diff --timeout" "snap 1 -o" "maps 1 --proc" "run --interval"; do
+	# shellcheck disable=SC2086 # the command and its option, split
+	expect 2 "$opt without its value" "$MEMSCOPE" $opt
+	has "$TMP/err" "^memscope: '${opt##* }' needs a value$" "says '${opt##* }' needs a value"
+done
 expect 2 "-o goes with snap only" "$MEMSCOPE" maps -o "$TMP/x" 1
 expect 2 "--proc that does not exist" "$MEMSCOPE" maps --proc "$TMP/nowhere" 1
 one_line "$TMP/err" "that error is one line"

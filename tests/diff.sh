@@ -252,6 +252,8 @@ url_checks() {
 		has "$TMP/err" "^memscope-fetch: --timeout takes seconds \(1 to 3600\), not '$t'$" \
 			"names the value '$t'"
 	done
+	expect 2 "memscope-fetch --timeout without its value" "$fetch" --timeout
+	has "$TMP/err" "^memscope-fetch: '--timeout' needs a value$" "says it needs a value"
 	expect 2 "memscope-fetch without a URL" "$fetch"
 	expect 2 "memscope-fetch with two URLs" "$fetch" "http://127.0.0.1:1/" "http://127.0.0.1:2/"
 

@@ -43,6 +43,8 @@ expect 2 "an unknown option" "$PROBE" walkthrough --frob
 has "$TMP/err" "unknown option '--frob'" "names the option"
 expect 2 "a bad size" "$PROBE" threshold --mmap-threshold 12Q
 has "$TMP/err" "bad value '12Q' for --mmap-threshold" "names the value"
+expect 2 "an option without its value" "$PROBE" threshold --mmap-threshold
+has "$TMP/err" "^memscope-probe: '--mmap-threshold' needs a value$" "says it needs a value"
 expect 2 "--threads 0" "$PROBE" threads --threads 0
 expect 1 "no probe-subject to run" env MEMSCOPE_PROBE_SUBJECT="$TMP/none" "$PROBE" sbrk
 has "$TMP/err" "^memscope-probe: cannot find probe-subject" "says what is missing"

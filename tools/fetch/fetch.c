@@ -112,9 +112,10 @@ static int parse(int argc, char **argv, struct fetch_opts *o)
 		if (strcmp(a, "--insecure") == 0) {
 			o->insecure = true;
 		} else if (strcmp(a, "--timeout") == 0) {
-			if (i + 1 == argc || (o->timeout = parse_long(argv[++i], 1, 3600)) < 0)
-				return misuse("--timeout takes seconds (1 to 3600), not '%s'",
-					      i < argc ? argv[i] : "");
+			if (i + 1 == argc)
+				return misuse("'--timeout' needs a value");
+			if ((o->timeout = parse_long(argv[++i], 1, 3600)) < 0)
+				return misuse("--timeout takes seconds (1 to 3600), not '%s'", argv[i]);
 		} else if (a[0] == '-') {
 			return misuse("unknown option '%s'", a);
 		} else if (o->url) {

@@ -251,7 +251,7 @@ int parse_options(int argc, char **argv, struct opts *o)
 	memset(&longopts[NR_OPTS], 0, sizeof(longopts[0]));
 	opterr = 0;
 	/* run's command keeps its own options; elsewhere options may follow */
-	while ((c = getopt_long(argc, argv, is(o, "run") ? "+o:hV" : "o:hV", longopts,
+	while ((c = getopt_long(argc, argv, is(o, "run") ? "+:o:hV" : ":o:hV", longopts,
 				NULL)) != -1) {
 		int rc;
 
@@ -296,6 +296,7 @@ int parse_options(int argc, char **argv, struct opts *o)
 			break;
 		case 'h': usage(stdout, o->cmd); return finish_output(EXIT_OK);
 		case 'V': return print_version();
+		case ':': return misuse("'%s' needs a value", argv[optind - 1]);
 		default:
 			return misuse("unknown option '%s'", argv[optind - 1]);
 		}

@@ -126,7 +126,7 @@ static int parse(int argc, char **argv, struct probe_opts *o)
 	*o = (struct probe_opts){ .mmap_threshold = -1, .trim_threshold = -1, .top_pad = -1,
 				  .arena_max = -1, .threads = -1 };
 	opterr = 0;
-	while (rc < 0 && (c = getopt_long(argc, argv, "", longs, &li)) != -1) {
+	while (rc < 0 && (c = getopt_long(argc, argv, ":", longs, &li)) != -1) {
 		switch (c) {
 		case 'j': o->json = true; break;
 		case 'p': o->pause = true; break;
@@ -136,6 +136,7 @@ static int parse(int argc, char **argv, struct probe_opts *o)
 		case 'm': case 't': case 'T': case 'a': case 'n':
 			rc = parse_number(c, longs[li].name, optarg, o);
 			break;
+		case ':': return misuse("'%s' needs a value", argv[optind - 1]);
 		default: return misuse("unknown option '%s'", argv[optind - 1]);
 		}
 	}
