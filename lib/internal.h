@@ -136,30 +136,7 @@ enum ms_parse_mode {
 };
 /* Called when region i of vec is complete; a negative errno stops the read. */
 typedef int ms_complete_fn(void *arg, struct ms_region *v, size_t i);
-/* ---- jsonw.c: JSON written into a growing buffer, value by value ---- */
-#define JW_DEPTH_MAX 16
-struct jw {
-	char *buf;
-	size_t len, cap;
-	bool failed;                  /* out of memory, or the nesting is wrong */
-	bool pretty;                  /* a value a line, indented by tabs */
-	int depth;
-	unsigned count[JW_DEPTH_MAX]; /* values so far at each depth */
-};
-/* key is NULL for a value in an array, or the document itself; else one
- * of the library's own names, written unescaped.
- * jw_open() takes '{' or '[', jw_close() '}' or ']'. */
-MS_HIDDEN void jw_open(struct jw *w, const char *key, char bracket);
-MS_HIDDEN void jw_close(struct jw *w, char bracket);
-MS_HIDDEN void jw_u64(struct jw *w, const char *key, uint64_t v);
-MS_HIDDEN void jw_hex(struct jw *w, const char *key, uint64_t v); /* "0x..." */
-MS_HIDDEN void jw_count(struct jw *w, const char *key, int64_t v); /* null below 0 */
-MS_HIDDEN void jw_double(struct jw *w, const char *key, double v);
-MS_HIDDEN void jw_str(struct jw *w, const char *key, const char *s); /* NULL: null */
-MS_HIDDEN void jw_raw(struct jw *w, const char *key, const char *text); /* "true", "null" */
-/* The document, NUL-terminated, for free(); NULL (errno ENOMEM) when any
- * write failed or a bracket is left open. */
-MS_HIDDEN char *jw_finish(struct jw *w);
+#include "jsonw.h"
 
 /* Where a parse puts what it reads: regions in vec, strings in pool;
  * complete (may be NULL) hears of each region once its counts are checked. */

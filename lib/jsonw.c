@@ -6,7 +6,8 @@
  * indented by tabs.  A failed allocation is remembered and ends the
  * document: jw_finish() gives NULL, never a document with holes.
  */
-#include "internal.h"
+#include "jsonw.h"
+#include "memscope.h"
 
 #include <errno.h>
 #include <math.h>
@@ -190,20 +191,44 @@ void jw_hex(struct jw *w, const char *key, uint64_t v)
 	add(w, p, (size_t)(buf + sizeof(buf) - p));
 }
 
+bool jw_object_or_null(struct jw *w, const char *key, const void *p)
+{
+	if (p)
+		jw_open(w, key, '{');
+	else
+		jw_raw(w, key, "null");
+	return p != NULL;
+}
+
 void jw_raw(struct jw *w, const char *key, const char *text)
 {
 	lead(w, key);
 	add(w, text, strlen(text));
 }
 
+char *jw_digits(char *end, uint64_t v)
+{
+	do
+		*--end = (char)('0' + v % 10);
+	while (v /= 10);
+	return end;
+}
+
 void jw_u64(struct jw *w, const char *key, uint64_t v)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	char buf[24], *p = jw_digits(buf + sizeof(buf), v);
 
 	lead(w, key);
-	do
-		*--p = (char)('0' + v % 10);
-	while (v /= 10);
+	add(w, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+void jw_i64(struct jw *w, const char *key, int64_t v)
+{
+	char buf[24], *p = jw_digits(buf + sizeof(buf), v < 0 ? -(uint64_t)v : (uint64_t)v);
+
+	if (v < 0)
+		*--p = '-';
+	lead(w, key);
 	add(w, p, (size_t)(buf + sizeof(buf) - p));
 }
 

@@ -38,6 +38,10 @@ int finish_output(int status);
  * that are no UTF-8 written as \ooo.  *copy is NULL when no copy was made. */
 const char *safe_name(const char *s, char **copy);
 
+/* The usage error for an option getopt did not take (its optstring begun
+ * with ':'): c ':' for one without its value, else one unknown. */
+int option_misuse(int c, const char *option);
+
 /* ---- numbers on the command line (numbers.c) ---- */
 /* A PID: a positive decimal number up to INT_MAX and nothing else. */
 bool parse_pid(const char *s, pid_t *pid);
@@ -48,8 +52,6 @@ long parse_long(const char *s, long min, long max);
 double parse_interval(const char *s);
 
 /* ---- units (units.c) ---- */
-/* Writes v in decimal so that it ends just before end; returns its start. */
-char *put_uint(char *end, uint64_t v);
 /* "1.5M", "12K", "0"; "-" for unknown.  buf of at least 16 bytes. */
 const char *human_size(char *buf, size_t len, uint64_t bytes);
 
@@ -87,13 +89,8 @@ void spool_release(struct spool *sp);
 /* A stream that writes into sp (fopencookie). */
 FILE *spool_file(struct spool *sp);
 
-/* ---- JSON values (json.c; the programs that call it link cJSON) ---- */
-struct cJSON;
-/* An address as a lowercase "0x..." string; NULL when out of memory. */
-struct cJSON *json_hex(uint64_t v);
-/* An integer exactly, whatever its size (cJSON's numbers are doubles). */
-struct cJSON *json_int(int64_t v);
-struct cJSON *json_uint(uint64_t v);
+/* ---- JSON: the project's one writer (lib/jsonw.c, linked here too) ---- */
+#include "jsonw.h"
 
 /* ---- helper programs (helper.c) ---- */
 /* The path of a helper program: $env, beside this program, or installed;

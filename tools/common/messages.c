@@ -53,3 +53,10 @@ int finish_output(int status)
 	}
 	return status;
 }
+
+int option_misuse(int c, const char *option)
+{
+	if (c == ':')
+		return misuse("'%s' needs a value", option);
+	return misuse("unknown option '%s'", option);
+}

@@ -5,14 +5,6 @@
 
 #include <string.h>
 
-char *put_uint(char *end, uint64_t v)
-{
-	do
-		*--end = (char)('0' + v % 10);
-	while (v /= 10);
-	return end;
-}
-
 const char *human_size(char *buf, size_t len, uint64_t bytes)
 {
 	static const char units[] = "KMGTPE";
@@ -22,7 +14,7 @@ const char *human_size(char *buf, size_t len, uint64_t bytes)
 	if (bytes < 1024) {
 		if (bytes)
 			*--p = 'B';
-		p = put_uint(p, bytes);
+		p = jw_digits(p, bytes);
 	} else {
 		/* unit by the highest bit set: 2^10 K, 2^20 M, ... */
 		unsigned shift = (unsigned)(63 - __builtin_clzll(bytes)) / 10 * 10;
@@ -34,9 +26,9 @@ const char *human_size(char *buf, size_t len, uint64_t bytes)
 		if (tenths < 100) {
 			*--p = (char)('0' + tenths % 10);
 			*--p = '.';
-			p = put_uint(p, tenths / 10);
+			p = jw_digits(p, tenths / 10);
 		} else {
-			p = put_uint(p, (uint64_t)(((unsigned __int128)bytes + half) >> shift));
+			p = jw_digits(p, (uint64_t)(((unsigned __int128)bytes + half) >> shift));
 		}
 	}
 	return memcpy(buf, p, (size_t)(tmp + sizeof(tmp) - p) < len ?

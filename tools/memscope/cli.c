@@ -296,9 +296,8 @@ int parse_options(int argc, char **argv, struct opts *o)
 			break;
 		case 'h': usage(stdout, o->cmd); return finish_output(EXIT_OK);
 		case 'V': return print_version();
-		case ':': return misuse("'%s' needs a value", argv[optind - 1]);
 		default:
-			return misuse("unknown option '%s'", argv[optind - 1]);
+			return option_misuse(c, argv[optind - 1]);
 		}
 	}
 	return operands(argc, argv, o);

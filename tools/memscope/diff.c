@@ -9,7 +9,6 @@
  */
 #include "cli.h"
 
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -153,132 +152,147 @@ static void print_human(const struct opts *o, const struct ms_snapshot *a,
 
 /* ---- JSON ---- */
 
-/* Integers as exact text: cJSON's double would round above 2^53. */
-static cJSON *num_or_null(bool known, int64_t v)
+static void num_or_null(struct jw *w, const char *key, bool known, int64_t v)
 {
-	return known ? json_int(v) : cJSON_CreateNull();
+	if (known)
+		jw_i64(w, key, v);
+	else
+		jw_raw(w, key, "null");
 }
 
 /* A gate's delta or threshold: whole bytes exactly, a part of a byte (a
  * percentage of A) as a number. */
-static cJSON *amount_json(double v)
+static void amount(struct jw *w, const char *key, double v)
 {
-	char buf[24];
+	char buf[24], *p;
 
-	if (v != floor(v) || fabs(v) >= 0x1p64)
-		return cJSON_CreateNumber(v);
-	snprintf(buf, sizeof(buf), "%s%" PRIu64, v < 0 ? "-" : "", (uint64_t)fabs(v));
-	return cJSON_CreateRaw(buf);
+	if (v != floor(v) || fabs(v) >= 0x1p64) {
+		jw_double(w, key, v);
+		return;
+	}
+	p = jw_digits(buf + sizeof(buf) - 1, (uint64_t)fabs(v));
+	buf[sizeof(buf) - 1] = '\0';
+	if (v < 0)
+		*--p = '-';
+	jw_raw(w, key, p);
 }
 
-static cJSON *figures(const struct ms_counts *c, size_t count, bool with_count)
+static void figures(struct jw *w, const struct ms_counts *c)
 {
-	cJSON *o = cJSON_CreateObject();
 	int64_t v = 0;
 
 	for (int i = 0; i < NR_SHOWN; i++)
-		cJSON_AddItemToObject(o, shown_names[i], num_or_null(get(c, shown[i], &v), v));
-	if (with_count)
-		cJSON_AddItemToObject(o, "count", num_or_null(true, (int64_t)count));
-	return o;
+		num_or_null(w, shown_names[i], get(c, shown[i], &v), v);
 }
 
-static cJSON *total_json(const struct ms_total *a, const struct ms_total *b)
+static void total(struct jw *w, const char *key, const struct ms_total *a,
+		  const struct ms_total *b)
 {
-	cJSON *o = cJSON_CreateObject(), *d = cJSON_CreateObject();
 	int64_t va = 0, vb = 0;
 
-	cJSON_AddItemToObject(o, "a", figures(&a->c, a->count, true));
-	cJSON_AddItemToObject(o, "b", figures(&b->c, b->count, true));
+	jw_open(w, key, '{');
+	for (int side = 0; side < 2; side++) {
+		const struct ms_total *t = side ? b : a;
+
+		jw_open(w, side ? "b" : "a", '{');
+		figures(w, &t->c);
+		jw_u64(w, "count", t->count);
+		jw_close(w, '}');
+	}
+	jw_open(w, "delta", '{');
 	for (int i = 0; i < NR_SHOWN; i++) {
 		bool known = get(&a->c, shown[i], &va) && get(&b->c, shown[i], &vb);
 
-		cJSON_AddItemToObject(d, shown_names[i], num_or_null(known, vb - va));
+		num_or_null(w, shown_names[i], known, vb - va);
 	}
-	cJSON_AddItemToObject(d, "count", num_or_null(true, (int64_t)b->count - (int64_t)a->count));
-	cJSON_AddItemToObject(o, "delta", d);
-	return o;
+	jw_i64(w, "count", (int64_t)b->count - (int64_t)a->count);
+	jw_close(w, '}');
+	jw_close(w, '}');
 }
 
-static cJSON *side_region(const struct ms_region *r)
+static void side_region(struct jw *w, const char *key, const struct ms_region *r)
 {
-	cJSON *o;
-
-	if (!r)
-		return cJSON_CreateNull();
-	o = figures(&r->c, 0, false);
-	cJSON_AddItemToObject(o, "start", json_hex(r->start));
-	cJSON_AddItemToObject(o, "end", json_hex(r->end));
-	cJSON_AddStringToObject(o, "perms", r->perms);
-	return o;
+	if (!jw_object_or_null(w, key, r))
+		return;
+	figures(w, &r->c);
+	jw_hex(w, "start", r->start);
+	jw_hex(w, "end", r->end);
+	jw_str(w, "perms", r->perms);
+	jw_close(w, '}');
 }
 
-static cJSON *change_json(const struct ms_change *ch)
+static void change(struct jw *w, const struct ms_change *ch)
 {
 	const struct ms_region *r = ch->b ? ch->b : ch->a;
-	cJSON *o = cJSON_CreateObject(), *d = cJSON_CreateObject();
 
-	cJSON_AddStringToObject(o, "change", kind_name(ch->kind));
-	cJSON_AddStringToObject(o, "class", ms_class_name(r->class));
-	cJSON_AddStringToObject(o, "name", r->path);
-	cJSON_AddBoolToObject(o, "deleted", r->deleted);
-	cJSON_AddItemToObject(o, "a", side_region(ch->a));
-	cJSON_AddItemToObject(o, "b", side_region(ch->b));
-	cJSON_AddItemToObject(d, "size", num_or_null(true, size_change(ch)));
+	jw_open(w, NULL, '{');
+	jw_str(w, "change", kind_name(ch->kind));
+	jw_str(w, "class", ms_class_name(r->class));
+	jw_str(w, "name", r->path);
+	jw_raw(w, "deleted", r->deleted ? "true" : "false");
+	side_region(w, "a", ch->a);
+	side_region(w, "b", ch->b);
+	jw_open(w, "delta", '{');
+	jw_i64(w, "size", size_change(ch));
 	for (int i = 1; i < NR_SHOWN; i++) {
 		int64_t v;
 		bool known = field_change(ch, i, &v);
 
-		cJSON_AddItemToObject(d, shown_names[i], num_or_null(known, v));
+		num_or_null(w, shown_names[i], known, v);
 	}
-	cJSON_AddItemToObject(o, "delta", d);
-	return o;
+	jw_close(w, '}');
+	jw_close(w, '}');
 }
 
-static cJSON *side_json(const char *spec, const struct ms_snapshot *s)
+static void side(struct jw *w, const char *key, const char *spec, const struct ms_snapshot *s)
 {
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(o, "source", spec);
-	cJSON_AddNumberToObject(o, "pid", s->pid);
+	jw_open(w, key, '{');
+	jw_str(w, "source", spec);
+	jw_u64(w, "pid", (uint64_t)s->pid);
 	if (s->taken_at > 0)
-		cJSON_AddNumberToObject(o, "taken_at", s->taken_at);
+		jw_double(w, "taken_at", s->taken_at);
 	else
-		cJSON_AddNullToObject(o, "taken_at");
-	return o;
+		jw_raw(w, "taken_at", "null");
+	jw_close(w, '}');
+}
+
+static void gates_json(struct jw *w, const struct gate *gates, int n)
+{
+	jw_open(w, "fail_if", '[');
+	for (int i = 0; i < n; i++) {
+		jw_open(w, NULL, '{');
+		jw_str(w, "expr", gates[i].text);
+		jw_raw(w, "holds", gates[i].holds ? "true" : "false");
+		amount(w, "delta", gates[i].delta);
+		amount(w, "threshold", gates[i].threshold);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
 }
 
 static int print_json(const struct opts *o, const struct ms_snapshot *a,
 		      const struct ms_snapshot *b, const struct ms_diff *d,
 		      const struct gate *gates)
 {
-	cJSON *doc = cJSON_CreateObject(), *classes = cJSON_CreateObject();
-	cJSON *regions = cJSON_CreateArray(), *fail = cJSON_CreateArray();
+	struct jw w = { 0 };
 	char *text;
 
-	cJSON_AddStringToObject(doc, "schema", "memscope-diff/1");
-	cJSON_AddItemToObject(doc, "a", side_json(o->sides[0], a));
-	cJSON_AddItemToObject(doc, "b", side_json(o->sides[1], b));
+	jw_open(&w, NULL, '{');
+	jw_str(&w, "schema", "memscope-diff/1");
+	side(&w, "a", o->sides[0], a);
+	side(&w, "b", o->sides[1], b);
+	jw_open(&w, "classes", '{');
 	for (int c = 0; c < MS_CLASS_COUNT; c++)
-		cJSON_AddItemToObject(classes, ms_class_name((enum ms_class)c),
-				      total_json(&a->classes[c], &b->classes[c]));
-	cJSON_AddItemToObject(doc, "classes", classes);
-	cJSON_AddItemToObject(doc, "total", total_json(&a->totals, &b->totals));
+		total(&w, ms_class_name((enum ms_class)c), &a->classes[c], &b->classes[c]);
+	jw_close(&w, '}');
+	total(&w, "total", &a->totals, &b->totals);
+	jw_open(&w, "regions", '[');
 	for (size_t k = 0; k < d->nr_changes; k++)
-		cJSON_AddItemToArray(regions, change_json(&d->changes[k]));
-	cJSON_AddItemToObject(doc, "regions", regions);
-	for (int i = 0; i < o->nr_fail_if; i++) {
-		cJSON *g = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(g, "expr", gates[i].text);
-		cJSON_AddBoolToObject(g, "holds", gates[i].holds);
-		cJSON_AddItemToObject(g, "delta", amount_json(gates[i].delta));
-		cJSON_AddItemToObject(g, "threshold", amount_json(gates[i].threshold));
-		cJSON_AddItemToArray(fail, g);
-	}
-	cJSON_AddItemToObject(doc, "fail_if", fail);
-	text = cJSON_PrintUnformatted(doc);
-	cJSON_Delete(doc);
+		change(&w, &d->changes[k]);
+	jw_close(&w, ']');
+	gates_json(&w, gates, o->nr_fail_if);
+	jw_close(&w, '}');
+	text = jw_finish(&w);
 	if (!text) {
 		error("cannot make the JSON: %s", strerror(ENOMEM));
 		return EXIT_USAGE;

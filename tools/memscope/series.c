@@ -4,7 +4,6 @@
  */
 #include "series.h"
 
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,89 +86,105 @@ void series_peak(const struct series *s, struct sample *peak)
 
 /* {"size": .., "rss": .., "pss": .., "uss": .., "swap": .., "count": ..}, and
  * with since the same as changes. */
-static cJSON *figures(const struct ms_total *t, const struct ms_total *since)
+static void figures(struct jw *w, const char *key, const struct ms_total *t,
+		    const struct ms_total *since)
 {
-	cJSON *o = cJSON_CreateObject();
-
+	jw_open(w, key, '{');
 	for (int i = 0; i < SERIES_FIELDS; i++) {
-		uint64_t v, w;
+		uint64_t v, was;
 
-		if (!series_get(t, series_field[i], &v))
-			cJSON_AddNullToObject(o, series_field_name[i]);
+		if (!series_get(t, series_field[i], &v) ||
+		    (since && !series_get(since, series_field[i], &was)))
+			jw_raw(w, series_field_name[i], "null");
 		else if (!since)
-			cJSON_AddItemToObject(o, series_field_name[i], json_uint(v));
-		else if (!series_get(since, series_field[i], &w))
-			cJSON_AddNullToObject(o, series_field_name[i]);
+			jw_u64(w, series_field_name[i], v);
 		else
-			cJSON_AddItemToObject(o, series_field_name[i], json_int((int64_t)(v - w)));
+			jw_i64(w, series_field_name[i], (int64_t)(v - was));
 	}
-	cJSON_AddItemToObject(o, "count", since ? json_int((int64_t)t->count - (int64_t)since->count) :
-			      json_uint(t->count));
-	return o;
+	if (since)
+		jw_i64(w, "count", (int64_t)t->count - (int64_t)since->count);
+	else
+		jw_u64(w, "count", t->count);
+	jw_close(w, '}');
 }
 
-static cJSON *totals(const struct sample *x, const struct sample *since)
+/* "classes" and "total" of x, into the object open in w. */
+static void totals(struct jw *w, const struct sample *x, const struct sample *since)
 {
-	cJSON *o = cJSON_CreateObject(), *classes = cJSON_CreateObject();
-
+	jw_open(w, "classes", '{');
 	for (int c = 0; c < MS_CLASS_COUNT; c++)
-		cJSON_AddItemToObject(classes, ms_class_name((enum ms_class)c),
-				      figures(&x->classes[c], since ? &since->classes[c] : NULL));
-	cJSON_AddItemToObject(o, "classes", classes);
-	cJSON_AddItemToObject(o, "total", figures(&x->total, since ? &since->total : NULL));
-	return o;
+		figures(w, ms_class_name((enum ms_class)c), &x->classes[c],
+			since ? &since->classes[c] : NULL);
+	jw_close(w, '}');
+	figures(w, "total", &x->total, since ? &since->total : NULL);
+}
+
+static void status_json(struct jw *w, int status)
+{
+	if (WIFEXITED(status))
+		jw_u64(w, "exit_status", (uint64_t)WEXITSTATUS(status));
+	else
+		jw_raw(w, "exit_status", "null");
+	if (WIFSIGNALED(status))
+		jw_u64(w, "signal", (uint64_t)WTERMSIG(status));
+	else
+		jw_raw(w, "signal", "null");
 }
 
 char *series_json(const struct series *s, const struct sample *peak, const struct sample *fin,
 		  char **argv, int status)
 {
-	cJSON *o = cJSON_CreateObject(), *cmd = cJSON_CreateArray(), *v = cJSON_CreateArray();
-	cJSON *p = totals(peak, NULL);
-	char *text;
+	struct jw w = { 0 };
 
-	cJSON_AddStringToObject(o, "schema", "memscope-series/1");
+	jw_open(&w, NULL, '{');
+	jw_str(&w, "schema", "memscope-series/1");
+	jw_open(&w, "command", '[');
 	for (char **a = argv; a && *a; a++)
-		cJSON_AddItemToArray(cmd, cJSON_CreateString(*a));
-	cJSON_AddItemToObject(o, "command", cmd);
-	if (WIFEXITED(status))
-		cJSON_AddNumberToObject(o, "exit_status", WEXITSTATUS(status));
-	else
-		cJSON_AddNullToObject(o, "exit_status");
-	if (WIFSIGNALED(status))
-		cJSON_AddNumberToObject(o, "signal", WTERMSIG(status));
-	else
-		cJSON_AddNullToObject(o, "signal");
+		jw_str(&w, NULL, *a);
+	jw_close(&w, ']');
+	status_json(&w, status);
+	jw_open(&w, "samples", '[');
 	for (size_t i = 0; i < s->n; i++) {
-		cJSON *x = totals(&s->v[i], NULL);
-
-		cJSON_AddNumberToObject(x, "t", s->v[i].t);
-		cJSON_AddNumberToObject(x, "taken_at", s->v[i].taken_at);
-		cJSON_AddNumberToObject(x, "processes", s->v[i].processes);
-		cJSON_AddItemToArray(v, x);
+		jw_open(&w, NULL, '{');
+		totals(&w, &s->v[i], NULL);
+		jw_double(&w, "t", s->v[i].t);
+		jw_double(&w, "taken_at", s->v[i].taken_at);
+		jw_u64(&w, "processes", (uint64_t)s->v[i].processes);
+		jw_close(&w, '}');
 	}
-	cJSON_AddItemToObject(o, "samples", v);
-	cJSON_AddNumberToObject(p, "processes", peak->processes);
-	cJSON_AddItemToObject(o, "peak", p);
-	cJSON_AddItemToObject(o, "final", fin ? totals(fin, NULL) : cJSON_CreateNull());
-	text = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	return text;
+	jw_close(&w, ']');
+	jw_open(&w, "peak", '{');
+	totals(&w, peak, NULL);
+	jw_u64(&w, "processes", (uint64_t)peak->processes);
+	jw_close(&w, '}');
+	if (fin) {
+		jw_open(&w, "final", '{');
+		totals(&w, fin, NULL);
+		jw_close(&w, '}');
+	} else {
+		jw_raw(&w, "final", "null");
+	}
+	jw_close(&w, '}');
+	return jw_finish(&w);
 }
 
 char *sample_json(const struct sample *x, const struct sample *since, pid_t pid)
 {
-	cJSON *o = totals(x, NULL);
-	char *text;
+	struct jw w = { 0 };
 
-	cJSON_AddStringToObject(o, "schema", "memscope-sample/1");
+	jw_open(&w, NULL, '{');
+	totals(&w, x, NULL);
+	jw_str(&w, "schema", "memscope-sample/1");
 	if (pid > 0)
-		cJSON_AddNumberToObject(o, "pid", pid);
-	cJSON_AddNumberToObject(o, "t", x->t);
-	cJSON_AddNumberToObject(o, "taken_at", x->taken_at);
-	cJSON_AddNumberToObject(o, "processes", x->processes);
-	if (since)
-		cJSON_AddItemToObject(o, "since_start", totals(x, since));
-	text = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	return text;
+		jw_u64(&w, "pid", (uint64_t)pid);
+	jw_double(&w, "t", x->t);
+	jw_double(&w, "taken_at", x->taken_at);
+	jw_u64(&w, "processes", (uint64_t)x->processes);
+	if (since) {
+		jw_open(&w, "since_start", '{');
+		totals(&w, x, since);
+		jw_close(&w, '}');
+	}
+	jw_close(&w, '}');
+	return jw_finish(&w);
 }

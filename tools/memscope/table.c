@@ -86,7 +86,7 @@ const char *bytes_cell(char *buf, size_t len, const struct opts *o, uint64_t v)
 		char tmp[24], *p = tmp + sizeof(tmp);
 
 		*--p = '\0';
-		p = put_uint(p, v);
+		p = jw_digits(p, v);
 		return memcpy(buf, p, (size_t)(tmp + sizeof(tmp) - p) < len ?
 			      (size_t)(tmp + sizeof(tmp) - p) : len);
 	}

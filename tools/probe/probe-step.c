@@ -7,7 +7,6 @@
 #include "probe-step.h"
 #include "common.h"
 
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -246,182 +245,193 @@ int probe_print_human(FILE *out, const struct probe_view *v)
 
 /* ---- JSON ---- */
 
-static void num(cJSON *o, const char *key, uint64_t v)
-{
-	cJSON_AddItemToObject(o, key, json_uint(v));
-}
-
 /* A byte field, or null when smaps did not have it. */
-static void bytes(cJSON *o, const char *key, const struct ms_counts *c, enum ms_field f)
+static void bytes(struct jw *w, const char *key, const struct ms_counts *c, enum ms_field f)
 {
 	if (ms_counts_has(c, f))
-		num(o, key, c->v[f]);
+		jw_u64(w, key, c->v[f]);
 	else
-		cJSON_AddNullToObject(o, key);
+		jw_raw(w, key, "null");
 }
 
-static cJSON *region_json(const struct ms_region *r)
+static void uss_json(struct jw *w, const struct ms_counts *c)
 {
-	cJSON *o = cJSON_CreateObject();
 	uint64_t u;
 
-	cJSON_AddItemToObject(o, "start", json_hex(r->start));
-	cJSON_AddItemToObject(o, "end", json_hex(r->end));
-	num(o, "size", r->end - r->start);
-	cJSON_AddStringToObject(o, "class", ms_class_name(r->class));
-	cJSON_AddStringToObject(o, "perms", r->perms);
-	cJSON_AddStringToObject(o, "name", r->path);
-	bytes(o, "rss", &r->c, MS_RSS);
-	bytes(o, "pss", &r->c, MS_PSS);
-	if (ms_counts_uss(&r->c, &u))
-		num(o, "uss", u);
+	if (ms_counts_uss(c, &u))
+		jw_u64(w, "uss", u);
 	else
-		cJSON_AddNullToObject(o, "uss");
-	return o;
+		jw_raw(w, "uss", "null");
 }
 
-static cJSON *figures(const struct ms_snapshot *s, const struct probe_report *r)
+/* The region's keys, into the object open in w. */
+static void region_keys(struct jw *w, const struct ms_region *r)
 {
-	cJSON *o = cJSON_CreateObject(), *mi = cJSON_CreateObject();
-	const struct ms_region *h = heap_of(s);
-	const struct ms_counts *t = &s->totals.c;
-	uint64_t u;
+	jw_hex(w, "start", r->start);
+	jw_hex(w, "end", r->end);
+	jw_u64(w, "size", r->end - r->start);
+	jw_str(w, "class", ms_class_name(r->class));
+	jw_str(w, "perms", r->perms);
+	jw_str(w, "name", r->path);
+	bytes(w, "rss", &r->c, MS_RSS);
+	bytes(w, "pss", &r->c, MS_PSS);
+	uss_json(w, &r->c);
+}
 
-	num(o, "mappings", s->nr_regions);
-	bytes(o, "virtual", t, MS_SIZE);
-	bytes(o, "rss", t, MS_RSS);
-	bytes(o, "pss", t, MS_PSS);
-	if (ms_counts_uss(t, &u))
-		num(o, "uss", u);
-	else
-		cJSON_AddNullToObject(o, "uss");
-	bytes(o, "swap", t, MS_SWAP);
-	cJSON_AddItemToObject(o, "heap", h ? region_json(h) : cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "brk", json_hex(r->brk));
-	num(o, "minor_faults", r->minflt);
-	num(mi, "arena", r->mi.arena);
-	num(mi, "hblks", r->mi.hblks);
-	num(mi, "hblkhd", r->mi.hblkhd);
-	num(mi, "uordblks", r->mi.uordblks);
-	num(mi, "fordblks", r->mi.fordblks);
-	num(mi, "keepcost", r->mi.keepcost);
-	cJSON_AddItemToObject(o, "mallinfo", mi);
-	num(o, "threads", (uint64_t)r->threads);
-	return o;
+/* The region as an object, or null. */
+static void region_json(struct jw *w, const char *key, const struct ms_region *r)
+{
+	if (!jw_object_or_null(w, key, r))
+		return;
+	region_keys(w, r);
+	jw_close(w, '}');
+}
+
+static void mallinfo_json(struct jw *w, const struct probe_report *r)
+{
+	jw_open(w, "mallinfo", '{');
+	jw_u64(w, "arena", r->mi.arena);
+	jw_u64(w, "hblks", r->mi.hblks);
+	jw_u64(w, "hblkhd", r->mi.hblkhd);
+	jw_u64(w, "uordblks", r->mi.uordblks);
+	jw_u64(w, "fordblks", r->mi.fordblks);
+	jw_u64(w, "keepcost", r->mi.keepcost);
+	jw_close(w, '}');
+}
+
+static void figures(struct jw *w, const char *key, const struct ms_snapshot *s,
+		    const struct probe_report *r)
+{
+	const struct ms_counts *t;
+
+	if (!jw_object_or_null(w, key, s))
+		return;
+	t = &s->totals.c;
+	jw_u64(w, "mappings", s->nr_regions);
+	bytes(w, "virtual", t, MS_SIZE);
+	bytes(w, "rss", t, MS_RSS);
+	bytes(w, "pss", t, MS_PSS);
+	uss_json(w, t);
+	bytes(w, "swap", t, MS_SWAP);
+	region_json(w, "heap", heap_of(s));
+	jw_hex(w, "brk", r->brk);
+	jw_u64(w, "minor_faults", r->minflt);
+	mallinfo_json(w, r);
+	jw_u64(w, "threads", (uint64_t)r->threads);
+	jw_close(w, '}');
 }
 
 /* The calls the tracepoints counted, or null where they could not. */
-static cJSON *calls_json(const struct probe_view *v)
+static void calls_json(struct jw *w, const struct probe_view *v)
 {
-	cJSON *o;
-
-	if (!v->have_calls)
-		return cJSON_CreateNull();
-	o = cJSON_CreateObject();
+	if (!jw_object_or_null(w, "calls", v->have_calls ? v : NULL))
+		return;
 	for (int k = 0; k < CALL_COUNT; k++)
-		num(o, probe_call_names[k], v->calls[k]);
-	return o;
+		jw_u64(w, probe_call_names[k], v->calls[k]);
+	jw_close(w, '}');
 }
 
-static void changes_json(cJSON *o, const struct changes *c)
+/* "added", "removed" and "resized": the regions of each kind of change. */
+static void changes_json(struct jw *w, const struct changes *c)
 {
-	cJSON *added = cJSON_AddArrayToObject(o, "added");
-	cJSON *removed = cJSON_AddArrayToObject(o, "removed");
-	cJSON *grown = cJSON_AddArrayToObject(o, "resized");
+	static const char *const keys[] = { "added", "removed", "resized" };
 
-	for (size_t k = 0; k < c->d.nr_changes; k++) {
-		const struct ms_change *ch = &c->d.changes[k];
+	for (int kind = 0; kind < 3; kind++) {
+		jw_open(w, keys[kind], '[');
+		for (size_t k = 0; k < c->d.nr_changes; k++) {
+			const struct ms_change *ch = &c->d.changes[k];
+			int is = !ch->a ? 0 : !ch->b ? 1 : resized(ch) ? 2 : -1;
 
-		if (!ch->a) {
-			cJSON_AddItemToArray(added, region_json(ch->b));
-		} else if (!ch->b) {
-			cJSON_AddItemToArray(removed, region_json(ch->a));
-		} else if (resized(ch)) {
-			cJSON *r = region_json(ch->b);
-
-			cJSON_AddItemToObject(r, "start_before", json_hex(ch->a->start));
-			cJSON_AddItemToObject(r, "end_before", json_hex(ch->a->end));
-			num(r, "size_before", ch->a->end - ch->a->start);
-			cJSON_AddItemToArray(grown, r);
+			if (is != kind)
+				continue;
+			jw_open(w, NULL, '{');
+			region_keys(w, ch->b ? ch->b : ch->a);
+			if (kind == 2) {
+				jw_hex(w, "start_before", ch->a->start);
+				jw_hex(w, "end_before", ch->a->end);
+				jw_u64(w, "size_before", ch->a->end - ch->a->start);
+			}
+			jw_close(w, '}');
 		}
+		jw_close(w, ']');
 	}
 }
 
 /* The addresses the step is about, and the regions that hold them now (null:
  * none does). */
-static cJSON *focus_json(const struct probe_view *v)
+static void focus_json(struct jw *w, const struct probe_view *v)
 {
-	cJSON *a = cJSON_CreateArray();
-
+	jw_open(w, "focus", '[');
 	for (int i = 0; i < PROBE_FOCUS; i++) {
-		const struct ms_region *r = region_at(v->snap, v->rep->focus[i]);
-		const struct ms_region *k = region_at(v->child, v->rep->focus[i]);
-		cJSON *o;
-
 		if (!v->rep->focus[i])
 			continue;
-		o = cJSON_CreateObject();
-		cJSON_AddItemToObject(o, "address", json_hex(v->rep->focus[i]));
-		cJSON_AddItemToObject(o, "region", r ? region_json(r) : cJSON_CreateNull());
-		cJSON_AddItemToObject(o, "child", k ? region_json(k) : cJSON_CreateNull());
-		cJSON_AddItemToArray(a, o);
+		jw_open(w, NULL, '{');
+		jw_hex(w, "address", v->rep->focus[i]);
+		region_json(w, "region", region_at(v->snap, v->rep->focus[i]));
+		region_json(w, "child", region_at(v->child, v->rep->focus[i]));
+		jw_close(w, '}');
 	}
-	return a;
+	jw_close(w, ']');
 }
 
-static cJSON *step_json(const struct probe_view *v, const struct changes *c)
+/* What the step did: its report, and the calls counted or inferred. */
+static void step_head(struct jw *w, const struct probe_view *v, const struct changes *c)
 {
-	cJSON *o = cJSON_CreateObject();
 	unsigned g = inferred(v, c);
-	cJSON *guess;
 
-	cJSON_AddStringToObject(o, "schema", "memscope-probe/1");
-	cJSON_AddStringToObject(o, "scenario", v->scenario);
-	num(o, "step", (uint64_t)v->rep->step);
-	cJSON_AddStringToObject(o, "what", v->rep->what);
-	num(o, "pid", (uint64_t)v->pid);
-	cJSON_AddItemToObject(o, "result", v->rep->result ? json_hex(v->rep->result) : cJSON_CreateNull());
-	if (v->rep->error)
-		cJSON_AddStringToObject(o, "error", strerror(v->rep->error));
+	jw_str(w, "schema", "memscope-probe/1");
+	jw_str(w, "scenario", v->scenario);
+	jw_u64(w, "step", (uint64_t)v->rep->step);
+	jw_str(w, "what", v->rep->what);
+	jw_u64(w, "pid", (uint64_t)v->pid);
+	if (v->rep->result)
+		jw_hex(w, "result", v->rep->result);
 	else
-		cJSON_AddNullToObject(o, "error");
-	cJSON_AddItemToObject(o, "calls", calls_json(v));
-	guess = cJSON_AddArrayToObject(o, "calls_inferred");
+		jw_raw(w, "result", "null");
+	jw_str(w, "error", v->rep->error ? strerror(v->rep->error) : NULL);
+	calls_json(w, v);
+	jw_open(w, "calls_inferred", '[');
 	for (int k = 0; k < CALL_COUNT; k++)
 		if (g & (1u << k))
-			cJSON_AddItemToArray(guess, cJSON_CreateString(probe_call_names[k]));
-	cJSON_AddItemToObject(o, "before", v->prev ? figures(v->prev, v->prev_rep) :
-					   cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "after", figures(v->snap, v->rep));
-	changes_json(o, c);
-	cJSON_AddItemToObject(o, "focus", focus_json(v));
-	num(o, "touched", v->rep->touched);
-	cJSON_AddBoolToObject(o, "zeros", v->rep->zeros);
+			jw_str(w, NULL, probe_call_names[k]);
+	jw_close(w, ']');
+}
+
+static char *step_json(const struct probe_view *v, const struct changes *c)
+{
+	struct jw w = { 0 };
+
+	jw_open(&w, NULL, '{');
+	step_head(&w, v, c);
+	figures(&w, "before", v->prev, v->prev_rep);
+	figures(&w, "after", v->snap, v->rep);
+	changes_json(&w, c);
+	focus_json(&w, v);
+	jw_u64(&w, "touched", v->rep->touched);
+	jw_raw(&w, "zeros", v->rep->zeros ? "true" : "false");
 	if (v->rep->child)
-		num(o, "child", (uint64_t)v->rep->child);
+		jw_u64(&w, "child", (uint64_t)v->rep->child);
 	else
-		cJSON_AddNullToObject(o, "child");
-	cJSON_AddBoolToObject(o, "last", v->rep->last);
-	return o;
+		jw_raw(&w, "child", "null");
+	jw_raw(&w, "last", v->rep->last ? "true" : "false");
+	jw_close(&w, '}');
+	return jw_finish(&w);
 }
 
 int probe_print_json(FILE *out, const struct probe_view *v)
 {
 	struct changes c;
-	cJSON *o;
 	char *text;
 	int rc = 0;
 
 	if (diff(v->prev ? v->prev : v->snap, v->snap, &c) < 0)
 		return -ENOMEM;
-	o = step_json(v, &c);
-	text = o ? cJSON_PrintUnformatted(o) : NULL;
+	text = step_json(v, &c);
 	if (!text)
 		rc = -ENOMEM;
 	else if (fprintf(out, "%s\n", text) < 0)
 		rc = -EIO;
 	free(text);
-	cJSON_Delete(o);
 	ms_diff_free(&c.d);
 	return rc;
 }

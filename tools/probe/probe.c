@@ -136,8 +136,7 @@ static int parse(int argc, char **argv, struct probe_opts *o)
 		case 'm': case 't': case 'T': case 'a': case 'n':
 			rc = parse_number(c, longs[li].name, optarg, o);
 			break;
-		case ':': return misuse("'%s' needs a value", argv[optind - 1]);
-		default: return misuse("unknown option '%s'", argv[optind - 1]);
+		default: return option_misuse(c, argv[optind - 1]);
 		}
 	}
 	if (rc >= 0)
