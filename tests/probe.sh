@@ -50,7 +50,10 @@ expect 1 "no probe-subject to run" env MEMSCOPE_PROBE_SUBJECT="$TMP/none" "$PROB
 has "$TMP/err" "^memscope-probe: cannot find probe-subject" "says what is missing"
 
 "$PROBE_BIN" --help | grep -Eo -- '--[a-z-]+' | sort -u > "$TMP/help-opts"
-grep -Eo -- '\\-\\-[a-z-]+|--[a-z-]+' "$PROBE_MANPAGE" | sed 's/\\//g' | sort -u > "$TMP/man-opts"
+# an option is described where it is a heading of OPTIONS, not where an
+# example or another section names it
+sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$PROBE_MANPAGE" | grep -A1 '^\.TP' |
+	grep -Eo -- '\\-\\-[a-z-]+' | sed 's/\\//g' | sort -u > "$TMP/man-opts"
 if diff "$TMP/help-opts" "$TMP/man-opts" > "$TMP/diff"; then ok "man page and --help name the same options"
 else fail "man page and --help differ:"; sed 's/^/#   /' "$TMP/diff"; fi
 # the scenarios: --help lists the program's table; the man page its SCENARIOS
