@@ -188,6 +188,8 @@ int ms_snapshot_diff(const struct ms_snapshot *a, const struct ms_snapshot *b,
 
 void ms_diff_free(struct ms_diff *d)
 {
+	if (!d)
+		return;
 	free(d->changes);
 	memset(d, 0, sizeof(*d));
 }
