@@ -440,6 +440,86 @@ int ms_residency_read(struct ms_ctx *ctx, struct ms_snapshot *snap, unsigned fla
  */
 int ms_clear_refs(struct ms_ctx *ctx, pid_t pid, char *err, size_t errlen);
 
+/* ------------------------------------------------------------------ */
+/* Accessors: each fact of a snapshot through a function, so that a     */
+/* caller depends on no struct's size or layout (memscope(3), Versions). */
+/* An index out of range gives NULL; a count not read, false.           */
+
+pid_t ms_snapshot_pid(const struct ms_snapshot *s);
+const char *ms_snapshot_comm(const struct ms_snapshot *s);
+const char *const *ms_snapshot_argv(const struct ms_snapshot *s); /* NULL-terminated */
+const char *ms_snapshot_exe(const struct ms_snapshot *s);          /* NULL: unreadable */
+long long ms_snapshot_uid(const struct ms_snapshot *s);            /* -1: unknown */
+long long ms_snapshot_start_ticks(const struct ms_snapshot *s);    /* -1: unknown */
+double ms_snapshot_started_at(const struct ms_snapshot *s);        /* < 0: unknown */
+double ms_snapshot_taken_at(const struct ms_snapshot *s);
+uint64_t ms_snapshot_took_ns(const struct ms_snapshot *s);
+const char *ms_snapshot_kernel(const struct ms_snapshot *s);
+long ms_snapshot_page_size(const struct ms_snapshot *s);
+bool ms_snapshot_has_smaps(const struct ms_snapshot *s);  /* false: read from maps */
+size_t ms_snapshot_nr_regions(const struct ms_snapshot *s);
+/* NULL past the end, and for every region of a streamed snapshot */
+const struct ms_region *ms_snapshot_region(const struct ms_snapshot *s, size_t i);
+size_t ms_snapshot_nr_objects(const struct ms_snapshot *s);
+const struct ms_object *ms_snapshot_object(const struct ms_snapshot *s, size_t i);
+const struct ms_total *ms_snapshot_totals(const struct ms_snapshot *s);
+const struct ms_total *ms_snapshot_class(const struct ms_snapshot *s, enum ms_class c);
+/* region i's pages, NULL until ms_residency_read() */
+const struct ms_residency *ms_snapshot_residency(const struct ms_snapshot *s, size_t i);
+const char *ms_snapshot_pages_method(const struct ms_snapshot *s);
+const char *ms_snapshot_pages_pfn_why(const struct ms_snapshot *s);
+
+uint64_t ms_region_start(const struct ms_region *r);
+uint64_t ms_region_end(const struct ms_region *r);
+uint64_t ms_region_offset(const struct ms_region *r);
+uint64_t ms_region_inode(const struct ms_region *r);
+unsigned ms_region_dev_major(const struct ms_region *r);
+unsigned ms_region_dev_minor(const struct ms_region *r);
+const char *ms_region_perms(const struct ms_region *r);
+bool ms_region_deleted(const struct ms_region *r);
+const char *ms_region_path(const struct ms_region *r);
+enum ms_class ms_region_class(const struct ms_region *r);
+int ms_region_object(const struct ms_region *r);          /* -1: none */
+int ms_region_thp_eligible(const struct ms_region *r);    /* -1: absent */
+int ms_region_protection_key(const struct ms_region *r);  /* -1: absent */
+const char *ms_region_vmflags(const struct ms_region *r); /* NULL: absent */
+const struct ms_counts *ms_region_counts(const struct ms_region *r);
+
+const char *ms_object_path(const struct ms_object *o);
+uint64_t ms_object_inode(const struct ms_object *o);
+unsigned ms_object_dev_major(const struct ms_object *o);
+unsigned ms_object_dev_minor(const struct ms_object *o);
+enum ms_object_kind ms_object_kind(const struct ms_object *o);
+size_t ms_object_count(const struct ms_object *o);
+const struct ms_counts *ms_object_counts(const struct ms_object *o);
+size_t ms_total_count(const struct ms_total *t);
+const struct ms_counts *ms_total_counts(const struct ms_total *t);
+
+/* A field's bytes into *v; false when it was not read. */
+bool ms_counts_get(const struct ms_counts *c, enum ms_field f, uint64_t *v);
+
+/* The counts of a region's pages (struct ms_residency says each). */
+enum ms_pages_item {
+	MS_PAGES_PRESENT, MS_PAGES_SWAPPED, MS_PAGES_FILE, MS_PAGES_EXCLUSIVE,
+	MS_PAGES_SOFT_DIRTY, MS_PAGES_MARKERS, MS_PAGES_ZERO, MS_PAGES_THP, MS_PAGES_KSM,
+	MS_PAGES_USS_EXACT, MS_PAGES_PSS_EXACT,
+};
+/* The count; -1 when unknown (zero, thp, ksm, uss_exact, pss_exact). */
+int64_t ms_residency_get(const struct ms_residency *r, enum ms_pages_item item);
+/* With MS_RES_RUNS, the region as runs of pages alike; 0 without. */
+size_t ms_residency_runs(const struct ms_residency *r, const struct ms_run **runs);
+
+size_t ms_diff_count(const struct ms_diff *d);
+const struct ms_change *ms_diff_change(const struct ms_diff *d, size_t i);
+enum ms_change_kind ms_change_kind(const struct ms_change *ch);
+/* the region in a and in b; NULL for an added or a removed one */
+const struct ms_region *ms_change_a(const struct ms_change *ch);
+const struct ms_region *ms_change_b(const struct ms_change *ch);
+uint64_t ms_change_weight(const struct ms_change *ch);
+/* b - a in bytes of a field, or of USS; false when either side lacks it */
+bool ms_change_delta(const struct ms_change *ch, enum ms_field f, int64_t *d);
+bool ms_change_uss(const struct ms_change *ch, int64_t *d);
+
 #ifdef __cplusplus
 }
 #endif

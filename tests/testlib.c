@@ -112,6 +112,15 @@ int tl_take(const char *root, int pid, unsigned flags, struct ms_snapshot **out,
 	return rc;
 }
 
+struct ms_snapshot *tl_layout(void)
+{
+	struct ms_snapshot *s;
+	char err[256] = "";
+
+	ck_assert_msg(tl_take(FIXTURES "/proc", 4242, 0, &s, err, sizeof(err)) == 0, "%s", err);
+	return s;
+}
+
 int tl_main(const char *name, double timeout, const TTest *const tests[])
 {
 	Suite *s = suite_create(name);

@@ -25,6 +25,9 @@ const struct ms_region *tl_region_holding(const struct ms_snapshot *s, uint64_t 
 int tl_take(const char *root, int pid, unsigned flags, struct ms_snapshot **out,
 	    char *err, size_t errlen);
 
+/* The saved layout process (tests/data/proc/4242), read; the test frees it. */
+struct ms_snapshot *tl_layout(void);
+
 /* Runs the tests (a NULL-terminated list) as one suite, each with timeout
  * seconds; the exit status for main(). */
 #include <check.h>

@@ -13,14 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static struct ms_snapshot *layout(void)
-{
-	struct ms_snapshot *s;
-	char err[256] = "";
-
-	ck_assert_msg(tl_take(FIXTURES "/proc", 4242, 0, &s, err, sizeof(err)) == 0, "%s", err);
-	return s;
-}
 
 static void same_counts(const struct ms_counts *a, const struct ms_counts *b)
 {
@@ -32,7 +24,7 @@ static void same_counts(const struct ms_counts *a, const struct ms_counts *b)
 
 START_TEST(round_trip)
 {
-	struct ms_snapshot *a = layout(), *b;
+	struct ms_snapshot *a = tl_layout(), *b;
 	char *text = ms_snapshot_to_json(a, 0), *again, err[256] = "";
 
 	ck_assert_ptr_nonnull(text);
@@ -75,7 +67,7 @@ END_TEST
 /* The contract other programs read: hex strings, integers, null. */
 START_TEST(document_shape)
 {
-	struct ms_snapshot *s = layout();
+	struct ms_snapshot *s = tl_layout();
 	char *text = ms_snapshot_to_json(s, MS_JSON_PRETTY);
 	cJSON *doc = cJSON_Parse(text), *r, *k;
 	static const char *const keys[] = { "start", "end", "perms", "offset", "dev", "inode",
@@ -145,7 +137,7 @@ START_TEST(schema_matches)
 	cJSON *schema = read_json(DOCS "/snapshot.schema.json");
 	cJSON *defs = cJSON_GetObjectItem(schema, "$defs");
 	const cJSON *counts = cJSON_GetObjectItem(cJSON_GetObjectItem(defs, "counts"), "required");
-	struct ms_snapshot *s = layout();
+	struct ms_snapshot *s = tl_layout();
 	char *text = ms_snapshot_to_json(s, 0);
 	cJSON *doc = cJSON_Parse(text);
 
@@ -234,7 +226,7 @@ static void refused(const char *text, int code, const char *needle)
 /* Replaces the first "from" in the layout's JSON by "to". */
 static char *edited(const char *from, const char *to)
 {
-	struct ms_snapshot *s = layout();
+	struct ms_snapshot *s = tl_layout();
 	char *text = ms_snapshot_to_json(s, 0), *at = strstr(text, from), *out;
 
 	ck_assert_ptr_nonnull(at);
@@ -301,7 +293,7 @@ START_TEST(big_integers)
 {
 	static const uint64_t values[] = { UINT64_MAX, UINT64_MAX - 4095, (1ull << 63) + 1,
 					   (1ull << 53) + 1, 0 };
-	struct ms_snapshot *a = layout(), *b;
+	struct ms_snapshot *a = tl_layout(), *b;
 	char err[256] = "", *text;
 
 	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
@@ -332,7 +324,7 @@ START_TEST(names_any_bytes)
 	static const char written[] = "\"a\\u0001\\\"\\\\\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
 				      "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xe2\x82\xac\xf0\x9f\x98\x80z"
 				      "\xef\xbf\xbd\xef\xbf\xbd\"";
-	struct ms_snapshot *a = layout(), *b;
+	struct ms_snapshot *a = tl_layout(), *b;
 	char err[256] = "", *text, *again;
 
 	free(a->comm);
@@ -457,7 +449,7 @@ END_TEST
 /* The layout's document, parsed, for a test to change. */
 static cJSON *layout_doc(void)
 {
-	struct ms_snapshot *s = layout();
+	struct ms_snapshot *s = tl_layout();
 	char *text = ms_snapshot_to_json(s, 0);
 	cJSON *doc = cJSON_Parse(text);
 

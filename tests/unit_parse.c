@@ -476,19 +476,10 @@ END_TEST
 
 /* ---- the captured layout helper (tests/data/proc/4242) ---- */
 
-static struct ms_snapshot *layout(void)
-{
-	struct ms_snapshot *s;
-	char err[256] = "";
-
-	ck_assert_msg(tl_take(FIXTURES "/proc", LAYOUT_PID, 0, &s, err, sizeof(err)) == 0,
-		      "%s", err);
-	return s;
-}
 
 START_TEST(captured_classes)
 {
-	struct ms_snapshot *s = layout();
+	struct ms_snapshot *s = tl_layout();
 	static const struct { uint64_t start; const char *cls, *path; } want[] = {
 		{ 0x5627ab1f9000, "code", "/usr/libexec/ms-layout" },
 		{ 0x5627ab1f8000, "rodata", "/usr/libexec/ms-layout" },
@@ -529,7 +520,7 @@ END_TEST
 
 START_TEST(captured_objects)
 {
-	struct ms_snapshot *s = layout();
+	struct ms_snapshot *s = tl_layout();
 	const struct ms_region *bss = tl_region_at(s, 0x7f9eb706a000);
 	int kinds[3] = { 0 };
 
@@ -548,7 +539,7 @@ END_TEST
 
 START_TEST(captured_sums_match_rollup)
 {
-	struct ms_snapshot *s = layout();
+	struct ms_snapshot *s = tl_layout();
 	struct ms_ctx *ctx = ms_ctx_new(FIXTURES "/proc");
 	struct ms_counts roll, sum = { .have = 0 };
 	char err[256];
