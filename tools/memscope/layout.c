@@ -44,11 +44,11 @@ static void edge(const struct pen *p, uint64_t addr, bool first, bool last)
 /* A filled bar of what is resident: Rss / size. */
 static void resident_bar(const struct pen *p, const struct ms_region *r, int cells)
 {
-	uint64_t size = r->end - r->start;
+	uint64_t size = ms_region_end(r) - ms_region_start(r), rss;
 	int full = 0;
 
-	if (ms_counts_has(&r->c, MS_RSS) && size)
-		full = (int)((r->c.v[MS_RSS] * (uint64_t)cells + size / 2) / size);
+	if (ms_counts_get(ms_region_counts(r), MS_RSS, &rss) && size)
+		full = (int)((rss * (uint64_t)cells + size / 2) / size);
 	for (int i = 0; i < cells; i++)
 		fputs(i < full ? (p->utf8 ? "█" : "#") : (p->utf8 ? "░" : "."), stdout);
 }
@@ -57,22 +57,22 @@ static void resident_bar(const struct pen *p, const struct ms_region *r, int cel
 static void block(const struct pen *p, const struct ms_region *r)
 {
 	char label[512], size[16], pct[8] = "  ?%", *copy;
-	uint64_t bytes = r->end - r->start;
+	uint64_t bytes = ms_region_end(r) - ms_region_start(r), rss;
 	int cells = 10, room;
 
 	human_size(size, sizeof(size), bytes);
-	if (ms_counts_has(&r->c, MS_RSS) && bytes)
-		snprintf(pct, sizeof(pct), "%3u%%", (unsigned)(r->c.v[MS_RSS] * 100 / bytes));
+	if (ms_counts_get(ms_region_counts(r), MS_RSS, &rss) && bytes)
+		snprintf(pct, sizeof(pct), "%3u%%", (unsigned)(rss * 100 / bytes));
 	room = p->width - 2 - 12 - 1 - 6 - 2 - cells - 1 - 4 - 2;
-	snprintf(label, sizeof(label), "%s%s", safe_name(r->path, &copy),
-		 r->deleted ? " (deleted)" : "");
+	snprintf(label, sizeof(label), "%s%s", safe_name(ms_region_path(r), &copy),
+		 ms_region_deleted(r) ? " (deleted)" : "");
 	free(copy);
 	if ((int)strlen(label) > room && room > 4) /* keep the file's own name */
 		memmove(label, label + strlen(label) - room, (size_t)room + 1), label[0] = '<';
 	printf("%16s %s ", "", p->utf8 ? "│" : "|");
 	if (p->colour)
-		fputs(class_colour(r->class), stdout);
-	printf("%-12s %6s  ", ms_class_name(r->class), size);
+		fputs(class_colour(ms_region_class(r)), stdout);
+	printf("%-12s %6s  ", ms_class_name(ms_region_class(r)), size);
 	resident_bar(p, r, cells);
 	printf(" %s  %-*.*s", pct, room, room, label);
 	if (p->colour)
@@ -105,27 +105,30 @@ int cmd_layout(const struct opts *o)
 	struct ms_snapshot *s = NULL;
 	int status = take_snapshot(o, 0, NULL, NULL, &s);
 	char *comm;
+	size_t n;
 
 	if (status != EXIT_OK)
 		return status;
+	n = ms_snapshot_nr_regions(s);
 	p.width = terminal_columns() - 19;
 	if (p.width < 50)
 		p.width = 50;
-	printf("process %d (%s): %zu regions, from the highest address down\n", (int)s->pid,
-	       safe_name(s->comm, &comm), s->nr_regions);
+	printf("process %d (%s): %zu regions, from the highest address down\n",
+	       (int)ms_snapshot_pid(s), safe_name(ms_snapshot_comm(s), &comm), n);
 	free(comm);
-	for (size_t k = s->nr_regions; k-- > 0;) {
-		const struct ms_region *r = &s->regions[k];
+	for (size_t k = n; k-- > 0;) {
+		const struct ms_region *r = ms_snapshot_region(s, k);
+		const struct ms_region *below = k ? ms_snapshot_region(s, k - 1) : NULL;
 
-		edge(&p, r->end, k + 1 == s->nr_regions, false);
+		edge(&p, ms_region_end(r), k + 1 == n, false);
 		block(&p, r);
-		if (k > 0 && s->regions[k - 1].end != r->start) {
-			edge(&p, r->start, false, false);
-			gap(&p, s->regions[k - 1].end, r->start);
+		if (below && ms_region_end(below) != ms_region_start(r)) {
+			edge(&p, ms_region_start(r), false, false);
+			gap(&p, ms_region_end(below), ms_region_start(r));
 		}
 	}
-	if (s->nr_regions)
-		edge(&p, s->regions[0].start, false, true);
+	if (n)
+		edge(&p, ms_region_start(ms_snapshot_region(s, 0)), false, true);
 	ms_snapshot_free(s);
 	return finish_output(EXIT_OK);
 }

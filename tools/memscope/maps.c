@@ -53,22 +53,24 @@ static void print_region(const struct ms_region *r, void *arg)
 	}
 	if (rows->sp.err)
 		return;
-	row_range(row, r->start, r->end);
-	row_str(row, r->perms, 6);
-	row_str(row, ms_class_name(r->class), 12);
-	row_counts(row, rows->o, &r->c);
-	row_put(row, safe_name(r->path, &copy), r->deleted ? " (deleted)" : "", rows->out);
+	row_range(row, ms_region_start(r), ms_region_end(r));
+	row_str(row, ms_region_perms(r), 6);
+	row_str(row, ms_class_name(ms_region_class(r)), 12);
+	row_counts(row, rows->o, ms_region_counts(r));
+	row_put(row, safe_name(ms_region_path(r), &copy), ms_region_deleted(r) ? " (deleted)" : "",
+		rows->out);
 	free(copy);
 }
 
 static void print_total(struct rows *rows, const struct ms_snapshot *snap)
 {
+	const struct ms_total *t = ms_snapshot_totals(snap);
 	char count[24];
 
-	snprintf(count, sizeof(count), "%zu", snap->totals.count);
+	snprintf(count, sizeof(count), "%zu", ms_total_count(t));
 	row_str(&rows->row, "total", 32);
 	row_str(&rows->row, count, 12);
-	row_counts(&rows->row, rows->o, &snap->totals.c);
+	row_counts(&rows->row, rows->o, ms_total_counts(t));
 	row_put(&rows->row, "", "", rows->out);
 }
 

@@ -73,8 +73,9 @@ static char cell_char(uint64_t present, uint64_t swapped, uint64_t pages)
 static void draw_bar(struct row *row, const struct view *v, const struct ms_region *r,
 		     const struct ms_residency *res)
 {
-	uint64_t pages = (r->end - r->start) / v->page;
-	size_t k = 0;
+	uint64_t start = ms_region_start(r), pages = (ms_region_end(r) - start) / v->page;
+	const struct ms_run *runs;
+	size_t k = 0, nr_runs = ms_residency_runs(res, &runs);
 
 	row_str(row, " [", 0);
 	for (int c = 0; c < v->bar; c++) {
@@ -86,20 +87,20 @@ static void draw_bar(struct row *row, const struct view *v, const struct ms_regi
 
 		if (last <= first)
 			last = first + 1;
-		from = r->start + first * v->page;
-		to = r->start + last * v->page;
+		from = start + first * v->page;
+		to = start + last * v->page;
 		n = last - first;
-		if (k > 0 && res->runs[k - 1].end > from)
+		if (k > 0 && runs[k - 1].end > from)
 			k--; /* a stretched page is drawn again */
-		while (k < res->nr_runs && res->runs[k].end <= from)
+		while (k < nr_runs && runs[k].end <= from)
 			k++;
-		for (size_t j = k; j < res->nr_runs && res->runs[j].start < to; j++) {
-			uint64_t a = res->runs[j].start > from ? res->runs[j].start : from;
-			uint64_t b = res->runs[j].end < to ? res->runs[j].end : to;
+		for (size_t j = k; j < nr_runs && runs[j].start < to; j++) {
+			uint64_t a = runs[j].start > from ? runs[j].start : from;
+			uint64_t b = runs[j].end < to ? runs[j].end : to;
 
-			if (res->runs[j].state == MS_PAGE_PRESENT)
+			if (runs[j].state == MS_PAGE_PRESENT)
 				present += (b - a) / v->page;
-			else if (res->runs[j].state == MS_PAGE_SWAPPED)
+			else if (runs[j].state == MS_PAGE_SWAPPED)
 				swapped += (b - a) / v->page;
 		}
 		ch[0] = cell_char(present, swapped, n);
@@ -115,37 +116,39 @@ static void draw_bar(struct row *row, const struct view *v, const struct ms_regi
 static void print_region(struct row *row, const struct view *v, const struct ms_region *r,
 			 const struct ms_residency *res)
 {
-	uint64_t pages = (r->end - r->start) / v->page;
+	uint64_t size = ms_region_end(r) - ms_region_start(r), pages = size / v->page;
+	uint64_t present = (uint64_t)ms_residency_get(res, MS_PAGES_PRESENT);
 	char *copy;
 
-	row_range(row, r->start, r->end);
+	row_range(row, ms_region_start(r), ms_region_end(r));
 	if (!v->o->map)
-		row_str(row, r->perms, 6);
-	row_str(row, ms_class_name(r->class), 12);
-	cell(row, v, r->end - r->start);
+		row_str(row, ms_region_perms(r), 6);
+	row_str(row, ms_class_name(ms_region_class(r)), 12);
+	cell(row, v, size);
 	if (v->o->map) {
-		percent(row, res->present, pages);
+		percent(row, present, pages);
 		row_str(row, " ", 0);
 		draw_bar(row, v, r, res);
 	} else {
-		cell(row, v, res->present * v->page);
-		percent(row, res->present, pages);
-		cell(row, v, res->swapped * v->page);
-		cell(row, v, res->exclusive * v->page);
-		cell(row, v, res->file * v->page);
-		cell_known(row, v, res->uss_exact);
-		cell_known(row, v, res->pss_exact);
+		cell(row, v, present * v->page);
+		percent(row, present, pages);
+		cell(row, v, (uint64_t)ms_residency_get(res, MS_PAGES_SWAPPED) * v->page);
+		cell(row, v, (uint64_t)ms_residency_get(res, MS_PAGES_EXCLUSIVE) * v->page);
+		cell(row, v, (uint64_t)ms_residency_get(res, MS_PAGES_FILE) * v->page);
+		cell_known(row, v, ms_residency_get(res, MS_PAGES_USS_EXACT));
+		cell_known(row, v, ms_residency_get(res, MS_PAGES_PSS_EXACT));
 	}
-	row_put(row, safe_name(r->path, &copy), r->deleted ? " (deleted)" : "", stdout);
+	row_put(row, safe_name(ms_region_path(r), &copy), ms_region_deleted(r) ? " (deleted)" : "",
+		stdout);
 	free(copy);
 }
 
 static bool chosen(const struct view *v, const struct ms_region *r, uint64_t addr)
 {
 	if (v->o->class >= 0)
-		return (int)r->class == v->o->class;
+		return (int)ms_region_class(r) == v->o->class;
 	if (v->o->region)
-		return r->start <= addr && addr < r->end;
+		return ms_region_start(r) <= addr && addr < ms_region_end(r);
 	return true;
 }
 
@@ -156,10 +159,10 @@ static int print_table(struct view *v, uint64_t addr)
 	size_t shown = 0;
 
 	head(v);
-	for (size_t i = 0; i < s->nr_regions; i++) {
-		if (!chosen(v, &s->regions[i], addr))
+	for (size_t i = 0; i < ms_snapshot_nr_regions(s); i++) {
+		if (!chosen(v, ms_snapshot_region(s, i), addr))
 			continue;
-		print_region(&row, v, &s->regions[i], &s->res[i]);
+		print_region(&row, v, ms_snapshot_region(s, i), ms_snapshot_residency(s, i));
 		shown++;
 	}
 	if (v->o->region && !shown) {
@@ -168,8 +171,9 @@ static int print_table(struct view *v, uint64_t addr)
 	}
 	if (v->o->map)
 		printf("PAGES, a cell each: # all in RAM, + most, : some, s most in swap, . none\n");
-	if (s->res_pfn_why && v->o->exact && !v->o->map)
-		printf("USS*, PSS* (exact, page by page) unknown: %s\n", s->res_pfn_why);
+	if (ms_snapshot_pages_pfn_why(s) && v->o->exact && !v->o->map)
+		printf("USS*, PSS* (exact, page by page) unknown: %s\n",
+		       ms_snapshot_pages_pfn_why(s));
 	return finish_output(EXIT_OK);
 }
 
@@ -206,7 +210,7 @@ int cmd_pages(const struct opts *o)
 		status = emit_json(o, snap, 0);
 	} else if (status == EXIT_OK) {
 		v.s = snap;
-		v.page = (uint64_t)snap->page_size;
+		v.page = (uint64_t)ms_snapshot_page_size(snap);
 		v.bar = terminal_columns() - 25 - 1 - 12 - 1 - (o->bytes ? 12 : 6) - 6 - 2 - 20;
 		if (v.bar < 10)
 			v.bar = 10;

@@ -43,29 +43,33 @@ static int by_rss(const void *a, const void *b)
 {
 	const struct ms_object *x = *(const struct ms_object *const *)a;
 	const struct ms_object *y = *(const struct ms_object *const *)b;
+	uint64_t rx = 0, ry = 0;
 
-	if (x->c.v[MS_RSS] != y->c.v[MS_RSS])
-		return x->c.v[MS_RSS] < y->c.v[MS_RSS] ? 1 : -1;
-	return strcmp(x->path, y->path);
+	ms_counts_get(ms_object_counts(x), MS_RSS, &rx);
+	ms_counts_get(ms_object_counts(y), MS_RSS, &ry);
+	if (rx != ry)
+		return rx < ry ? 1 : -1;
+	return strcmp(ms_object_path(x), ms_object_path(y));
 }
 
 /* Mapped files, most resident first; the name last, since it is long. */
 static int print_objects(const struct opts *o, const struct ms_snapshot *s)
 {
-	const struct ms_object **v = malloc((s->nr_objects + 1) * sizeof(*v));
+	size_t n = ms_snapshot_nr_objects(s);
+	const struct ms_object **v = malloc((n + 1) * sizeof(*v));
 
 	if (!v)
 		return EXIT_FAIL;
-	for (size_t i = 0; i < s->nr_objects; i++)
-		v[i] = &s->objects[i];
-	qsort(v, s->nr_objects, sizeof(*v), by_rss);
+	for (size_t i = 0; i < n; i++)
+		v[i] = ms_snapshot_object(s, i);
+	qsort(v, n, sizeof(*v), by_rss);
 	putchar('\n');
 	print_head(o, "KIND");
-	for (size_t i = 0; i < s->nr_objects; i++) {
+	for (size_t i = 0; i < n; i++) {
 		char *copy;
 
-		print_row(o, kinds[v[i]->kind], v[i]->count, &v[i]->c);
-		printf(" %s\n", safe_name(v[i]->path, &copy));
+		print_row(o, kinds[ms_object_kind(v[i])], ms_object_count(v[i]), ms_object_counts(v[i]));
+		printf(" %s\n", safe_name(ms_object_path(v[i]), &copy));
 		free(copy);
 	}
 	free(v);
@@ -75,17 +79,18 @@ static int print_objects(const struct opts *o, const struct ms_snapshot *s)
 static void print_title(const struct opts *o, const struct ms_snapshot *s)
 {
 	char when[32];
-	time_t t = (time_t)s->taken_at;
+	time_t t = (time_t)ms_snapshot_taken_at(s);
+	const char *exe_name = ms_snapshot_exe(s);
 	struct tm tm;
 
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
 	char *comm, *exe;
 
-	printf("process %d (%s)%s%s, %zu regions, taken %s\n", (int)s->pid,
-	       safe_name(s->comm, &comm), s->exe ? " " : "", s->exe ? safe_name(s->exe, &exe) : "",
-	       s->nr_regions, when);
+	printf("process %d (%s)%s%s, %zu regions, taken %s\n", (int)ms_snapshot_pid(s),
+	       safe_name(ms_snapshot_comm(s), &comm), exe_name ? " " : "",
+	       exe_name ? safe_name(exe_name, &exe) : "", ms_snapshot_nr_regions(s), when);
 	free(comm);
-	free(s->exe ? exe : NULL);
+	free(exe_name ? exe : NULL);
 	if (o->working_set >= 0)
 		printf("WSS: what it touched in the %g s after its referenced bits were cleared\n",
 		       o->working_set);
@@ -107,12 +112,15 @@ int cmd_summary(const struct opts *o)
 	print_title(o, snap);
 	print_head(o, "CLASS");
 	for (int c = 0; c < MS_CLASS_COUNT; c++) {
-		if (!snap->classes[c].count)
+		const struct ms_total *t = ms_snapshot_class(snap, c);
+
+		if (!ms_total_count(t))
 			continue;
-		print_row(o, ms_class_name(c), snap->classes[c].count, &snap->classes[c].c);
+		print_row(o, ms_class_name(c), ms_total_count(t), ms_total_counts(t));
 		putchar('\n');
 	}
-	print_row(o, "total", snap->totals.count, &snap->totals.c);
+	print_row(o, "total", ms_total_count(ms_snapshot_totals(snap)),
+		  ms_total_counts(ms_snapshot_totals(snap)));
 	putchar('\n');
 	status = print_objects(o, snap);
 	ms_snapshot_free(snap);

@@ -98,9 +98,9 @@ const char *size_cell(char *buf, size_t len, const struct opts *o,
 {
 	uint64_t v;
 
-	if (field == FIELD_USS ? !ms_counts_uss(c, &v) : !ms_counts_has(c, field))
+	if (field == FIELD_USS ? !ms_counts_uss(c, &v) : !ms_counts_get(c, field, &v))
 		return "-";
-	return bytes_cell(buf, len, o, field == FIELD_USS ? v : c->v[field]);
+	return bytes_cell(buf, len, o, v);
 }
 
 int emit_json(const struct opts *o, const struct ms_snapshot *snap, unsigned flags)
