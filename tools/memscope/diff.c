@@ -25,15 +25,9 @@ static bool get(const struct ms_counts *c, int field, int64_t *v)
 {
 	uint64_t u;
 
-	if (field == FIELD_USS) {
-		if (!ms_counts_uss(c, &u))
-			return false;
-		*v = (int64_t)u;
-		return true;
-	}
-	if (!ms_counts_has(c, (enum ms_field)field))
+	if (field == FIELD_USS ? !ms_counts_uss(c, &u) : !ms_counts_get(c, field, &u))
 		return false;
-	*v = (int64_t)c->v[field];
+	*v = (int64_t)u;
 	return true;
 }
 
@@ -75,12 +69,12 @@ static void total_row(const struct opts *o, const char *name, const struct ms_to
 
 	printf("%-14s", name);
 	for (int i = 0; i < NR_SHOWN; i++) {
-		bool known = get(&a->c, shown[i], &va) && get(&b->c, shown[i], &vb);
+		bool known = get(ms_total_counts(a), shown[i], &va) && get(ms_total_counts(b), shown[i], &vb);
 
 		printf(" %10s", known ? signed_cell(buf, sizeof(buf), o, vb - va) : "-");
 	}
-	printf(" %+7lld", (long long)b->count - (long long)a->count);
-	printf(" %10s\n", get(&b->c, MS_RSS, &rss) ? bytes_cell(buf, sizeof(buf), o,
+	printf(" %+7lld", (long long)ms_total_count(b) - (long long)ms_total_count(a));
+	printf(" %10s\n", get(ms_total_counts(b), MS_RSS, &rss) ? bytes_cell(buf, sizeof(buf), o,
 			  (uint64_t)rss) : "-");
 }
 
@@ -91,27 +85,37 @@ static const char *kind_name(enum ms_change_kind k)
 	return names[k];
 }
 
+static uint64_t size_of(const struct ms_region *r)
+{
+	return r ? ms_region_end(r) - ms_region_start(r) : 0;
+}
+
 /* How much a region's size changed: a side that is not there has none. */
 static int64_t size_change(const struct ms_change *ch)
 {
-	return (int64_t)(ch->b ? ch->b->end - ch->b->start : 0) -
-	       (int64_t)(ch->a ? ch->a->end - ch->a->start : 0);
+	return (int64_t)size_of(ms_change_b(ch)) - (int64_t)size_of(ms_change_a(ch));
 }
 
 /* How much shown field i changed, in *d; false when a side lacks it. */
 static bool field_change(const struct ms_change *ch, int i, int64_t *d)
 {
-	*d = shown[i] == FIELD_USS ? ch->d_uss : ch->d[shown[i]];
-	return shown[i] == FIELD_USS ? ch->have_uss : (ch->have & (1u << shown[i])) != 0;
+	return shown[i] == FIELD_USS ? ms_change_uss(ch, d) : ms_change_delta(ch, shown[i], d);
+}
+
+/* The region a change is about: b's, or a's when it was removed. */
+static const struct ms_region *changed(const struct ms_change *ch)
+{
+	return ms_change_b(ch) ? ms_change_b(ch) : ms_change_a(ch);
 }
 
 static void change_row(const struct opts *o, const struct ms_change *ch)
 {
-	const struct ms_region *r = ch->b ? ch->b : ch->a;
+	const struct ms_region *r = changed(ch);
 	char buf[32], range[48], *copy;
 
-	snprintf(range, sizeof(range), "%" PRIx64 "-%" PRIx64, r->start, r->end);
-	printf("%-8s %-13s %-27s", kind_name(ch->kind), ms_class_name(r->class), range);
+	snprintf(range, sizeof(range), "%" PRIx64 "-%" PRIx64, ms_region_start(r), ms_region_end(r));
+	printf("%-8s %-13s %-27s", kind_name(ms_change_kind(ch)), ms_class_name(ms_region_class(r)),
+	       range);
 	printf(" %10s", signed_cell(buf, sizeof(buf), o, size_change(ch)));
 	for (int i = 1; i < NR_SHOWN; i++) {
 		int64_t d;
@@ -119,35 +123,37 @@ static void change_row(const struct opts *o, const struct ms_change *ch)
 
 		printf(" %10s", known ? signed_cell(buf, sizeof(buf), o, d) : "-");
 	}
-	printf(" %s%s\n", safe_name(r->path, &copy), r->deleted ? " (deleted)" : "");
+	printf(" %s%s\n", safe_name(ms_region_path(r), &copy),
+	       ms_region_deleted(r) ? " (deleted)" : "");
 	free(copy);
 }
 
 static void print_human(const struct opts *o, const struct ms_snapshot *a,
 			const struct ms_snapshot *b, const struct ms_diff *d)
 {
-	size_t limit = o->regions < 0 ? 25 : o->regions > 0 ? (size_t)o->regions : d->nr_changes;
+	size_t limit = o->regions < 0 ? 25 : o->regions > 0 ? (size_t)o->regions : ms_diff_count(d);
 
-	printf("A: %s (pid %d)   B: %s (pid %d)\n\n", o->sides[0], (int)a->pid, o->sides[1],
-	       (int)b->pid);
+	printf("A: %s (pid %d)   B: %s (pid %d)\n\n", o->sides[0], (int)ms_snapshot_pid(a),
+	       o->sides[1], (int)ms_snapshot_pid(b));
 	printf("%-14s %10s %10s %10s %10s %10s %7s %10s\n", "CLASS", "SIZE", "RSS", "PSS", "USS",
 	       "SWAP", "COUNT", "RSS IN B");
 	for (int c = 0; c < MS_CLASS_COUNT; c++)
-		if (a->classes[c].count || b->classes[c].count)
-			total_row(o, ms_class_name((enum ms_class)c), &a->classes[c], &b->classes[c]);
-	total_row(o, "total", &a->totals, &b->totals);
-	if (!d->nr_changes) {
+		if (ms_total_count(ms_snapshot_class(a, c)) || ms_total_count(ms_snapshot_class(b, c)))
+			total_row(o, ms_class_name((enum ms_class)c), ms_snapshot_class(a, c),
+				  ms_snapshot_class(b, c));
+	total_row(o, "total", ms_snapshot_totals(a), ms_snapshot_totals(b));
+	if (!ms_diff_count(d)) {
 		puts("\nno region changed");
 		return;
 	}
-	printf("\n%zu region%s changed, largest change first\n", d->nr_changes,
-	       d->nr_changes == 1 ? "" : "s");
+	printf("\n%zu region%s changed, largest change first\n", ms_diff_count(d),
+	       ms_diff_count(d) == 1 ? "" : "s");
 	printf("%-8s %-13s %-27s %10s %10s %10s %10s %10s NAME\n", "CHANGE", "CLASS", "ADDRESS",
 	       "SIZE", "RSS", "PSS", "USS", "SWAP");
-	for (size_t k = 0; k < d->nr_changes && k < limit; k++)
-		change_row(o, &d->changes[k]);
-	if (limit < d->nr_changes)
-		printf("... and %zu more (--regions 0 lists all)\n", d->nr_changes - limit);
+	for (size_t k = 0; k < ms_diff_count(d) && k < limit; k++)
+		change_row(o, ms_diff_change(d, k));
+	if (limit < ms_diff_count(d))
+		printf("... and %zu more (--regions 0 lists all)\n", ms_diff_count(d) - limit);
 }
 
 /* ---- JSON ---- */
@@ -195,17 +201,17 @@ static void total(struct jw *w, const char *key, const struct ms_total *a,
 		const struct ms_total *t = side ? b : a;
 
 		jw_open(w, side ? "b" : "a", '{');
-		figures(w, &t->c);
-		jw_u64(w, "count", t->count);
+		figures(w, ms_total_counts(t));
+		jw_u64(w, "count", ms_total_count(t));
 		jw_close(w, '}');
 	}
 	jw_open(w, "delta", '{');
 	for (int i = 0; i < NR_SHOWN; i++) {
-		bool known = get(&a->c, shown[i], &va) && get(&b->c, shown[i], &vb);
+		bool known = get(ms_total_counts(a), shown[i], &va) && get(ms_total_counts(b), shown[i], &vb);
 
 		num_or_null(w, shown_names[i], known, vb - va);
 	}
-	jw_i64(w, "count", (int64_t)b->count - (int64_t)a->count);
+	jw_i64(w, "count", (int64_t)ms_total_count(b) - (int64_t)ms_total_count(a));
 	jw_close(w, '}');
 	jw_close(w, '}');
 }
@@ -214,24 +220,24 @@ static void side_region(struct jw *w, const char *key, const struct ms_region *r
 {
 	if (!jw_object_or_null(w, key, r))
 		return;
-	figures(w, &r->c);
-	jw_hex(w, "start", r->start);
-	jw_hex(w, "end", r->end);
-	jw_str(w, "perms", r->perms);
+	figures(w, ms_region_counts(r));
+	jw_hex(w, "start", ms_region_start(r));
+	jw_hex(w, "end", ms_region_end(r));
+	jw_str(w, "perms", ms_region_perms(r));
 	jw_close(w, '}');
 }
 
 static void change(struct jw *w, const struct ms_change *ch)
 {
-	const struct ms_region *r = ch->b ? ch->b : ch->a;
+	const struct ms_region *r = changed(ch);
 
 	jw_open(w, NULL, '{');
-	jw_str(w, "change", kind_name(ch->kind));
-	jw_str(w, "class", ms_class_name(r->class));
-	jw_str(w, "name", r->path);
-	jw_raw(w, "deleted", r->deleted ? "true" : "false");
-	side_region(w, "a", ch->a);
-	side_region(w, "b", ch->b);
+	jw_str(w, "change", kind_name(ms_change_kind(ch)));
+	jw_str(w, "class", ms_class_name(ms_region_class(r)));
+	jw_str(w, "name", ms_region_path(r));
+	jw_raw(w, "deleted", ms_region_deleted(r) ? "true" : "false");
+	side_region(w, "a", ms_change_a(ch));
+	side_region(w, "b", ms_change_b(ch));
 	jw_open(w, "delta", '{');
 	jw_i64(w, "size", size_change(ch));
 	for (int i = 1; i < NR_SHOWN; i++) {
@@ -248,9 +254,9 @@ static void side(struct jw *w, const char *key, const char *spec, const struct m
 {
 	jw_open(w, key, '{');
 	jw_str(w, "source", spec);
-	jw_u64(w, "pid", (uint64_t)s->pid);
-	if (s->taken_at > 0)
-		jw_double(w, "taken_at", s->taken_at);
+	jw_u64(w, "pid", (uint64_t)ms_snapshot_pid(s));
+	if (ms_snapshot_taken_at(s) > 0)
+		jw_double(w, "taken_at", ms_snapshot_taken_at(s));
 	else
 		jw_raw(w, "taken_at", "null");
 	jw_close(w, '}');
@@ -283,12 +289,13 @@ static int print_json(const struct opts *o, const struct ms_snapshot *a,
 	side(&w, "b", o->sides[1], b);
 	jw_open(&w, "classes", '{');
 	for (int c = 0; c < MS_CLASS_COUNT; c++)
-		total(&w, ms_class_name((enum ms_class)c), &a->classes[c], &b->classes[c]);
+		total(&w, ms_class_name((enum ms_class)c), ms_snapshot_class(a, c),
+		      ms_snapshot_class(b, c));
 	jw_close(&w, '}');
-	total(&w, "total", &a->totals, &b->totals);
+	total(&w, "total", ms_snapshot_totals(a), ms_snapshot_totals(b));
 	jw_open(&w, "regions", '[');
-	for (size_t k = 0; k < d->nr_changes; k++)
-		change(&w, &d->changes[k]);
+	for (size_t k = 0; k < ms_diff_count(d); k++)
+		change(&w, ms_diff_change(d, k));
 	jw_close(&w, ']');
 	gates_json(&w, gates, o->nr_fail_if);
 	jw_close(&w, '}');

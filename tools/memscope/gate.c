@@ -164,22 +164,21 @@ int gate_parse(const char *text, struct gate *g, char *err, size_t len)
 static bool value_of(const struct gate *g, const struct ms_total *t, uint64_t *v)
 {
 	if (g->field == GATE_COUNT) {
-		*v = t->count;
+		*v = ms_total_count(t);
 		return true;
 	}
 	if (g->field == FIELD_USS)
-		return ms_counts_uss(&t->c, v);
-	if (!ms_counts_has(&t->c, (enum ms_field)g->field))
-		return false;
-	*v = t->c.v[g->field];
-	return true;
+		return ms_counts_uss(ms_total_counts(t), v);
+	return ms_counts_get(ms_total_counts(t), (enum ms_field)g->field, v);
 }
 
 int gate_eval(struct gate *g, const struct ms_snapshot *a, const struct ms_snapshot *b,
 	      char *err, size_t len)
 {
-	const struct ms_total *ta = g->class < 0 ? &a->totals : &a->classes[g->class];
-	const struct ms_total *tb = g->class < 0 ? &b->totals : &b->classes[g->class];
+	const struct ms_total *ta = g->class < 0 ? ms_snapshot_totals(a) :
+				    ms_snapshot_class(a, g->class);
+	const struct ms_total *tb = g->class < 0 ? ms_snapshot_totals(b) :
+				    ms_snapshot_class(b, g->class);
 	uint64_t va, vb;
 
 	if (!value_of(g, ta, &va) || !value_of(g, tb, &vb))
