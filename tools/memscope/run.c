@@ -313,8 +313,8 @@ static pid_t start(char **argv, int *errfd)
 
 /* ---- the report ---- */
 
-static void report_row(const struct opts *o, FILE *f, const char *name, const struct ms_total *p,
-		       const struct ms_total *fin)
+static void report_row(const struct opts *o, FILE *f, const char *name, const struct sum *p,
+		       const struct sum *fin)
 {
 	static const int fields[] = { MS_SIZE, MS_RSS, MS_PSS, FIELD_USS };
 	char buf[32];

@@ -12,22 +12,32 @@
 const int series_field[SERIES_FIELDS] = { MS_SIZE, MS_RSS, MS_PSS, FIELD_USS, MS_SWAP };
 const char *const series_field_name[SERIES_FIELDS] = { "size", "rss", "pss", "uss", "swap" };
 
-bool series_get(const struct ms_total *t, int field, uint64_t *v)
+bool series_get(const struct sum *t, int field, uint64_t *v)
 {
-	if (field == FIELD_USS)
-		return ms_counts_uss(&t->c, v);
-	if (!ms_counts_has(&t->c, (enum ms_field)field))
-		return false;
-	*v = t->c.v[field];
-	return true;
+	for (int i = 0; i < SERIES_FIELDS; i++)
+		if (series_field[i] == field) {
+			*v = t->v[i];
+			return t->known & (1u << i);
+		}
+	return false;
 }
 
-static void add_total(struct ms_total *sum, const struct ms_total *t, bool first)
+static void add_total(struct sum *sum, const struct ms_total *t, bool first)
 {
-	sum->count += t->count;
-	for (int f = 0; f < MS_FIELD_COUNT; f++)
-		sum->c.v[f] += t->c.v[f];
-	sum->c.have = first ? t->c.have : sum->c.have & t->c.have;
+	const struct ms_counts *c = ms_total_counts(t);
+
+	sum->count += ms_total_count(t);
+	for (int i = 0; i < SERIES_FIELDS; i++) {
+		uint64_t v = 0;
+		bool known = series_field[i] == FIELD_USS ? ms_counts_uss(c, &v) :
+			     ms_counts_get(c, series_field[i], &v);
+
+		sum->v[i] += v;
+		if (!known || (!first && !(sum->known & (1u << i))))
+			sum->known &= ~(1u << i);
+		else
+			sum->known |= 1u << i;
+	}
 }
 
 void sample_add(struct sample *x, const struct ms_snapshot *snap)
@@ -35,8 +45,8 @@ void sample_add(struct sample *x, const struct ms_snapshot *snap)
 	bool first = x->processes == 0;
 
 	for (int c = 0; c < MS_CLASS_COUNT; c++)
-		add_total(&x->classes[c], &snap->classes[c], first);
-	add_total(&x->total, &snap->totals, first);
+		add_total(&x->classes[c], ms_snapshot_class(snap, c), first);
+	add_total(&x->total, ms_snapshot_totals(snap), first);
 	x->processes++;
 }
 
@@ -61,14 +71,14 @@ void series_free(struct series *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static void peak_total(struct ms_total *peak, const struct ms_total *t)
+static void peak_total(struct sum *peak, const struct sum *t)
 {
 	if (t->count > peak->count)
 		peak->count = t->count;
-	for (int f = 0; f < MS_FIELD_COUNT; f++)
-		if (ms_counts_has(&t->c, f) && t->c.v[f] >= peak->c.v[f]) {
-			peak->c.v[f] = t->c.v[f];
-			peak->c.have |= 1u << f;
+	for (int i = 0; i < SERIES_FIELDS; i++)
+		if ((t->known & (1u << i)) && t->v[i] >= peak->v[i]) {
+			peak->v[i] = t->v[i];
+			peak->known |= 1u << i;
 		}
 }
 
@@ -86,8 +96,8 @@ void series_peak(const struct series *s, struct sample *peak)
 
 /* {"size": .., "rss": .., "pss": .., "uss": .., "swap": .., "count": ..}, and
  * with since the same as changes. */
-static void figures(struct jw *w, const char *key, const struct ms_total *t,
-		    const struct ms_total *since)
+static void figures(struct jw *w, const char *key, const struct sum *t,
+		    const struct sum *since)
 {
 	jw_open(w, key, '{');
 	for (int i = 0; i < SERIES_FIELDS; i++) {

@@ -10,12 +10,24 @@
 #include <signal.h>
 #include <time.h>
 
+/* The byte fields the tables and the JSON show. */
+#define SERIES_FIELDS 5
+extern const int series_field[SERIES_FIELDS];          /* MS_SIZE ... FIELD_USS */
+extern const char *const series_field_name[SERIES_FIELDS];
+
+/* Regions and those fields summed over processes (or their peaks). */
+struct sum {
+	size_t count;                 /* regions */
+	uint64_t v[SERIES_FIELDS];    /* bytes, as series_field */
+	unsigned known;               /* bit i: v[i] is known in every process */
+};
+
 /* One sample: the sums over the processes sampled at one moment. */
 struct sample {
 	double t;                                /* seconds since the start */
 	double taken_at;                         /* unix seconds */
-	struct ms_total classes[MS_CLASS_COUNT];
-	struct ms_total total;
+	struct sum classes[MS_CLASS_COUNT];
+	struct sum total;
 	int processes;
 };
 
@@ -35,11 +47,8 @@ void series_free(struct series *s);
  * absent everywhere stays zero). */
 void series_peak(const struct series *s, struct sample *peak);
 
-/* The byte fields the tables and the JSON show. */
-#define SERIES_FIELDS 5
-extern const int series_field[SERIES_FIELDS];          /* MS_SIZE ... FIELD_USS */
-extern const char *const series_field_name[SERIES_FIELDS];
-bool series_get(const struct ms_total *t, int field, uint64_t *v);
+/* Field (MS_RSS, FIELD_USS, ...) of a sum into *v; false when unknown. */
+bool series_get(const struct sum *t, int field, uint64_t *v);
 
 /* A sample as a JSON object: {"t", "processes", "classes": {...}, "total"}. */
 char *sample_json(const struct sample *x, const struct sample *since, pid_t pid);

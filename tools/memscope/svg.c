@@ -18,7 +18,7 @@ static const char *const colours[MS_CLASS_COUNT] = {
 	"#e15759", "#ff9d9a", "#79706e", "#bab0ac", "#d37295", "#9d7660", "#d7b5a6",
 };
 
-static uint64_t rss_of(const struct ms_total *t)
+static uint64_t rss_of(const struct sum *t)
 {
 	uint64_t v = 0;
 

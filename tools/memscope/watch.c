@@ -38,8 +38,8 @@ bool sleep_until(double when, const volatile sig_atomic_t *quit)
 	return !*quit;
 }
 
-static void row(const struct opts *o, const char *name, const struct ms_total *t,
-		const struct ms_total *t0)
+static void row(const struct opts *o, const char *name, const struct sum *t,
+		const struct sum *t0)
 {
 	static const int fields[] = { MS_RSS, MS_PSS, FIELD_USS, MS_SWAP };
 	char buf[32], d[32];
