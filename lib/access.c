@@ -58,6 +58,7 @@ const char *ms_snapshot_pages_pfn_why(const struct ms_snapshot *s) { return s->r
 
 uint64_t ms_region_start(const struct ms_region *r) { return r->start; }
 uint64_t ms_region_end(const struct ms_region *r) { return r->end; }
+uint64_t ms_region_size(const struct ms_region *r) { return r ? r->end - r->start : 0; }
 uint64_t ms_region_offset(const struct ms_region *r) { return r->offset; }
 uint64_t ms_region_inode(const struct ms_region *r) { return r->inode; }
 unsigned ms_region_dev_major(const struct ms_region *r) { return r->dev_major; }
@@ -132,6 +133,11 @@ const struct ms_change *ms_diff_change(const struct ms_diff *d, size_t i)
 enum ms_change_kind ms_change_kind(const struct ms_change *ch) { return ch->kind; }
 const struct ms_region *ms_change_a(const struct ms_change *ch) { return ch->a; }
 const struct ms_region *ms_change_b(const struct ms_change *ch) { return ch->b; }
+
+const struct ms_region *ms_change_region(const struct ms_change *ch)
+{
+	return ch->b ? ch->b : ch->a;
+}
 uint64_t ms_change_weight(const struct ms_change *ch) { return ch->weight; }
 
 bool ms_change_delta(const struct ms_change *ch, enum ms_field f, int64_t *d)

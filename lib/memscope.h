@@ -471,6 +471,7 @@ const char *ms_snapshot_pages_pfn_why(const struct ms_snapshot *s);
 
 uint64_t ms_region_start(const struct ms_region *r);
 uint64_t ms_region_end(const struct ms_region *r);
+uint64_t ms_region_size(const struct ms_region *r);       /* end - start; 0 for NULL */
 uint64_t ms_region_offset(const struct ms_region *r);
 uint64_t ms_region_inode(const struct ms_region *r);
 unsigned ms_region_dev_major(const struct ms_region *r);
@@ -515,6 +516,8 @@ enum ms_change_kind ms_change_kind(const struct ms_change *ch);
 /* the region in a and in b; NULL for an added or a removed one */
 const struct ms_region *ms_change_a(const struct ms_change *ch);
 const struct ms_region *ms_change_b(const struct ms_change *ch);
+/* the region the change is about: b's, or a's when it was removed */
+const struct ms_region *ms_change_region(const struct ms_change *ch);
 uint64_t ms_change_weight(const struct ms_change *ch);
 /* b - a in bytes of a field, or of USS; false when either side lacks it */
 bool ms_change_delta(const struct ms_change *ch, enum ms_field f, int64_t *d);

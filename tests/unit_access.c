@@ -66,6 +66,7 @@ START_TEST(regions_and_objects)
 
 		ck_assert_uint_eq(ms_region_start(r), r->start);
 		ck_assert_uint_eq(ms_region_end(r), r->end);
+		ck_assert_uint_eq(ms_region_size(r), r->end - r->start);
 		ck_assert_uint_eq(ms_region_offset(r), r->offset);
 		ck_assert_uint_eq(ms_region_inode(r), r->inode);
 		ck_assert_uint_eq(ms_region_dev_major(r), r->dev_major);
@@ -117,6 +118,8 @@ START_TEST(pages_and_changes)
 	ck_assert_int_eq(ms_change_kind(ms_diff_change(&d, 0)), MS_CHANGE_GROWN);
 	ck_assert_ptr_eq(ms_change_a(ms_diff_change(&d, 0)), &a->regions[2]);
 	ck_assert_ptr_eq(ms_change_b(ms_diff_change(&d, 0)), &b->regions[2]);
+	ck_assert_ptr_eq(ms_change_region(ms_diff_change(&d, 0)), &b->regions[2]);
+	ck_assert_uint_eq(ms_region_size(NULL), 0);
 	ck_assert_uint_eq(ms_change_weight(ms_diff_change(&d, 0)), 4096);
 	ck_assert(ms_change_delta(ms_diff_change(&d, 0), MS_RSS, &v) && v == 4096);
 	ck_assert(ms_change_uss(ms_diff_change(&d, 0), &v) && v == 0);

@@ -85,15 +85,10 @@ static const char *kind_name(enum ms_change_kind k)
 	return names[k];
 }
 
-static uint64_t size_of(const struct ms_region *r)
-{
-	return r ? ms_region_end(r) - ms_region_start(r) : 0;
-}
-
 /* How much a region's size changed: a side that is not there has none. */
 static int64_t size_change(const struct ms_change *ch)
 {
-	return (int64_t)size_of(ms_change_b(ch)) - (int64_t)size_of(ms_change_a(ch));
+	return (int64_t)ms_region_size(ms_change_b(ch)) - (int64_t)ms_region_size(ms_change_a(ch));
 }
 
 /* How much shown field i changed, in *d; false when a side lacks it. */
@@ -102,15 +97,9 @@ static bool field_change(const struct ms_change *ch, int i, int64_t *d)
 	return shown[i] == FIELD_USS ? ms_change_uss(ch, d) : ms_change_delta(ch, shown[i], d);
 }
 
-/* The region a change is about: b's, or a's when it was removed. */
-static const struct ms_region *changed(const struct ms_change *ch)
-{
-	return ms_change_b(ch) ? ms_change_b(ch) : ms_change_a(ch);
-}
-
 static void change_row(const struct opts *o, const struct ms_change *ch)
 {
-	const struct ms_region *r = changed(ch);
+	const struct ms_region *r = ms_change_region(ch);
 	char buf[32], range[48], *copy;
 
 	snprintf(range, sizeof(range), "%" PRIx64 "-%" PRIx64, ms_region_start(r), ms_region_end(r));
@@ -229,7 +218,7 @@ static void side_region(struct jw *w, const char *key, const struct ms_region *r
 
 static void change(struct jw *w, const struct ms_change *ch)
 {
-	const struct ms_region *r = changed(ch);
+	const struct ms_region *r = ms_change_region(ch);
 
 	jw_open(w, NULL, '{');
 	jw_str(w, "change", kind_name(ms_change_kind(ch)));

@@ -24,12 +24,15 @@ struct changes {
 
 static bool resized(const struct ms_change *ch)
 {
-	return ch->a && ch->b && (ch->a->start != ch->b->start || ch->a->end != ch->b->end);
+	const struct ms_region *a = ms_change_a(ch), *b = ms_change_b(ch);
+
+	return a && b && (ms_region_start(a) != ms_region_start(b) ||
+			  ms_region_end(a) != ms_region_end(b));
 }
 
 static bool listed(const struct ms_change *ch)
 {
-	return !ch->a || !ch->b || resized(ch);
+	return !ms_change_a(ch) || !ms_change_b(ch) || resized(ch);
 }
 
 static int diff(const struct ms_snapshot *a, const struct ms_snapshot *b, struct changes *c)
@@ -37,11 +40,11 @@ static int diff(const struct ms_snapshot *a, const struct ms_snapshot *b, struct
 	int rc = ms_snapshot_diff(a, b, &c->d);
 
 	c->added = c->removed = c->resized = 0;
-	for (size_t k = 0; rc == 0 && k < c->d.nr_changes; k++) {
-		const struct ms_change *ch = &c->d.changes[k];
+	for (size_t k = 0; rc == 0 && k < ms_diff_count(&c->d); k++) {
+		const struct ms_change *ch = ms_diff_change(&c->d, k);
 
-		c->added += !ch->a;
-		c->removed += !ch->b;
+		c->added += !ms_change_a(ch);
+		c->removed += !ms_change_b(ch);
 		c->resized += resized(ch);
 	}
 	return rc;
@@ -49,30 +52,34 @@ static int diff(const struct ms_snapshot *a, const struct ms_snapshot *b, struct
 
 static const struct ms_region *region_at(const struct ms_snapshot *s, uint64_t addr)
 {
-	for (size_t i = 0; s && addr && i < s->nr_regions; i++)
-		if (s->regions[i].start <= addr && addr < s->regions[i].end)
-			return &s->regions[i];
+	for (size_t i = 0; s && addr && i < ms_snapshot_nr_regions(s); i++) {
+		const struct ms_region *r = ms_snapshot_region(s, i);
+
+		if (ms_region_start(r) <= addr && addr < ms_region_end(r))
+			return r;
+	}
 	return NULL;
 }
 
 static const struct ms_region *heap_of(const struct ms_snapshot *s)
 {
-	for (size_t i = 0; s && i < s->nr_regions; i++)
-		if (s->regions[i].class == MS_CLASS_HEAP)
-			return &s->regions[i];
+	for (size_t i = 0; s && i < ms_snapshot_nr_regions(s); i++)
+		if (ms_region_class(ms_snapshot_region(s, i)) == MS_CLASS_HEAP)
+			return ms_snapshot_region(s, i);
 	return NULL;
 }
 
 static uint64_t heap_size(const struct ms_snapshot *s)
 {
-	const struct ms_region *h = heap_of(s);
-
-	return h ? h->end - h->start : 0;
+	return ms_region_size(heap_of(s));
 }
 
 static uint64_t field(const struct ms_counts *c, enum ms_field f)
 {
-	return ms_counts_has(c, f) ? c->v[f] : 0;
+	uint64_t v = 0;
+
+	ms_counts_get(c, f, &v);
+	return v;
 }
 
 static uint64_t uss(const struct ms_counts *c)
@@ -92,13 +99,11 @@ static unsigned inferred(const struct probe_view *v, const struct changes *c)
 		return 0;
 	if (v->rep->brk != v->prev_rep->brk)
 		calls |= 1u << CALL_BRK;
-	for (size_t k = 0; k < c->d.nr_changes; k++) {
-		const struct ms_change *ch = &c->d.changes[k];
-		const struct ms_region *r = ch->b ? ch->b : ch->a;
-		uint64_t was = ch->a ? ch->a->end - ch->a->start : 0;
-		uint64_t now = ch->b ? ch->b->end - ch->b->start : 0;
+	for (size_t k = 0; k < ms_diff_count(&c->d); k++) {
+		const struct ms_change *ch = ms_diff_change(&c->d, k);
+		uint64_t was = ms_region_size(ms_change_a(ch)), now = ms_region_size(ms_change_b(ch));
 
-		if (r->class == MS_CLASS_HEAP || !listed(ch))
+		if (ms_region_class(ms_change_region(ch)) == MS_CLASS_HEAP || !listed(ch))
 			continue;
 		calls |= 1u << (now > was ? CALL_MMAP : CALL_MUNMAP);
 	}
@@ -163,9 +168,10 @@ static void print_changes(FILE *out, const struct changes *c)
 	size_t shown = 0;
 
 	fprintf(out, " | mappings +%zu -%zu ~%zu", c->added, c->removed, c->resized);
-	for (size_t k = 0; k < c->d.nr_changes; k++) {
-		const struct ms_change *ch = &c->d.changes[k];
-		const struct ms_region *r = ch->b ? ch->b : ch->a;
+	for (size_t k = 0; k < ms_diff_count(&c->d); k++) {
+		const struct ms_change *ch = ms_diff_change(&c->d, k);
+		const struct ms_region *r = ms_change_region(ch);
+		uint64_t was = ms_region_size(ms_change_a(ch));
 
 		if (!listed(ch))
 			continue;
@@ -173,14 +179,14 @@ static void print_changes(FILE *out, const struct changes *c)
 			fputs(", ...", out);
 			break;
 		}
-		if (ch->a && ch->b)
+		if (ms_change_a(ch) && ms_change_b(ch))
 			fprintf(out, "%s~%s %s->%s (%s)", shown > 1 ? ", " : ": ",
-				ms_class_name(r->class), size(a, ch->a->end - ch->a->start),
-				size(b, r->end - r->start),
-				delta(d, r->end - r->start, ch->a->end - ch->a->start));
+				ms_class_name(ms_region_class(r)), size(a, was),
+				size(b, ms_region_size(r)), delta(d, ms_region_size(r), was));
 		else
-			fprintf(out, "%s%c%s %s", shown > 1 ? ", " : ": ", ch->b ? '+' : '-',
-				ms_class_name(r->class), size(a, r->end - r->start));
+			fprintf(out, "%s%c%s %s", shown > 1 ? ", " : ": ",
+				ms_change_b(ch) ? '+' : '-', ms_class_name(ms_region_class(r)),
+				size(a, ms_region_size(r)));
 	}
 }
 
@@ -195,19 +201,21 @@ static void print_focus(FILE *out, const struct probe_view *v)
 		if (!r)
 			continue;
 		fprintf(out, " | %s %s %s: Rss %s Pss %s USS %s", i ? "and" : "its region",
-			ms_class_name(r->class), size(a, r->end - r->start),
-			size(b, field(&r->c, MS_RSS)), size(d, field(&r->c, MS_PSS)),
-			size(e, uss(&r->c)));
+			ms_class_name(ms_region_class(r)), size(a, ms_region_size(r)),
+			size(b, field(ms_region_counts(r), MS_RSS)),
+			size(d, field(ms_region_counts(r), MS_PSS)), size(e, uss(ms_region_counts(r))));
 		if (k)
-			fprintf(out, " (child: Rss %s Pss %s USS %s)", size(a, field(&k->c, MS_RSS)),
-				size(b, field(&k->c, MS_PSS)), size(d, uss(&k->c)));
+			fprintf(out, " (child: Rss %s Pss %s USS %s)",
+				size(a, field(ms_region_counts(k), MS_RSS)),
+				size(b, field(ms_region_counts(k), MS_PSS)),
+				size(d, uss(ms_region_counts(k))));
 	}
 }
 
 int probe_print_human(FILE *out, const struct probe_view *v)
 {
-	const struct ms_counts *now = &v->snap->totals.c;
-	const struct ms_counts *was = v->prev ? &v->prev->totals.c : now;
+	const struct ms_counts *now = ms_total_counts(ms_snapshot_totals(v->snap));
+	const struct ms_counts *was = v->prev ? ms_total_counts(ms_snapshot_totals(v->prev)) : now;
 	uint64_t faults = v->prev_rep ? v->rep->minflt - v->prev_rep->minflt : v->rep->minflt;
 	char a[16], b[24];
 	struct changes c;
@@ -226,7 +234,7 @@ int probe_print_human(FILE *out, const struct probe_view *v)
 	if (v->prev)
 		print_changes(out, &c);
 	else
-		fprintf(out, " | %zu mappings", v->snap->nr_regions);
+		fprintf(out, " | %zu mappings", ms_snapshot_nr_regions(v->snap));
 	fprintf(out, " | Rss %s", size(a, field(now, MS_RSS)));
 	if (v->prev)
 		fprintf(out, " (%s)", delta(b, field(now, MS_RSS), field(was, MS_RSS)));
@@ -248,8 +256,10 @@ int probe_print_human(FILE *out, const struct probe_view *v)
 /* A byte field, or null when smaps did not have it. */
 static void bytes(struct jw *w, const char *key, const struct ms_counts *c, enum ms_field f)
 {
-	if (ms_counts_has(c, f))
-		jw_u64(w, key, c->v[f]);
+	uint64_t v;
+
+	if (ms_counts_get(c, f, &v))
+		jw_u64(w, key, v);
 	else
 		jw_raw(w, key, "null");
 }
@@ -267,15 +277,15 @@ static void uss_json(struct jw *w, const struct ms_counts *c)
 /* The region's keys, into the object open in w. */
 static void region_keys(struct jw *w, const struct ms_region *r)
 {
-	jw_hex(w, "start", r->start);
-	jw_hex(w, "end", r->end);
-	jw_u64(w, "size", r->end - r->start);
-	jw_str(w, "class", ms_class_name(r->class));
-	jw_str(w, "perms", r->perms);
-	jw_str(w, "name", r->path);
-	bytes(w, "rss", &r->c, MS_RSS);
-	bytes(w, "pss", &r->c, MS_PSS);
-	uss_json(w, &r->c);
+	jw_hex(w, "start", ms_region_start(r));
+	jw_hex(w, "end", ms_region_end(r));
+	jw_u64(w, "size", ms_region_size(r));
+	jw_str(w, "class", ms_class_name(ms_region_class(r)));
+	jw_str(w, "perms", ms_region_perms(r));
+	jw_str(w, "name", ms_region_path(r));
+	bytes(w, "rss", ms_region_counts(r), MS_RSS);
+	bytes(w, "pss", ms_region_counts(r), MS_PSS);
+	uss_json(w, ms_region_counts(r));
 }
 
 /* The region as an object, or null. */
@@ -306,8 +316,8 @@ static void figures(struct jw *w, const char *key, const struct ms_snapshot *s,
 
 	if (!jw_object_or_null(w, key, s))
 		return;
-	t = &s->totals.c;
-	jw_u64(w, "mappings", s->nr_regions);
+	t = ms_total_counts(ms_snapshot_totals(s));
+	jw_u64(w, "mappings", ms_snapshot_nr_regions(s));
 	bytes(w, "virtual", t, MS_SIZE);
 	bytes(w, "rss", t, MS_RSS);
 	bytes(w, "pss", t, MS_PSS);
@@ -338,18 +348,19 @@ static void changes_json(struct jw *w, const struct changes *c)
 
 	for (int kind = 0; kind < 3; kind++) {
 		jw_open(w, keys[kind], '[');
-		for (size_t k = 0; k < c->d.nr_changes; k++) {
-			const struct ms_change *ch = &c->d.changes[k];
-			int is = !ch->a ? 0 : !ch->b ? 1 : resized(ch) ? 2 : -1;
+		for (size_t k = 0; k < ms_diff_count(&c->d); k++) {
+			const struct ms_change *ch = ms_diff_change(&c->d, k);
+			const struct ms_region *was = ms_change_a(ch);
+			int is = !was ? 0 : !ms_change_b(ch) ? 1 : resized(ch) ? 2 : -1;
 
 			if (is != kind)
 				continue;
 			jw_open(w, NULL, '{');
-			region_keys(w, ch->b ? ch->b : ch->a);
+			region_keys(w, ms_change_region(ch));
 			if (kind == 2) {
-				jw_hex(w, "start_before", ch->a->start);
-				jw_hex(w, "end_before", ch->a->end);
-				jw_u64(w, "size_before", ch->a->end - ch->a->start);
+				jw_hex(w, "start_before", ms_region_start(was));
+				jw_hex(w, "end_before", ms_region_end(was));
+				jw_u64(w, "size_before", ms_region_size(was));
 			}
 			jw_close(w, '}');
 		}
