@@ -7,6 +7,8 @@
  */
 #include "internal.h"
 
+#include <stdlib.h>
+
 /* ---- snapshots ---- */
 
 pid_t ms_snapshot_pid(const struct ms_snapshot *s) { return s->pid; }
@@ -86,6 +88,16 @@ size_t ms_total_count(const struct ms_total *t) { return t->count; }
 const struct ms_counts *ms_total_counts(const struct ms_total *t) { return &t->c; }
 
 /* ---- counts ---- */
+
+bool ms_counts_has(const struct ms_counts *c, enum ms_field f)
+{
+	return (unsigned)f < MS_FIELD_COUNT && (c->have & (1u << f));
+}
+
+void ms_counts_free(struct ms_counts *c)
+{
+	free(c);
+}
 
 bool ms_counts_get(const struct ms_counts *c, enum ms_field f, uint64_t *v)
 {

@@ -133,7 +133,8 @@ static int by_weight(const void *x, const void *y)
 	return sa < sb ? -1 : sa > sb;
 }
 
-int ms_snapshot_diff(const struct ms_snapshot *a, const struct ms_snapshot *b,
+/* The changes from a to b into out (empty); 0 or -ENOMEM. */
+static int diff_into(const struct ms_snapshot *a, const struct ms_snapshot *b,
 		     struct ms_diff *out)
 {
 	const struct ms_region **la;
@@ -143,9 +144,6 @@ int ms_snapshot_diff(const struct ms_snapshot *a, const struct ms_snapshot *b,
 	size_t i = 0, j = 0, na = 0, nb = 0, cap = 0;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
-	if (ms_streamed(a) || ms_streamed(b))
-		return -EINVAL;
 	la = malloc((a->nr_regions + 1) * sizeof(*la));
 	lb = malloc((b->nr_regions + 1) * sizeof(*lb));
 	mate = malloc((a->nr_regions + 1) * sizeof(*mate));
@@ -177,12 +175,29 @@ int ms_snapshot_diff(const struct ms_snapshot *a, const struct ms_snapshot *b,
 	free(lb);
 	free(mate);
 	free(taken);
+	if (rc == 0 && out->nr_changes)
+		qsort(out->changes, out->nr_changes, sizeof(*out->changes), by_weight);
+	return rc;
+}
+
+int ms_snapshot_diff(const struct ms_snapshot *a, const struct ms_snapshot *b,
+		     struct ms_diff **out)
+{
+	struct ms_diff *d;
+	int rc;
+
+	*out = NULL;
+	if (ms_streamed(a) || ms_streamed(b))
+		return -EINVAL;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	rc = diff_into(a, b, d);
 	if (rc < 0) {
-		ms_diff_free(out);
+		ms_diff_free(d);
 		return rc;
 	}
-	if (out->nr_changes)
-		qsort(out->changes, out->nr_changes, sizeof(*out->changes), by_weight);
+	*out = d;
 	return 0;
 }
 
@@ -191,5 +206,5 @@ void ms_diff_free(struct ms_diff *d)
 	if (!d)
 		return;
 	free(d->changes);
-	memset(d, 0, sizeof(*d));
+	free(d);
 }

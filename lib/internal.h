@@ -20,6 +20,126 @@ struct ms_ctx {
 	bool one_thread; /* MS_CTX_ONE_THREAD: no thread of ours beside the caller's */
 };
 
+/* ---- what memscope.h declares and only the library sees (access.c
+ * gives each field to callers) ---- */
+struct ms_counts {
+	uint64_t v[MS_FIELD_COUNT]; /* bytes, indexed by enum ms_field */
+	uint32_t have;              /* bit (1u << field) set: v[field] was read */
+};
+
+
+struct ms_region {
+	uint64_t start, end;    /* maps: address range, [start, end) */
+	uint64_t offset;        /* maps: file offset, bytes */
+	uint64_t inode;         /* maps: inode, 0 when anonymous */
+	unsigned dev_major, dev_minor; /* maps: device, hex in the file */
+	char perms[5];          /* maps: "rwxp" / "r--s" ... */
+	bool deleted;           /* maps: the name ended in " (deleted)" */
+	const char *path;       /* maps: name as printed (a newline is "\012"),
+				   without " (deleted)"; "" when none.  Lives as
+				   long as the snapshot. */
+	enum ms_class class;
+	int object;             /* index into snapshot objects, -1 for none */
+	struct ms_counts c;     /* smaps: byte counts */
+	int thp_eligible;       /* smaps: THPeligible, -1 when absent */
+	int protection_key;     /* smaps: ProtectionKey, -1 when absent */
+	const char *vmflags;    /* smaps: VmFlags, space-separated two-letter
+				   codes; NULL when absent */
+};
+
+/* A mapped file and the sum of all its regions (its segments and bss). */
+struct ms_object {
+	const char *path;        /* as in ms_region.path */
+	uint64_t inode;
+	unsigned dev_major, dev_minor;
+	enum ms_object_kind kind;
+	size_t count;            /* regions */
+	struct ms_counts c;      /* summed; a field is unknown if unknown in
+				    any region */
+};
+
+/* Sums over a set of regions. */
+struct ms_total {
+	size_t count;
+	struct ms_counts c;
+};
+
+/* Page counts of one region; "pagemap" is /proc/PID/pagemap, "kpageflags"
+ * and "kpagecount" are /proc's (root only). -1 is unknown. */
+struct ms_residency {
+	uint64_t present;     /* pagemap bit 63: pages in RAM */
+	uint64_t swapped;     /* bit 62, less markers: pages in swap */
+	uint64_t file;        /* bit 61 of present pages: file or shared anonymous */
+	uint64_t exclusive;   /* bit 56: present pages no other process maps */
+	uint64_t soft_dirty;  /* bit 55: written since clear_refs 4 */
+	uint64_t markers;     /* bit 62 with bit 58 (guard) or 57 (uffd-wp) */
+	int64_t zero;         /* present pages that are the shared zero page:
+				 kpageflags, else PAGEMAP_SCAN's PFNZERO */
+	int64_t thp;          /* present pages in huge pages: kpageflags THP,
+				 else PAGEMAP_SCAN's HUGE */
+	int64_t ksm;          /* present pages merged by KSM: kpageflags */
+	int64_t uss_exact;    /* bytes of present pages mapped once: kpagecount */
+	int64_t pss_exact;    /* bytes, each present page divided by its map
+				 count: kpagecount */
+	struct ms_run *runs;  /* with MS_RES_RUNS: the region as runs */
+	size_t nr_runs;
+};
+
+struct ms_snapshot {
+	char *schema;            /* MS_SNAPSHOT_SCHEMA when taken here */
+	pid_t pid;
+	char *comm;              /* stat: comm */
+	char **argv;             /* cmdline: NULL-terminated; empty for
+				    kernel threads and zombies */
+	char *exe;               /* readlink exe; NULL when unreadable */
+	long long uid;           /* status: Uid (real); -1 when unknown */
+	long long start_ticks;   /* stat: starttime, clock ticks since boot;
+				    -1 when unknown */
+	double started_at;       /* unix seconds: stat btime + start_ticks /
+				    HZ; < 0 when unknown */
+	double taken_at;         /* unix seconds, when the read began */
+	uint64_t took_ns;        /* how long the read took, nanoseconds */
+	char *kernel;            /* sys/kernel/osrelease */
+	long page_size;          /* bytes */
+	bool have_smaps;         /* false: read from maps, counts unknown */
+
+	struct ms_region *regions;  /* ascending by address */
+	size_t nr_regions;
+	struct ms_object *objects;
+	size_t nr_objects;
+	struct ms_total totals;
+	struct ms_total classes[MS_CLASS_COUNT];
+
+	/* ms_residency_read() fills these; NULL until then */
+	struct ms_residency *res;   /* one per region */
+	const char *res_method;     /* "pagemap-scan" or "pread" */
+	const char *res_pfn_why;    /* why zero/thp/ksm/uss_exact/pss_exact are
+				       unknown; NULL when they are known */
+
+	struct ms_pool *pool;    /* private: storage of strings */
+	int mm;                  /* private: with MS_SNAP_KEEP_OPEN, the address
+				    space read, as an fd + 1 (0: none);
+				    ms_snapshot_free() closes it: never copy a
+				    snapshot by value */
+};
+
+/* A region that differs.  a or b is NULL for an added or removed one (a
+ * count there is 0).  Deltas are b - a in bytes. */
+struct ms_change {
+	enum ms_change_kind kind;
+	const struct ms_region *a, *b; /* point into the two snapshots */
+	int64_t d[MS_FIELD_COUNT];     /* per field; valid where have has its bit */
+	uint32_t have;
+	int64_t d_uss;                 /* valid when have_uss */
+	bool have_uss;
+	uint64_t weight;               /* the larger of |size change|, |Rss change| */
+};
+
+struct ms_diff {
+	struct ms_change *changes;  /* largest change first */
+	size_t nr_changes;
+};
+
 /* Writes one line into err (when given); returns code, so callers can
  * "return ms_fail(err, errlen, -EBADMSG, ...)". */
 MS_HIDDEN int ms_fail(char *err, size_t errlen, int code, const char *fmt, ...)

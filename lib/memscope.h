@@ -14,7 +14,7 @@
  *    that receives one lowercase line.
  *  - The library keeps no global state, never prints and never exits.  A
  *    context does not change once made, so threads may share one; a
- *    snapshot is plain data, used by one thread at a time.
+ *    snapshot is used by one thread at a time.
  */
 #ifndef MEMSCOPE_H
 #define MEMSCOPE_H
@@ -99,18 +99,22 @@ enum ms_field {
 	MS_SWAP,            /* Swap */
 	MS_SWAP_PSS,        /* SwapPss */
 	MS_LOCKED,          /* Locked */
-	MS_FIELD_COUNT
+	MS_FIELD_COUNT      /* grows with the keys: never an array size of
+			       anything a caller keeps */
 };
 
-struct ms_counts {
-	uint64_t v[MS_FIELD_COUNT]; /* bytes, indexed by enum ms_field */
-	uint32_t have;              /* bit (1u << field) set: v[field] was read */
-};
-
-static inline bool ms_counts_has(const struct ms_counts *c, enum ms_field f)
-{
-	return c->have & (1u << f);
-}
+/*
+ * What the library gives, each known only by its functions (memscope(3),
+ * Accessors): none has a size a caller could depend on.
+ */
+struct ms_counts;     /* a byte count per enum ms_field, and which were read */
+struct ms_region;     /* a mapping: maps' header, smaps' counts, its class */
+struct ms_object;     /* a mapped file and the sums of its regions */
+struct ms_total;      /* a count of regions and the sums of their counts */
+struct ms_residency;  /* which pages of a region are in RAM (docs/pages.md) */
+struct ms_snapshot;   /* one read of a process */
+struct ms_change;     /* a region that differs between two snapshots */
+struct ms_diff;       /* the changes from one snapshot to another */
 
 /* The smaps key of a field ("Pss_Dirty") and its JSON key ("pss_dirty"). */
 const char *ms_field_smaps_key(enum ms_field f);
@@ -121,6 +125,10 @@ const char *ms_field_json_key(enum ms_field f);
  * unknown.
  */
 bool ms_counts_uss(const struct ms_counts *c, uint64_t *uss);
+/* Whether field f was read. */
+bool ms_counts_has(const struct ms_counts *c, enum ms_field f);
+/* Frees what ms_rollup_read() gave; NULL does nothing. */
+void ms_counts_free(struct ms_counts *c);
 
 /* ------------------------------------------------------------------ */
 /* Classes (docs/classes.md has the rules)                              */
@@ -151,46 +159,10 @@ int ms_class_from_name(const char *name);
 /* ------------------------------------------------------------------ */
 /* Regions and objects                                                  */
 
-struct ms_region {
-	uint64_t start, end;    /* maps: address range, [start, end) */
-	uint64_t offset;        /* maps: file offset, bytes */
-	uint64_t inode;         /* maps: inode, 0 when anonymous */
-	unsigned dev_major, dev_minor; /* maps: device, hex in the file */
-	char perms[5];          /* maps: "rwxp" / "r--s" ... */
-	bool deleted;           /* maps: the name ended in " (deleted)" */
-	const char *path;       /* maps: name as printed (a newline is "\012"),
-				   without " (deleted)"; "" when none.  Lives as
-				   long as the snapshot. */
-	enum ms_class class;
-	int object;             /* index into snapshot objects, -1 for none */
-	struct ms_counts c;     /* smaps: byte counts */
-	int thp_eligible;       /* smaps: THPeligible, -1 when absent */
-	int protection_key;     /* smaps: ProtectionKey, -1 when absent */
-	const char *vmflags;    /* smaps: VmFlags, space-separated two-letter
-				   codes; NULL when absent */
-};
-
 enum ms_object_kind {
 	MS_OBJECT_EXE,   /* the ELF image of /proc/PID/exe */
 	MS_OBJECT_LIB,   /* any other ELF image: a shared library, ld.so */
 	MS_OBJECT_FILE,  /* a mapped file that is no ELF image */
-};
-
-/* A mapped file and the sum of all its regions (its segments and bss). */
-struct ms_object {
-	const char *path;        /* as in ms_region.path */
-	uint64_t inode;
-	unsigned dev_major, dev_minor;
-	enum ms_object_kind kind;
-	size_t count;            /* regions */
-	struct ms_counts c;      /* summed; a field is unknown if unknown in
-				    any region */
-};
-
-/* Sums over a set of regions. */
-struct ms_total {
-	size_t count;
-	struct ms_counts c;
 };
 
 /* ------------------------------------------------------------------ */
@@ -209,27 +181,6 @@ struct ms_run {
 	enum ms_page_state state;
 };
 
-/* Page counts of one region; "pagemap" is /proc/PID/pagemap, "kpageflags"
- * and "kpagecount" are /proc's (root only). -1 is unknown. */
-struct ms_residency {
-	uint64_t present;     /* pagemap bit 63: pages in RAM */
-	uint64_t swapped;     /* bit 62, less markers: pages in swap */
-	uint64_t file;        /* bit 61 of present pages: file or shared anonymous */
-	uint64_t exclusive;   /* bit 56: present pages no other process maps */
-	uint64_t soft_dirty;  /* bit 55: written since clear_refs 4 */
-	uint64_t markers;     /* bit 62 with bit 58 (guard) or 57 (uffd-wp) */
-	int64_t zero;         /* present pages that are the shared zero page:
-				 kpageflags, else PAGEMAP_SCAN's PFNZERO */
-	int64_t thp;          /* present pages in huge pages: kpageflags THP,
-				 else PAGEMAP_SCAN's HUGE */
-	int64_t ksm;          /* present pages merged by KSM: kpageflags */
-	int64_t uss_exact;    /* bytes of present pages mapped once: kpagecount */
-	int64_t pss_exact;    /* bytes, each present page divided by its map
-				 count: kpagecount */
-	struct ms_run *runs;  /* with MS_RES_RUNS: the region as runs */
-	size_t nr_runs;
-};
-
 enum ms_res_flags {
 	MS_RES_PREAD = 1 << 0,  /* read pagemap with pread only, not PAGEMAP_SCAN */
 	MS_RES_RUNS = 1 << 1,   /* keep the runs of each region */
@@ -238,44 +189,6 @@ enum ms_res_flags {
 
 /* ------------------------------------------------------------------ */
 /* Snapshots                                                            */
-
-struct ms_snapshot {
-	char *schema;            /* MS_SNAPSHOT_SCHEMA when taken here */
-	pid_t pid;
-	char *comm;              /* stat: comm */
-	char **argv;             /* cmdline: NULL-terminated; empty for
-				    kernel threads and zombies */
-	char *exe;               /* readlink exe; NULL when unreadable */
-	long long uid;           /* status: Uid (real); -1 when unknown */
-	long long start_ticks;   /* stat: starttime, clock ticks since boot;
-				    -1 when unknown */
-	double started_at;       /* unix seconds: stat btime + start_ticks /
-				    HZ; < 0 when unknown */
-	double taken_at;         /* unix seconds, when the read began */
-	uint64_t took_ns;        /* how long the read took, nanoseconds */
-	char *kernel;            /* sys/kernel/osrelease */
-	long page_size;          /* bytes */
-	bool have_smaps;         /* false: read from maps, counts unknown */
-
-	struct ms_region *regions;  /* ascending by address */
-	size_t nr_regions;
-	struct ms_object *objects;
-	size_t nr_objects;
-	struct ms_total totals;
-	struct ms_total classes[MS_CLASS_COUNT];
-
-	/* ms_residency_read() fills these; NULL until then */
-	struct ms_residency *res;   /* one per region */
-	const char *res_method;     /* "pagemap-scan" or "pread" */
-	const char *res_pfn_why;    /* why zero/thp/ksm/uss_exact/pss_exact are
-				       unknown; NULL when they are known */
-
-	struct ms_pool *pool;    /* private: storage of strings */
-	int mm;                  /* private: with MS_SNAP_KEEP_OPEN, the address
-				    space read, as an fd + 1 (0: none);
-				    ms_snapshot_free() closes it: never copy a
-				    snapshot by value */
-};
 
 enum ms_snap_flags {
 	MS_SNAP_MAPS_ONLY = 1 << 0, /* read maps, not smaps: no byte counts
@@ -330,32 +243,17 @@ enum ms_change_kind {
 	MS_CHANGE_SHRUNK,   /* in both: smaller in b, or as large with less Rss */
 };
 
-/* A region that differs.  a or b is NULL for an added or removed one (a
- * count there is 0).  Deltas are b - a in bytes. */
-struct ms_change {
-	enum ms_change_kind kind;
-	const struct ms_region *a, *b; /* point into the two snapshots */
-	int64_t d[MS_FIELD_COUNT];     /* per field; valid where have has its bit */
-	uint32_t have;
-	int64_t d_uss;                 /* valid when have_uss */
-	bool have_uss;
-	uint64_t weight;               /* the larger of |size change|, |Rss change| */
-};
-
-struct ms_diff {
-	struct ms_change *changes;  /* largest change first */
-	size_t nr_changes;
-};
-
 /*
  * The regions that differ from a to b.  Regions match by start address and
  * name; what is left matches by overlap and name (moved, merged, split);
  * the rest is added or removed.  Regions the same in range and every count
- * are not listed.  Returns 0 or -ENOMEM; free with ms_diff_free().  The
- * changes point into a and b: keep both while out is used.
+ * are not listed, the largest change first.  Returns 0, -ENOMEM, or
+ * -EINVAL for a streamed snapshot; *out (NULL on failure) is freed with
+ * ms_diff_free().  The changes point into a and b: keep both while *out is
+ * used.
  */
 int ms_snapshot_diff(const struct ms_snapshot *a, const struct ms_snapshot *b,
-		     struct ms_diff *out);
+		     struct ms_diff **out);
 void ms_diff_free(struct ms_diff *d);
 
 enum ms_json_flags {
@@ -410,16 +308,17 @@ int ms_snapshot_from_json(const char *text, size_t len,
 			  struct ms_snapshot **out, char *err, size_t errlen);
 
 /*
- * Reads /proc/PID/smaps_rollup: the kernel's own sums over all regions.
- * Returns as ms_snapshot_take().
+ * Reads /proc/PID/smaps_rollup, the kernel's own sums over all regions,
+ * into *out (NULL on failure), freed with ms_counts_free().  Returns as
+ * ms_snapshot_take().
  */
-int ms_rollup_read(struct ms_ctx *ctx, pid_t pid, struct ms_counts *out,
+int ms_rollup_read(struct ms_ctx *ctx, pid_t pid, struct ms_counts **out,
 		   char *err, size_t errlen);
 
 /*
  * Reads which pages of every region of snap are in RAM, in swap, shared,
  * from /proc/PID/pagemap (and, as root, /proc/kpageflags and kpagecount)
- * into snap->res.  The process must still be the one snap was taken of
+ * (ms_snapshot_residency()).  The process must still be the one snap was taken of
  * (same start time), else -ESRCH.  PAGEMAP_SCAN (Linux 6.7+) finds the
  * populated ranges; where the kernel lacks it, or with MS_RES_PREAD,
  * pagemap is read whole in 1 MiB preads.  Both give the same counts, but
@@ -499,11 +398,20 @@ const struct ms_counts *ms_total_counts(const struct ms_total *t);
 /* A field's bytes into *v; false when it was not read. */
 bool ms_counts_get(const struct ms_counts *c, enum ms_field f, uint64_t *v);
 
-/* The counts of a region's pages (struct ms_residency says each). */
+/* The counts of a region's pages: pages, but the two exact ones bytes.
+ * "pagemap" is /proc/PID/pagemap; kpageflags and kpagecount are root's. */
 enum ms_pages_item {
-	MS_PAGES_PRESENT, MS_PAGES_SWAPPED, MS_PAGES_FILE, MS_PAGES_EXCLUSIVE,
-	MS_PAGES_SOFT_DIRTY, MS_PAGES_MARKERS, MS_PAGES_ZERO, MS_PAGES_THP, MS_PAGES_KSM,
-	MS_PAGES_USS_EXACT, MS_PAGES_PSS_EXACT,
+	MS_PAGES_PRESENT,    /* pagemap bit 63: in RAM */
+	MS_PAGES_SWAPPED,    /* bit 62, less markers: in swap */
+	MS_PAGES_FILE,       /* bit 61 of present pages: file or shared anonymous */
+	MS_PAGES_EXCLUSIVE,  /* bit 56: present pages no other process maps */
+	MS_PAGES_SOFT_DIRTY, /* bit 55: written since clear_refs 4 */
+	MS_PAGES_MARKERS,    /* bit 62 with bit 58 (guard) or 57 (uffd-wp) */
+	MS_PAGES_ZERO,       /* the shared zero page: kpageflags or PAGEMAP_SCAN */
+	MS_PAGES_THP,        /* in huge pages: kpageflags or PAGEMAP_SCAN */
+	MS_PAGES_KSM,        /* merged by KSM: kpageflags */
+	MS_PAGES_USS_EXACT,  /* bytes of present pages mapped once: kpagecount */
+	MS_PAGES_PSS_EXACT,  /* bytes, each page divided by its map count */
 };
 /* The count; -1 when unknown (zero, thp, ksm, uss_exact, pss_exact). */
 int64_t ms_residency_get(const struct ms_residency *r, enum ms_pages_item item);

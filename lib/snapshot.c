@@ -259,7 +259,7 @@ static int read_rollup(struct ms_ctx *ctx, int piddir, pid_t pid, struct ms_regi
 	return rc;
 }
 
-int ms_rollup_read(struct ms_ctx *ctx, pid_t pid, struct ms_counts *out,
+int ms_rollup_read(struct ms_ctx *ctx, pid_t pid, struct ms_counts **out,
 		   char *err, size_t errlen)
 {
 	struct ms_region_vec vec = { 0 };
@@ -274,10 +274,13 @@ int ms_rollup_read(struct ms_ctx *ctx, pid_t pid, struct ms_counts *out,
 		rc = ms_fail(err, errlen, -ENOMEM, "out of memory");
 	else
 		rc = read_rollup(ctx, piddir, pid, &vec, pool, err, errlen);
+	*out = NULL;
+	if (rc == 0 && !(*out = malloc(sizeof(**out))))
+		rc = ms_fail(err, errlen, -ENOMEM, "out of memory");
 	if (rc == 0) {
-		*out = vec.v[0].c;
+		**out = vec.v[0].c;
 		/* the [rollup] header's range spans the address space, not a size */
-		out->have &= ~(1u << MS_SIZE);
+		(*out)->have &= ~(1u << MS_SIZE);
 	}
 	if (piddir >= 0)
 		close(piddir);

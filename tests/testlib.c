@@ -112,6 +112,19 @@ int tl_take(const char *root, int pid, unsigned flags, struct ms_snapshot **out,
 	return rc;
 }
 
+int tl_rollup(struct ms_ctx *ctx, pid_t pid, struct ms_counts *c, char *err, size_t errlen)
+{
+	struct ms_counts *got;
+	int rc = ms_rollup_read(ctx, pid, &got, err, errlen);
+
+	if (rc == 0)
+		*c = *got;
+	else
+		ck_assert_ptr_null(got);
+	ms_counts_free(got);
+	return rc;
+}
+
 struct ms_snapshot *tl_layout(void)
 {
 	struct ms_snapshot *s;

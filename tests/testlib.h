@@ -5,7 +5,7 @@
 #ifndef MEMSCOPE_TESTLIB_H
 #define MEMSCOPE_TESTLIB_H
 
-#include "memscope.h"
+#include "internal.h" /* the tests look inside what the library gives */
 
 /* A new empty /proc tree in a temporary folder, with stat (btime) and
  * sys/kernel/osrelease; free with tl_tree_remove(). */
@@ -24,6 +24,9 @@ const struct ms_region *tl_region_holding(const struct ms_snapshot *s, uint64_t 
 /* Takes a snapshot of root/PID; returns the errno-style result. */
 int tl_take(const char *root, int pid, unsigned flags, struct ms_snapshot **out,
 	    char *err, size_t errlen);
+
+/* ms_rollup_read() into *c, a copy the test keeps. */
+int tl_rollup(struct ms_ctx *ctx, pid_t pid, struct ms_counts *c, char *err, size_t errlen);
 
 /* The saved layout process (tests/data/proc/4242), read; the test frees it. */
 struct ms_snapshot *tl_layout(void);

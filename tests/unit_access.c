@@ -104,7 +104,7 @@ START_TEST(pages_and_changes)
 				    .uss_exact = 10, .pss_exact = 11 };
 	const int64_t want[] = { 1, 2, 3, 4, 5, 6, 7, -1, 9, 10, 11 };
 	const struct ms_run *runs = (void *)1;
-	struct ms_diff d;
+	struct ms_diff *d;
 	int64_t v;
 
 	for (int k = MS_PAGES_PRESENT; k <= MS_PAGES_PSS_EXACT; k++)
@@ -113,18 +113,18 @@ START_TEST(pages_and_changes)
 	ck_assert_ptr_null(runs);
 	b->regions[2].c.v[MS_RSS] += 4096, b->regions[2].c.v[MS_SHARED_CLEAN] += 4096;
 	ck_assert_int_eq(ms_snapshot_diff(a, b, &d), 0);
-	ck_assert_uint_eq(ms_diff_count(&d), 1);
-	ck_assert_ptr_null(ms_diff_change(&d, 1));
-	ck_assert_int_eq(ms_change_kind(ms_diff_change(&d, 0)), MS_CHANGE_GROWN);
-	ck_assert_ptr_eq(ms_change_a(ms_diff_change(&d, 0)), &a->regions[2]);
-	ck_assert_ptr_eq(ms_change_b(ms_diff_change(&d, 0)), &b->regions[2]);
-	ck_assert_ptr_eq(ms_change_region(ms_diff_change(&d, 0)), &b->regions[2]);
+	ck_assert_uint_eq(ms_diff_count(d), 1);
+	ck_assert_ptr_null(ms_diff_change(d, 1));
+	ck_assert_int_eq(ms_change_kind(ms_diff_change(d, 0)), MS_CHANGE_GROWN);
+	ck_assert_ptr_eq(ms_change_a(ms_diff_change(d, 0)), &a->regions[2]);
+	ck_assert_ptr_eq(ms_change_b(ms_diff_change(d, 0)), &b->regions[2]);
+	ck_assert_ptr_eq(ms_change_region(ms_diff_change(d, 0)), &b->regions[2]);
 	ck_assert_uint_eq(ms_region_size(NULL), 0);
-	ck_assert_uint_eq(ms_change_weight(ms_diff_change(&d, 0)), 4096);
-	ck_assert(ms_change_delta(ms_diff_change(&d, 0), MS_RSS, &v) && v == 4096);
-	ck_assert(ms_change_uss(ms_diff_change(&d, 0), &v) && v == 0);
-	ck_assert(!ms_change_delta(ms_diff_change(&d, 0), MS_FIELD_COUNT, &v));
-	ms_diff_free(&d);
+	ck_assert_uint_eq(ms_change_weight(ms_diff_change(d, 0)), 4096);
+	ck_assert(ms_change_delta(ms_diff_change(d, 0), MS_RSS, &v) && v == 4096);
+	ck_assert(ms_change_uss(ms_diff_change(d, 0), &v) && v == 0);
+	ck_assert(!ms_change_delta(ms_diff_change(d, 0), MS_FIELD_COUNT, &v));
+	ms_diff_free(d);
 	ms_snapshot_free(a);
 	ms_snapshot_free(b);
 }

@@ -25,7 +25,8 @@ static void region(char *buf, size_t len, const char *range, const char *name, u
 struct pair {
 	char *root;
 	struct ms_snapshot *a, *b;
-	struct ms_diff d;
+	struct ms_diff *dp;
+	struct ms_diff d;  /* a copy of *dp, to look into */
 };
 
 static void take_pair(struct pair *p, const char *smaps_a, const char *smaps_b)
@@ -37,12 +38,13 @@ static void take_pair(struct pair *p, const char *smaps_a, const char *smaps_b)
 	tl_process(p->root, 21, smaps_b);
 	ck_assert_int_eq(tl_take(p->root, 20, 0, &p->a, err, sizeof(err)), 0);
 	ck_assert_int_eq(tl_take(p->root, 21, 0, &p->b, err, sizeof(err)), 0);
-	ck_assert_int_eq(ms_snapshot_diff(p->a, p->b, &p->d), 0);
+	ck_assert_int_eq(ms_snapshot_diff(p->a, p->b, &p->dp), 0);
+	p->d = *p->dp;
 }
 
 static void drop_pair(struct pair *p)
 {
-	ms_diff_free(&p->d);
+	ms_diff_free(p->dp);
 	ms_snapshot_free(p->a);
 	ms_snapshot_free(p->b);
 	tl_tree_remove(p->root);

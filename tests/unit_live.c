@@ -869,7 +869,7 @@ START_TEST(no_memory_to_read)
 	if (f && fgets(comm, sizeof(comm), f) && strcmp(comm, "kthreadd\n") == 0) {
 		ck_assert_int_eq(ms_snapshot_take(ctx, 2, 0, &s, err, sizeof(err)), -ENODATA);
 		ck_assert_str_eq(err, "it is a kernel thread, with no user address space");
-		ck_assert_int_eq(ms_rollup_read(ctx, 2, &c, err, sizeof(err)), -ENODATA);
+		ck_assert_int_eq(tl_rollup(ctx, 2, &c, err, sizeof(err)), -ENODATA);
 	}
 	if (f)
 		fclose(f);
@@ -881,7 +881,7 @@ START_TEST(no_memory_to_read)
 	ck_assert_int_eq(waitid(P_PID, (id_t)zombie, &info, WEXITED | WNOWAIT), 0);
 	ck_assert_int_eq(ms_snapshot_take(ctx, zombie, 0, &s, err, sizeof(err)), -ESRCH);
 	ck_assert_str_eq(err, "it is a zombie (it exited; its memory is gone)");
-	ck_assert_int_eq(ms_rollup_read(ctx, zombie, &c, err, sizeof(err)), -ESRCH);
+	ck_assert_int_eq(tl_rollup(ctx, zombie, &c, err, sizeof(err)), -ESRCH);
 	ck_assert_str_eq(err, "it is a zombie (it exited; its memory is gone)");
 	/* pages of a snapshot taken of ourselves, asked as of the zombie */
 	ck_assert_int_eq(ms_snapshot_take(ctx, getpid(), MS_SNAP_MAPS_ONLY, &mine, err,
@@ -911,7 +911,7 @@ START_TEST(saved_tree_without_smaps)
 	ck_assert_str_eq(err, "the saved tree has no '21/pagemap'");
 	ms_snapshot_free(s);
 	s = NULL;
-	ck_assert_int_eq(ms_rollup_read(ctx, 21, &c, err, sizeof(err)), -ENOENT);
+	ck_assert_int_eq(tl_rollup(ctx, 21, &c, err, sizeof(err)), -ENOENT);
 	ck_assert_str_eq(err, "the saved tree has no '21/smaps_rollup'");
 	snprintf(path, sizeof(path), "%s/21/smaps", root);
 	ck_assert_int_eq(unlink(path), 0);

@@ -233,7 +233,7 @@ START_TEST(nul_bytes)
 	ck_assert_ptr_null(s);
 	tl_write(root, 13, "smaps_rollup", nul_lines, sizeof(nul_lines) - 1);
 	ctx = ms_ctx_new(root);
-	ck_assert_int_eq(ms_rollup_read(ctx, 13, &roll, err, sizeof(err)), -EBADMSG);
+	ck_assert_int_eq(tl_rollup(ctx, 13, &roll, err, sizeof(err)), -EBADMSG);
 	ck_assert_msg(strstr(err, "smaps_rollup line 1: a NUL byte"), "error '%s'", err);
 	ms_ctx_free(ctx);
 	tl_tree_remove(root);
@@ -345,7 +345,7 @@ static int rollup(const char *text, struct ms_counts *c, char *err, size_t errle
 	tl_process(root, 19, "");
 	tl_write(root, 19, "smaps_rollup", text, (size_t)-1);
 	ctx = ms_ctx_new(root);
-	rc = ms_rollup_read(ctx, 19, c, err, errlen);
+	rc = tl_rollup(ctx, 19, c, err, errlen);
 	ms_ctx_free(ctx);
 	tl_tree_remove(root);
 	return rc;
@@ -551,7 +551,7 @@ START_TEST(captured_sums_match_rollup)
 		sum.v[MS_RSS] += s->classes[c].c.v[MS_RSS];
 	ck_assert_uint_eq(s->totals.c.v[MS_RSS], rss);
 	ck_assert_uint_eq(sum.v[MS_RSS], rss);
-	ck_assert_int_eq(ms_rollup_read(ctx, LAYOUT_PID, &roll, err, sizeof(err)), 0);
+	ck_assert_int_eq(tl_rollup(ctx, LAYOUT_PID, &roll, err, sizeof(err)), 0);
 	ck_assert_uint_eq(roll.v[MS_RSS], rss);
 	ck_assert(ms_counts_has(&roll, MS_PSS_ANON));
 	ck_assert(!ms_counts_has(&roll, MS_SIZE));

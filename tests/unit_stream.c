@@ -137,7 +137,7 @@ START_TEST(streamed_refuses_what_needs_regions)
 	char *root = big_tree(), err[256] = "", *text;
 	struct ms_ctx *ctx = ms_ctx_new(root);
 	struct ms_snapshot *s;
-	struct ms_diff d;
+	struct ms_diff *d = (void *)1;
 
 	ck_assert_msg(ms_snapshot_take(ctx, 4243, MS_SNAP_STREAM, &s, err, sizeof(err)) == 0,
 		      "%s", err);
@@ -148,6 +148,7 @@ START_TEST(streamed_refuses_what_needs_regions)
 	ck_assert_ptr_nonnull(strstr(text, "\"memscope-summary/1\""));
 	free(text);
 	ck_assert_int_eq(ms_snapshot_diff(s, s, &d), -EINVAL);
+	ck_assert_ptr_null(d);
 	ck_assert_int_eq(ms_residency_read(ctx, s, 0, err, sizeof(err)), -EINVAL);
 	ms_snapshot_free(s);
 	ck_assert_int_eq(ms_snapshot_take(ctx, 4243, 1u << 20, &s, err, sizeof(err)), -EINVAL);

@@ -24,7 +24,7 @@ static void round_trip(const struct ms_snapshot *snap, unsigned flags)
 {
 	char *text = ms_snapshot_to_json(snap, flags), *again, err[256] = "";
 	struct ms_snapshot *back;
-	struct ms_diff d;
+	struct ms_diff *d;
 
 	if (!text)
 		abort(); /* out of memory: libFuzzer's limits are far below */
@@ -36,7 +36,7 @@ static void round_trip(const struct ms_snapshot *snap, unsigned flags)
 	if (strcmp(text, again) != 0)
 		fail("read back, it writes differently", again, text);
 	if (ms_snapshot_diff(snap, back, &d) == 0)
-		ms_diff_free(&d);
+		ms_diff_free(d);
 	free(again);
 	free(text);
 	ms_snapshot_free(back);

@@ -333,7 +333,7 @@ int cmd_diff(const struct opts *o)
 {
 	struct ms_snapshot *a = NULL, *b = NULL;
 	struct gate *gates = calloc((size_t)o->nr_fail_if + 1, sizeof(*gates));
-	struct ms_diff d = { NULL, 0 };
+	struct ms_diff *d = NULL;
 	char err[256];
 	bool held = false;
 	int status = gates ? EXIT_OK : EXIT_USAGE;
@@ -358,9 +358,9 @@ int cmd_diff(const struct opts *o)
 	if (status == EXIT_OK)
 		status = check_gates(o, gates, a, b, &held);
 	if (status == EXIT_OK && o->json)
-		status = print_json(o, a, b, &d, gates);
+		status = print_json(o, a, b, d, gates);
 	else if (status == EXIT_OK)
-		print_human(o, a, b, &d);
+		print_human(o, a, b, d);
 	/* lost output is a check that did not run, not one that held */
 	if (status == EXIT_OK && finish_output(EXIT_OK) != EXIT_OK)
 		status = EXIT_USAGE;
@@ -368,7 +368,7 @@ int cmd_diff(const struct opts *o)
 		report_gates(o, gates);
 		status = EXIT_FAIL;
 	}
-	ms_diff_free(&d);
+	ms_diff_free(d);
 	ms_snapshot_free(a);
 	ms_snapshot_free(b);
 	free(gates);

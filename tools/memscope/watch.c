@@ -104,7 +104,7 @@ static int sample_once(const struct opts *o, double t0, struct sample *x,
 		return first || rc != -ESRCH ? EXIT_FAIL : -1;
 	}
 	x->t = now_seconds(CLOCK_MONOTONIC) - t0;
-	x->taken_at = snap->taken_at;
+	x->taken_at = ms_snapshot_taken_at(snap);
 	sample_add(x, snap);
 	ms_snapshot_free(snap);
 	return EXIT_OK;

@@ -18,7 +18,7 @@ const char *const probe_call_names[CALL_COUNT] = { "brk", "mmap", "munmap", "mpr
 /* The regions added, removed and resized (in range: a change of Rss alone
  * is not a change of the address space). */
 struct changes {
-	struct ms_diff d;
+	struct ms_diff *d;
 	size_t added, removed, resized;
 };
 
@@ -40,8 +40,8 @@ static int diff(const struct ms_snapshot *a, const struct ms_snapshot *b, struct
 	int rc = ms_snapshot_diff(a, b, &c->d);
 
 	c->added = c->removed = c->resized = 0;
-	for (size_t k = 0; rc == 0 && k < ms_diff_count(&c->d); k++) {
-		const struct ms_change *ch = ms_diff_change(&c->d, k);
+	for (size_t k = 0; rc == 0 && k < ms_diff_count(c->d); k++) {
+		const struct ms_change *ch = ms_diff_change(c->d, k);
 
 		c->added += !ms_change_a(ch);
 		c->removed += !ms_change_b(ch);
@@ -99,8 +99,8 @@ static unsigned inferred(const struct probe_view *v, const struct changes *c)
 		return 0;
 	if (v->rep->brk != v->prev_rep->brk)
 		calls |= 1u << CALL_BRK;
-	for (size_t k = 0; k < ms_diff_count(&c->d); k++) {
-		const struct ms_change *ch = ms_diff_change(&c->d, k);
+	for (size_t k = 0; k < ms_diff_count(c->d); k++) {
+		const struct ms_change *ch = ms_diff_change(c->d, k);
 		uint64_t was = ms_region_size(ms_change_a(ch)), now = ms_region_size(ms_change_b(ch));
 
 		if (ms_region_class(ms_change_region(ch)) == MS_CLASS_HEAP || !listed(ch))
@@ -168,8 +168,8 @@ static void print_changes(FILE *out, const struct changes *c)
 	size_t shown = 0;
 
 	fprintf(out, " | mappings +%zu -%zu ~%zu", c->added, c->removed, c->resized);
-	for (size_t k = 0; k < ms_diff_count(&c->d); k++) {
-		const struct ms_change *ch = ms_diff_change(&c->d, k);
+	for (size_t k = 0; k < ms_diff_count(c->d); k++) {
+		const struct ms_change *ch = ms_diff_change(c->d, k);
 		const struct ms_region *r = ms_change_region(ch);
 		uint64_t was = ms_region_size(ms_change_a(ch));
 
@@ -247,7 +247,7 @@ int probe_print_human(FILE *out, const struct probe_view *v)
 	if (v->rep->threads > 1)
 		fprintf(out, " | %d threads", v->rep->threads);
 	fputc('\n', out);
-	ms_diff_free(&c.d);
+	ms_diff_free(c.d);
 	return ferror(out) ? -EIO : 0;
 }
 
@@ -348,8 +348,8 @@ static void changes_json(struct jw *w, const struct changes *c)
 
 	for (int kind = 0; kind < 3; kind++) {
 		jw_open(w, keys[kind], '[');
-		for (size_t k = 0; k < ms_diff_count(&c->d); k++) {
-			const struct ms_change *ch = ms_diff_change(&c->d, k);
+		for (size_t k = 0; k < ms_diff_count(c->d); k++) {
+			const struct ms_change *ch = ms_diff_change(c->d, k);
 			const struct ms_region *was = ms_change_a(ch);
 			int is = !was ? 0 : !ms_change_b(ch) ? 1 : resized(ch) ? 2 : -1;
 
@@ -443,6 +443,6 @@ int probe_print_json(FILE *out, const struct probe_view *v)
 	else if (fprintf(out, "%s\n", text) < 0)
 		rc = -EIO;
 	free(text);
-	ms_diff_free(&c.d);
+	ms_diff_free(c.d);
 	return rc;
 }
