@@ -59,7 +59,7 @@ static void newline(struct jw *w)
 
 /* The length of the well-formed UTF-8 sequence at p (RFC 3629: no
  * overlong form, no surrogate, nothing past U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *p)
+size_t jw_utf8_len(const unsigned char *p)
 {
 	size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : 2;
 	uint32_t cp = p[0] & (0x7fu >> n);
@@ -96,7 +96,7 @@ static void string(struct jw *w, const char *s)
 		if (!*p)
 			break;
 		if (*p >= 0x80) {
-			n = utf8_len(p);
+			n = jw_utf8_len(p);
 			if (n)
 				add(w, (const char *)p, n);
 			else /* as the bytes it reads back as, so it writes again the same */

@@ -38,6 +38,9 @@ JW_API void jw_str(struct jw *w, const char *key, const char *s); /* NULL: null 
 JW_API void jw_raw(struct jw *w, const char *key, const char *text); /* "true", "null" */
 /* Opens an object for p, true; or writes null when p is NULL, false. */
 JW_API bool jw_object_or_null(struct jw *w, const char *key, const void *p);
+/* The length of the well-formed UTF-8 sequence at p (RFC 3629: no
+ * overlong form, no surrogate, nothing past U+10FFFF), or 0. */
+JW_API size_t jw_utf8_len(const unsigned char *p);
 /* v in decimal, written so that it ends just before end; returns its start. */
 JW_API char *jw_digits(char *end, uint64_t v);
 /* The document, NUL-terminated, for free(); NULL (errno ENOMEM) when any

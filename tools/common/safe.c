@@ -15,23 +15,16 @@
 #include <string.h>
 
 /* The length of the character at p when it is well-formed UTF-8 and no
- * control character (U+0080 to U+009F are C1), else 0. */
+ * control character, else 0. */
 static size_t printable_len(const unsigned char *p)
 {
-	size_t n = p[0] < 0x80 ? 1 : p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : 2;
-	uint32_t cp = n == 1 ? p[0] : p[0] & (0xffu >> (n + 1));
-	static const uint32_t least[] = { 0, 0, 0xa0, 0x800, 0x10000 };
+	size_t n;
 
-	if (n == 1)
-		return cp >= 0x20 && cp != 0x7f;
-	if (p[0] < 0xc2 || p[0] > 0xf4)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3fu);
-	}
-	return cp < least[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? 0 : n;
+	if (p[0] < 0x80)
+		return p[0] >= 0x20 && p[0] != 0x7f;
+	n = jw_utf8_len(p);
+	/* the C1 controls, U+0080 to U+009F, are C2 80 to C2 9F */
+	return n == 2 && p[0] == 0xc2 && p[1] < 0xa0 ? 0 : n;
 }
 
 static bool plain(const char *s)
