@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <unistd.h>
 
 /* The one description of each option: --help prints it, the command table
  * says which commands take it, and tests check that the man page names the
@@ -356,8 +355,7 @@ struct doc_out {
 	const struct opts *o;
 	unsigned json_flags;
 	char err[256];
-	int write_err;   /* -errno: the output failed, not the read */
-	bool began;      /* put_doc() ran: the output could be made */
+	int read_rc;     /* 0, or why the read failed (else the output did) */
 };
 
 static int put_doc(int fd, void *arg)
@@ -366,16 +364,16 @@ static int put_doc(int fd, void *arg)
 	struct spool sp;
 	int rc;
 
-	d->began = true;
 	spool_init(&sp, fd);
 	rc = ms_snapshot_write_json(d->o->ctx, d->o->pid, 0, d->json_flags, spool_write, &sp,
 				    d->err, sizeof(d->err));
+	/* the spool's own error is the output's; but -ESPIPE is a read that
+	 * started again, which the library has said */
+	d->read_rc = sp.err && sp.err != -ESPIPE ? 0 : rc;
 	if (rc == 0)
 		rc = spool_write("\n", 1, &sp);
 	if (rc == 0)
 		rc = spool_finish(&sp);
-	/* -ESPIPE: a read that started again, which the library has said */
-	d->write_err = sp.err != -ESPIPE ? sp.err : 0;
 	spool_release(&sp);
 	return rc;
 }
@@ -386,23 +384,20 @@ int stream_snapshot(const struct opts *o, unsigned json_flags)
 	int rc = 0;
 
 	if (o->working_set >= 0)
-		rc = start_working_set(o, o->ctx, d.err, sizeof(d.err));
+		rc = d.read_rc = start_working_set(o, o->ctx, d.err, sizeof(d.err));
 	if (rc == 0 && o->output) {
 		rc = write_atomically_with(o->output, put_doc, &d);
-		d.write_err = d.began ? d.write_err : rc; /* the file could not be made */
 	} else if (rc == 0) {
 		fflush(stdout);
 		rc = put_doc(STDOUT_FILENO, &d);
 	}
 	if (rc == 0)
 		return EXIT_OK;
-	if (d.write_err && rc == d.write_err) {
-		if (rc != -EPIPE)
-			error("cannot write '%s': %s", o->output ? o->output : "the output",
-			      strerror(-rc));
-		return EXIT_FAIL;
-	}
-	return read_failed(rc, d.err, sizeof(d.err), "inspect", o->pid);
+	if (d.read_rc < 0)
+		return read_failed(d.read_rc, d.err, sizeof(d.err), "inspect", o->pid);
+	if (rc != -EPIPE)
+		error("cannot write '%s': %s", o->output ? o->output : "the output", strerror(-rc));
+	return EXIT_FAIL;
 }
 
 int read_residency(const struct opts *o, struct ms_snapshot *snap, unsigned flags)
