@@ -30,11 +30,8 @@ void ms_pool_free(struct ms_pool *pool)
 {
 	if (!pool)
 		return;
-	while (pool->head) {
-		struct ms_pool_block *next = pool->head->next;
-		free(pool->head);
-		pool->head = next;
-	}
+	ms_pool_reset(pool); /* all blocks but the newest */
+	free(pool->head);
 	free(pool);
 }
 
