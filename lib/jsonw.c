@@ -123,14 +123,16 @@ static void string(struct jw *w, const char *s)
 }
 
 /* What comes before a value: a comma after the one before, the line and
- * indentation, the key.  Keys are the library's own names, which need no
- * escaping: they are copied as they are, as most of a document is keys. */
+ * indentation, the key.  Keys are the project's own names, which need no
+ * escaping and are JW_KEY_MAX bytes at most (a longer one fails the
+ * document): copied byte by byte in one pass, as most of a document is
+ * keys and a call to strlen() and memcpy() for each cost more than the
+ * copy. */
 static void lead(struct jw *w, const char *key)
 {
-	size_t n = key ? strlen(key) : 0;
-	char *p;
+	char *p, *end;
 
-	if (!reserve(w, n + 5 + (w->pretty ? 1 + (size_t)w->depth : 0)))
+	if (!reserve(w, JW_KEY_MAX + 5 + (w->pretty ? 1 + (size_t)w->depth : 0)))
 		return;
 	if (w->count[w->depth]++)
 		w->buf[w->len++] = ',';
@@ -139,9 +141,11 @@ static void lead(struct jw *w, const char *key)
 	if (!key)
 		return;
 	p = w->buf + w->len;
+	end = p + 1 + JW_KEY_MAX;
 	*p++ = '"';
-	memcpy(p, key, n);
-	p += n;
+	while (*key && p < end)
+		*p++ = *key++;
+	w->failed |= *key != '\0';
 	*p++ = '"';
 	*p++ = ':';
 	if (w->pretty)
@@ -178,17 +182,21 @@ void jw_close(struct jw *w, char bracket)
 void jw_hex(struct jw *w, const char *key, uint64_t v)
 {
 	static const char digits[] = "0123456789abcdef";
-	char buf[MS_ADDRESS_LEN + 2], *p = buf + sizeof(buf);
+	size_t n = 1;
+	char *p;
 
 	lead(w, key);
+	for (uint64_t rest = v >> 4; rest; rest >>= 4)
+		n++;
+	if (!reserve(w, n + 4))
+		return;
+	p = w->buf + w->len + n + 4;
+	w->len += n + 4;
 	*--p = '"';
 	do
 		*--p = digits[v & 15];
 	while (v >>= 4);
-	*--p = 'x';
-	*--p = '0';
-	*--p = '"';
-	add(w, p, (size_t)(buf + sizeof(buf) - p));
+	memcpy(p - 3, "\"0x", 3);
 }
 
 bool jw_object_or_null(struct jw *w, const char *key, const void *p)
@@ -214,22 +222,33 @@ char *jw_digits(char *end, uint64_t v)
 	return end;
 }
 
+/* v in decimal, written where the document ends, after minus when
+ * negative: no copy from a buffer of its own. */
+static void number(struct jw *w, uint64_t v, bool negative)
+{
+	size_t n = 1 + negative;
+
+	for (uint64_t rest = v / 10; rest; rest /= 10)
+		n++;
+	if (!reserve(w, n))
+		return;
+	w->len += n;
+	if (negative)
+		*(jw_digits(w->buf + w->len, v) - 1) = '-';
+	else
+		jw_digits(w->buf + w->len, v);
+}
+
 void jw_u64(struct jw *w, const char *key, uint64_t v)
 {
-	char buf[24], *p = jw_digits(buf + sizeof(buf), v);
-
 	lead(w, key);
-	add(w, p, (size_t)(buf + sizeof(buf) - p));
+	number(w, v, false);
 }
 
 void jw_i64(struct jw *w, const char *key, int64_t v)
 {
-	char buf[24], *p = jw_digits(buf + sizeof(buf), v < 0 ? -(uint64_t)v : (uint64_t)v);
-
-	if (v < 0)
-		*--p = '-';
 	lead(w, key);
-	add(w, p, (size_t)(buf + sizeof(buf) - p));
+	number(w, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
 }
 
 /* A count that may be unknown: null below 0. */

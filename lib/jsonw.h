@@ -15,6 +15,7 @@
 #define JW_API __attribute__((visibility("hidden")))
 
 #define JW_DEPTH_MAX 16
+#define JW_KEY_MAX 32 /* bytes of a key at most */
 struct jw {
 	char *buf;
 	size_t len, cap;
