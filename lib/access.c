@@ -167,3 +167,32 @@ bool ms_change_uss(const struct ms_change *ch, int64_t *d)
 	*d = ch->d_uss;
 	return true;
 }
+
+/* ---- the process table ---- */
+
+size_t ms_ps_count(const struct ms_ps *ps) { return ps->n; }
+const struct ms_proc *ms_ps_proc(const struct ms_ps *ps, size_t i)
+{
+	return i < ps->n ? &ps->v[i] : NULL;
+}
+size_t ms_ps_unreadable(const struct ms_ps *ps) { return ps->unreadable; }
+double ms_ps_taken_at(const struct ms_ps *ps) { return ps->taken_at; }
+const struct ms_counts *ms_ps_totals(const struct ms_ps *ps) { return &ps->totals; }
+
+pid_t ms_proc_pid(const struct ms_proc *p) { return p->pid; }
+pid_t ms_proc_ppid(const struct ms_proc *p) { return p->ppid; }
+const char *ms_proc_comm(const struct ms_proc *p) { return p->comm; }
+const char *ms_proc_cmdline(const struct ms_proc *p) { return p->cmdline; }
+long long ms_proc_uid(const struct ms_proc *p) { return p->uid; }
+const char *ms_proc_user(const struct ms_proc *p) { return p->user; }
+char ms_proc_state(const struct ms_proc *p) { return p->state; }
+long ms_proc_threads(const struct ms_proc *p) { return p->threads; }
+long long ms_proc_start_ticks(const struct ms_proc *p) { return p->start_ticks; }
+double ms_proc_started_at(const struct ms_proc *p) { return p->started_at; }
+const char *ms_proc_cgroup(const struct ms_proc *p) { return p->cgroup; }
+const struct ms_counts *ms_proc_counts(const struct ms_proc *p)
+{
+	return p->error ? NULL : &p->c;
+}
+const char *ms_proc_error(const struct ms_proc *p) { return p->error; }
+int ms_proc_errno(const struct ms_proc *p) { return p->error ? p->rc : 0; }

@@ -123,6 +123,28 @@ struct ms_snapshot {
 				    snapshot by value */
 };
 
+struct ms_proc {
+	pid_t pid, ppid;
+	char state;
+	long threads;
+	long long start_ticks;
+	double started_at;       /* < 0 when unknown */
+	long long uid;           /* -1 when unknown */
+	const char *comm, *cmdline, *user, *cgroup; /* in the table's pool */
+	struct ms_counts c;      /* smaps_rollup, without its Size */
+	const char *error;       /* NULL when c was read */
+	int rc;
+};
+
+struct ms_ps {
+	struct ms_proc *v;       /* ascending by PID */
+	size_t n, cap;
+	size_t unreadable;
+	double taken_at;
+	struct ms_counts totals;
+	struct ms_pool *pool;
+};
+
 /* A region that differs.  a or b is NULL for an added or removed one (a
  * count there is 0).  Deltas are b - a in bytes. */
 struct ms_change {
@@ -144,6 +166,25 @@ struct ms_diff {
  * "return ms_fail(err, errlen, -EBADMSG, ...)". */
 MS_HIDDEN int ms_fail(char *err, size_t errlen, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* Unix seconds, now. */
+MS_HIDDEN double ms_now_real(void);
+
+/* ---- users.c: names of uids ---- */
+struct ms_users {
+	char *passwd;            /* the passwd file of a --proc tree's init;
+				    NULL: the system's (getpwuid_r) */
+	bool system;
+	struct ms_user_seen { long long uid; const char *name; } *seen;
+	size_t n;
+};
+/* Where names come from: the system's for the live /proc, else the
+ * passwd file under the tree's process 1 (none: numbers stay numbers). */
+MS_HIDDEN void ms_users_open(struct ms_ctx *ctx, struct ms_users *u);
+/* uid's name, copied into pool; NULL when it has none.  Each uid is
+ * looked up once. */
+MS_HIDDEN const char *ms_users_name(struct ms_users *u, long long uid, struct ms_pool *pool);
+MS_HIDDEN void ms_users_close(struct ms_users *u);
 
 /* ---- pool.c: strings that live as long as a snapshot ---- */
 struct ms_pool;
@@ -297,6 +338,14 @@ MS_HIDDEN bool ms_counts_bounded(const struct ms_counts *c, uint32_t have, int *
 /* ---- procinfo.c: pid, comm, argv, exe, uid, start ---- */
 /* Field 22 of a stat line (comm may hold spaces and ')'); -EBADMSG. */
 MS_HIDDEN int ms_stat_start_ticks(const char *stat, long long *ticks);
+/* Field n (>= 3) of a stat line, after the comm: as a word, and as a
+ * decimal number; false when it is not there (or not a number). */
+MS_HIDDEN bool ms_stat_field(const char *stat, int n, const char **w, size_t *len);
+MS_HIDDEN bool ms_stat_number(const char *stat, int n, uint64_t *v);
+/* status: the real uid; -1 when unknown. */
+MS_HIDDEN long long ms_status_uid(int piddir);
+/* The root's stat: btime, the boot in unix seconds; -1 when unknown. */
+MS_HIDDEN double ms_boot_time(struct ms_ctx *ctx);
 /* 0 for a process (of directory piddir, whose stat is stat) with a user
  * address space; -ENODATA for a kernel thread, -ESRCH for a zombie (or a
  * main thread that exited before the others), with the reason in err;

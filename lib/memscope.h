@@ -431,6 +431,65 @@ uint64_t ms_change_weight(const struct ms_change *ch);
 bool ms_change_delta(const struct ms_change *ch, enum ms_field f, int64_t *d);
 bool ms_change_uss(const struct ms_change *ch, int64_t *d);
 
+/* ------------------------------------------------------------------ */
+/* The process table: every process at once (docs/ps.md)                */
+
+/* Version of the process table document ("schema" key). */
+#define MS_PS_SCHEMA "memscope-ps/1"
+
+struct ms_proc;  /* one process: who it is, and its smaps_rollup */
+struct ms_ps;    /* every process under a context's root */
+
+/*
+ * Reads every process under ctx's root that has a user address space
+ * (kernel threads and zombies hold none and are left out), in PID order.
+ * Each row's facts and figures are read through that process's directory
+ * descriptor, so a recycled PID never mixes two processes; smaps_rollup is
+ * one record of one address space.  A process we may not read is a row
+ * with its figures unknown and the reason (ms_proc_error()); one that
+ * exits during the scan is absent.  flags: 0.  Fails only when the root
+ * cannot be listed (or flags has an unknown bit: -EINVAL); the caller
+ * frees *out with ms_ps_free().
+ */
+int ms_ps_take(struct ms_ctx *ctx, unsigned flags, struct ms_ps **out, char *err,
+	       size_t errlen);
+void ms_ps_free(struct ms_ps *ps);
+size_t ms_ps_count(const struct ms_ps *ps);
+/* Row i; NULL past the end. */
+const struct ms_proc *ms_ps_proc(const struct ms_ps *ps, size_t i);
+/* Rows whose figures could not be read. */
+size_t ms_ps_unreadable(const struct ms_ps *ps);
+/* Unix seconds, when the scan began. */
+double ms_ps_taken_at(const struct ms_ps *ps);
+/* The figures summed over the readable rows. */
+const struct ms_counts *ms_ps_totals(const struct ms_ps *ps);
+
+pid_t ms_proc_pid(const struct ms_proc *p);
+pid_t ms_proc_ppid(const struct ms_proc *p);
+/* stat's comm, as the process set it */
+const char *ms_proc_comm(const struct ms_proc *p);
+/* cmdline, the arguments joined by spaces; "" when it has none */
+const char *ms_proc_cmdline(const struct ms_proc *p);
+/* status: the real uid; -1 when unknown */
+long long ms_proc_uid(const struct ms_proc *p);
+/* the uid's name (from the passwd file under the root's init with a
+ * --proc tree, else the system's); NULL when it has none */
+const char *ms_proc_user(const struct ms_proc *p);
+/* stat: state ('R', 'S', 'D', ...), threads, starttime in clock ticks */
+char ms_proc_state(const struct ms_proc *p);
+long ms_proc_threads(const struct ms_proc *p);
+long long ms_proc_start_ticks(const struct ms_proc *p);
+/* unix seconds; < 0 when unknown */
+double ms_proc_started_at(const struct ms_proc *p);
+/* cgroup: the cgroup v2 path ("/user.slice/..."); NULL when unknown */
+const char *ms_proc_cgroup(const struct ms_proc *p);
+/* smaps_rollup's counts; NULL when they could not be read */
+const struct ms_counts *ms_proc_counts(const struct ms_proc *p);
+/* why not (one lowercase line), and the negative errno; NULL and 0 when
+ * the counts were read */
+const char *ms_proc_error(const struct ms_proc *p);
+int ms_proc_errno(const struct ms_proc *p);
+
 #ifdef __cplusplus
 }
 #endif

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 /* Field n (>= 3) of a stat line, after the comm that may hold anything. */
-static bool stat_field(const char *stat, int n, const char **w, size_t *len)
+bool ms_stat_field(const char *stat, int n, const char **w, size_t *len)
 {
 	const char *close = strrchr(stat, ')'), *p, *end = stat + strlen(stat);
 
@@ -29,12 +29,12 @@ static bool stat_field(const char *stat, int n, const char **w, size_t *len)
 	return true;
 }
 
-static bool stat_number(const char *stat, int n, uint64_t *v)
+bool ms_stat_number(const char *stat, int n, uint64_t *v)
 {
 	const char *w, *q;
 	size_t len;
 
-	if (!stat_field(stat, n, &w, &len))
+	if (!ms_stat_field(stat, n, &w, &len))
 		return false;
 	q = w;
 	return ms_scan_dec(&q, w + len, v) && q == w + len;
@@ -44,7 +44,7 @@ int ms_stat_start_ticks(const char *stat, long long *ticks)
 {
 	uint64_t v;
 
-	if (!stat_number(stat, 22, &v))
+	if (!ms_stat_number(stat, 22, &v))
 		return -EBADMSG;
 	*ticks = (long long)v;
 	return 0;
@@ -83,7 +83,7 @@ int ms_stat_has_memory(int piddir, const char *stat, char *err, size_t errlen)
 	uint64_t flags;
 	long tid;
 
-	if (!stat_field(stat, 3, &state, &len) || !stat_number(stat, 9, &flags))
+	if (!ms_stat_field(stat, 3, &state, &len) || !ms_stat_number(stat, 9, &flags))
 		return ms_fail(err, errlen, -EBADMSG, "stat: cannot parse");
 	if (flags & PF_KTHREAD)
 		return ms_fail(err, errlen, -ENODATA,
@@ -137,22 +137,24 @@ static int read_stat(struct ms_ctx *ctx, int piddir, struct ms_snapshot *snap, c
 }
 
 /* status: "Uid:\treal\teffective\tsaved\tfs" */
-static void read_uid(int piddir, struct ms_snapshot *snap)
+long long ms_status_uid(int piddir)
 {
 	char *status, *line;
 	uint64_t uid;
+	long long real = -1;
 
 	if (ms_read_small(piddir, "status", &status, NULL) < 0)
-		return;
+		return -1;
 	line = strstr(status, "\nUid:");
 	if (line) {
 		const char *p = line + 5, *end = p + strcspn(p, "\n");
 
 		ms_scan_blanks(&p, end);
-		if (ms_scan_dec(&p, end, &uid))
-			snap->uid = (long long)uid;
+		if (ms_scan_dec(&p, end, &uid) && uid <= UINT32_MAX)
+			real = (long long)uid;
 	}
 	free(status);
+	return real;
 }
 
 /* cmdline: arguments separated and ended by NUL. */
@@ -184,7 +186,7 @@ static int read_argv(int piddir, struct ms_snapshot *snap)
 }
 
 /* stat of the root: "btime N", boot time in unix seconds. */
-static double boot_time(struct ms_ctx *ctx)
+double ms_boot_time(struct ms_ctx *ctx)
 {
 	char *stat, *line;
 	uint64_t btime = 0;
@@ -222,8 +224,7 @@ int ms_procinfo_read(struct ms_ctx *ctx, int piddir, struct ms_snapshot *snap,
 
 	if (rc < 0)
 		return rc;
-	snap->uid = -1;
-	read_uid(piddir, snap);
+	snap->uid = ms_status_uid(piddir);
 	rc = read_argv(piddir, snap);
 	if (rc < 0)
 		return rc;
@@ -239,7 +240,7 @@ int ms_procinfo_read(struct ms_ctx *ctx, int piddir, struct ms_snapshot *snap,
 		if (ms_read_small(piddir, "exe", &snap->exe, &len) == 0)
 			snap->exe[strcspn(snap->exe, "\n")] = '\0';
 	}
-	btime = boot_time(ctx);
+	btime = ms_boot_time(ctx);
 	snap->started_at = btime < 0 ? -1 :
 		btime + (double)snap->start_ticks / (double)ctx->hertz;
 	snap->kernel = read_osrelease(ctx);

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_real(void)
+double ms_now_real(void)
 {
 	struct timespec ts;
 
@@ -104,7 +104,7 @@ static int take(struct ms_ctx *ctx, int piddir, unsigned flags, struct ms_classi
 	uint64_t t0 = now_ns();
 	int mm, rc = ms_mm_open(ctx, piddir, &mm, err, errlen);
 
-	snap->taken_at = now_real();
+	snap->taken_at = ms_now_real();
 	snap->have_smaps = smaps;
 	if (rc < 0)
 		return rc;

@@ -23,12 +23,13 @@ arg_of() {
 	case $1 in
 	--class) echo anon ;; --region) echo 0x1000 ;; --color) echo never ;;
 	--working-set) echo 0 ;; --proc) echo /proc ;; --fail-if) echo 'total.rss > +0' ;;
-	--regions|--timeout|--count) echo 1 ;; --interval) echo 1s ;;
+	--regions|--timeout|--count|--top) echo 1 ;; --interval) echo 1s ;;
+	--sort) echo pss ;; --user) echo 0 ;; --name) echo x ;;
 	--svg|--output) echo "$TMP/never-written" ;;
 	esac
 }
 operands_of() {
-	case $1 in diff) echo "$TMP/a $TMP/b" ;; run) echo "-- true" ;; *) echo 1 ;; esac
+	case $1 in diff) echo "$TMP/a $TMP/b" ;; run) echo "-- true" ;; ps) ;; *) echo 1 ;; esac
 }
 
 "$MEMSCOPE_BIN" --help | grep -Eo -- '^ +(-., )?--[a-z-]+' | grep -Eo -- '--[a-z-]+' \

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -61,6 +62,14 @@ static const struct optdoc {
 	  "stop after N samples" },
 	{ { "svg", required_argument, NULL, 256 + 's' }, O_SVG, "FILE",
 	  "write Rss per class over time as an SVG chart" },
+	{ { "sort", required_argument, NULL, 256 + 'S' }, O_SORT, "FIELD",
+	  "order by FIELD: pss (the default), rss, uss, swap, pid, user, comm, ..." },
+	{ { "top", required_argument, NULL, 256 + 'T' }, O_TOP, "N",
+	  "show the first N rows only (the totals stay of all)" },
+	{ { "user", required_argument, NULL, 256 + 'u' }, O_USER, "USER",
+	  "only the processes of USER (a name or a uid)" },
+	{ { "name", required_argument, NULL, 256 + 'e' }, O_NAME, "REGEX",
+	  "only the processes whose comm or command line REGEX matches" },
 	{ { "help", no_argument, NULL, 'h' }, 0, NULL, "print this help and exit" },
 	{ { "version", no_argument, NULL, 'V' }, 0, NULL, "print the version and exit" },
 };
@@ -109,8 +118,8 @@ static void print_option(FILE *out, const struct optdoc *d, bool with_takers)
 
 static void usage_of(FILE *out, const struct command *cmd)
 {
-	fprintf(out, "usage: memscope %s [OPTIONS] %s\n\n%s.\n\noptions:\n", cmd->name,
-		cmd->operands, cmd->summary);
+	fprintf(out, "usage: memscope %s [OPTIONS]%s%s\n\n%s.\n\noptions:\n", cmd->name,
+		*cmd->operands ? " " : "", cmd->operands, cmd->summary);
 	for (size_t i = 0; i < NR_OPTS; i++)
 		if (!optdocs[i].bit || (cmd->takes & optdocs[i].bit))
 			print_option(out, &optdocs[i], false);
@@ -195,6 +204,11 @@ static int operands(int argc, char **argv, struct opts *o)
 		o->sides[1] = argv[optind + 1];
 		return check_combinations(o);
 	}
+	if (is(o, "ps")) {
+		if (optind < argc)
+			return misuse("unexpected argument '%s'", argv[optind]);
+		return check_combinations(o);
+	}
 	if (optind >= argc)
 		return misuse("'%s' needs a PID", o->cmd->name);
 	if (optind + 1 < argc)
@@ -240,6 +254,34 @@ static int parse_comparing(int c, struct opts *o)
 	return -1;
 }
 
+/* The options of ps; -1 when c is none of them. */
+static int parse_ps(int c, struct opts *o)
+{
+	char why[128];
+	int rc;
+
+	switch (c) {
+	case 256 + 'S': o->sort = optarg; return 0;
+	case 256 + 'T':
+		if ((o->top = parse_long(optarg, 1, LONG_MAX)) < 0)
+			return misuse("--top takes a number of rows, not '%s'", optarg);
+		return 0;
+	case 256 + 'u': o->user = optarg; return 0;
+	case 256 + 'e':
+		if (o->by_name)
+			regfree(&o->name);
+		rc = regcomp(&o->name, optarg, REG_EXTENDED | REG_NOSUB);
+		o->by_name = rc == 0;
+		if (rc != 0) {
+			regerror(rc, &o->name, why, sizeof(why));
+			why[0] = (char)tolower((unsigned char)why[0]); /* our messages' case */
+			return misuse("--name takes a regular expression, not '%s': %s", optarg, why);
+		}
+		return 0;
+	}
+	return -1;
+}
+
 int parse_options(int argc, char **argv, struct opts *o)
 {
 	struct option longopts[NR_OPTS + 1];
@@ -258,6 +300,8 @@ int parse_options(int argc, char **argv, struct opts *o)
 			if (optdocs[i].opt.val == c)
 				o->given |= optdocs[i].bit;
 		rc = parse_comparing(c, o);
+		if (rc < 0)
+			rc = parse_ps(c, o);
 		if (rc == 0)
 			continue;
 		if (rc > 0)

@@ -8,6 +8,7 @@
 #include "common.h" /* first: it sets _GNU_SOURCE */
 #include "memscope.h"
 
+#include <regex.h>
 #include <stdio.h>
 
 /* The options, a bit each: a command names those it takes (commands.c),
@@ -18,6 +19,7 @@ enum {
 	O_COLOR = 1u << 8, O_WORKING_SET = 1u << 9, O_EXACT = 1u << 10, O_PREAD = 1u << 11,
 	O_PROC = 1u << 12, O_FAIL_IF = 1u << 13, O_REGIONS = 1u << 14, O_TIMEOUT = 1u << 15,
 	O_INSECURE = 1u << 16, O_INTERVAL = 1u << 17, O_COUNT = 1u << 18, O_SVG = 1u << 19,
+	O_SORT = 1u << 20, O_TOP = 1u << 21, O_USER = 1u << 22, O_NAME = 1u << 23,
 };
 
 struct opts;
@@ -68,6 +70,12 @@ struct opts {
 	long count;           /* --count N samples; 0: until the end */
 	const char *svg;      /* --svg FILE: the series as a chart */
 	char **run_argv;      /* run: the command */
+	/* ps */
+	const char *sort;     /* --sort FIELD; NULL: pss */
+	long top;             /* --top N; 0: every row */
+	const char *user;     /* --user NAME|UID */
+	regex_t name;         /* --name REGEX, compiled when by_name */
+	bool by_name;
 };
 
 /* Parses argv after the command; returns -1 when all is well, or the exit
@@ -120,6 +128,7 @@ int cmd_layout(const struct opts *o);
 int cmd_diff(const struct opts *o);
 int cmd_watch(const struct opts *o);
 int cmd_run(const struct opts *o);
+int cmd_ps(const struct opts *o);
 
 /* A side of diff (a file, "-", a PID, a URL) as a snapshot; an exit
  * status: EXIT_OK, or EXIT_USAGE for any side that cannot be had. */

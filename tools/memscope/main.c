@@ -17,6 +17,8 @@ static int run_command(const struct command *cmd, int argc, char **argv)
 		status = cmd->run(&o);
 	ms_ctx_free(o.ctx);
 	free(o.fail_if);
+	if (o.by_name)
+		regfree(&o.name);
 	return status;
 }
 

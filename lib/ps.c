@@ -1,0 +1,264 @@
+/*
+ * ps.c - the process table: every process under the root, a row each, its
+ * facts from stat, status, cmdline and cgroup and its figures from
+ * smaps_rollup, all read through the one directory descriptor of that
+ * process (pid.c), so that a PID recycled during the scan can never give
+ * one row two processes.
+ *
+ * smaps_rollup needs no second look at maps (snapshot.c's check): the
+ * kernel writes the whole record in one go, of the address space the open
+ * took, and a read of one that has exited or exec'd since fails with
+ * ESRCH.  libproc2 is not used for the rows: it opens files by path under
+ * a fixed /proc and reads what it may not read as zeros (docs/ps.md).
+ */
+#include "internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PF_KTHREAD 0x00200000 /* include/linux/sched.h: a kernel thread */
+
+/* What one row's read needs beside the table: kept from row to row. */
+struct scratch {
+	struct ms_region_vec vec;
+	struct ms_pool *pool;
+	double btime;     /* the boot, unix seconds; < 0 unknown */
+	char err[256];
+};
+
+/* stat: "pid (comm) S ppid ... flags ... threads ... starttime".  false
+ * for a process with no user address space (a kernel thread, a zombie),
+ * or a line that does not parse. */
+static bool from_stat(struct ms_ps *ps, char *stat, struct ms_proc *p)
+{
+	char *open = strchr(stat, '('), *close = strrchr(stat, ')');
+	const char *state;
+	uint64_t ppid, flags, threads;
+	size_t len;
+
+	if (!open || !close || close < open || !ms_stat_field(stat, 3, &state, &len) ||
+	    !ms_stat_number(stat, 4, &ppid) || !ms_stat_number(stat, 9, &flags) ||
+	    !ms_stat_number(stat, 20, &threads) || ms_stat_start_ticks(stat, &p->start_ticks))
+		return false;
+	if ((flags & PF_KTHREAD) || *state == 'Z' || *state == 'X')
+		return false;
+	p->state = *state;
+	p->ppid = (pid_t)ppid;
+	p->threads = (long)threads;
+	p->comm = ms_pool_strndup(ps->pool, open + 1, (size_t)(close - open - 1));
+	return p->comm != NULL;
+}
+
+/* cmdline: arguments ended by NUL, joined here by spaces. */
+static const char *cmdline(struct ms_ps *ps, int piddir)
+{
+	char *buf;
+	size_t len;
+	const char *joined;
+
+	if (ms_read_small(piddir, "cmdline", &buf, &len) < 0)
+		return "";
+	while (len && buf[len - 1] == '\0')
+		len--;
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	joined = ms_pool_strndup(ps->pool, buf, len);
+	free(buf);
+	return joined;
+}
+
+/* cgroup: "0::/path" under cgroup v2; else the first hierarchy's path. */
+static const char *cgroup(struct ms_ps *ps, int piddir)
+{
+	char *buf, *line, *path;
+	const char *kept = NULL;
+
+	if (ms_read_small(piddir, "cgroup", &buf, NULL) < 0)
+		return NULL;
+	line = strncmp(buf, "0::", 3) == 0 ? buf : strstr(buf, "\n0::");
+	line = line ? line + (line != buf) : buf;
+	path = strchr(line, ':') ? strchr(strchr(line, ':') + 1, ':') : NULL;
+	if (path) {
+		path++;
+		kept = ms_pool_strndup(ps->pool, path, strcspn(path, "\n"));
+	}
+	free(buf);
+	return kept;
+}
+
+/* smaps_rollup into p->c: 0, -ESRCH when the process is gone (the row is
+ * dropped), or another error for the row to say. */
+static int rollup(const struct ms_ctx *ctx, int piddir, struct ms_proc *p, struct scratch *s)
+{
+	int fd = ms_pid_openat(piddir, "smaps_rollup"), rc;
+
+	s->vec.n = 0;
+	ms_pool_reset(s->pool);
+	if (fd < 0)
+		return fd == -ESRCH && !ctx->live ?
+		       ms_fail(s->err, sizeof(s->err), -ENOENT, "the saved tree has no smaps_rollup") :
+		       fd == -ESRCH ? fd : fd == -EACCES || fd == -EPERM ?
+		       ms_fail(s->err, sizeof(s->err), fd, "permission denied") :
+		       ms_fail(s->err, sizeof(s->err), fd, "cannot open smaps_rollup: %s",
+			       strerror(-fd));
+	rc = ms_smaps_parse(fd, MS_PARSE_ROLLUP, false,
+			    &(struct ms_parse_into){ &s->vec, s->pool, NULL, NULL }, s->err,
+			    sizeof(s->err));
+	if (rc == 0 && s->vec.n != 1)
+		rc = ctx->live ? -ESRCH : /* an address space gone before the read */
+		     ms_fail(s->err, sizeof(s->err), -EBADMSG,
+			     "smaps_rollup: expected one record, found %zu", s->vec.n);
+	if (rc == 0) {
+		p->c = s->vec.v[0].c;
+		p->c.have &= ~(1u << MS_SIZE); /* the record's range spans the space */
+	}
+	return rc;
+}
+
+static int push(struct ms_ps *ps, const struct ms_proc *p)
+{
+	if (ps->n == ps->cap) {
+		size_t cap = ps->cap ? ps->cap * 2 : 256;
+		struct ms_proc *v = realloc(ps->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		ps->v = v;
+		ps->cap = cap;
+	}
+	ps->v[ps->n++] = *p;
+	return 0;
+}
+
+/* The row of the process whose directory is piddir and stat is stat,
+ * appended unless it has no address space or is gone; 0, or -ENOMEM. */
+static int read_row(struct ms_ctx *ctx, struct ms_ps *ps, int piddir, char *stat,
+		    struct scratch *s)
+{
+	struct ms_proc p = { .pid = (pid_t)strtol(stat, NULL, 10) };
+
+	if (!from_stat(ps, stat, &p))
+		return 0;
+	p.started_at = s->btime < 0 ? -1 : s->btime + (double)p.start_ticks / (double)ctx->hertz;
+	p.uid = ms_status_uid(piddir);
+	p.cmdline = cmdline(ps, piddir);
+	p.cgroup = cgroup(ps, piddir);
+	p.rc = rollup(ctx, piddir, &p, s);
+	if (p.rc == -ESRCH)
+		return 0;
+	if (p.rc < 0 && !(p.error = ms_pool_strndup(ps->pool, s->err, strlen(s->err))))
+		return -ENOMEM;
+	return p.cmdline ? push(ps, &p) : -ENOMEM;
+}
+
+/* Process pid's row, if it is still there to read. */
+static int read_pid(struct ms_ctx *ctx, struct ms_ps *ps, pid_t pid, struct scratch *s)
+{
+	int piddir = ms_pid_open(ctx, pid), rc = 0;
+	char *stat;
+
+	if (piddir < 0)
+		return 0;
+	if (ms_read_small(piddir, "stat", &stat, NULL) == 0) {
+		rc = read_row(ctx, ps, piddir, stat, s);
+		free(stat);
+	}
+	close(piddir);
+	return rc;
+}
+
+/* Every directory of the root named by a PID. */
+static int read_all(struct ms_ctx *ctx, struct ms_ps *ps, struct scratch *s, char *err,
+		    size_t errlen)
+{
+	int fd = openat(ctx->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *e;
+
+	if (!d) {
+		rc = -errno;
+		if (fd >= 0)
+			close(fd);
+		return ms_fail(err, errlen, rc, "cannot list the processes: %s", strerror(-rc));
+	}
+	while (rc == 0 && (e = readdir(d))) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+
+		if (*end == '\0' && pid > 0 && pid <= INT32_MAX && e->d_name[0] != '0')
+			rc = read_pid(ctx, ps, (pid_t)pid, s);
+	}
+	closedir(d);
+	return rc < 0 ? ms_fail(err, errlen, rc, "out of memory") : 0;
+}
+
+static int by_pid(const void *a, const void *b)
+{
+	const struct ms_proc *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* Sorted by PID, names given to uids, the readable rows summed. */
+static int finish(struct ms_ctx *ctx, struct ms_ps *ps, char *err, size_t errlen)
+{
+	struct ms_users users;
+	bool summed = true;
+
+	qsort(ps->v, ps->n, sizeof(*ps->v), by_pid);
+	ps->totals.have = (1u << MS_FIELD_COUNT) - 1; /* each row may clear a bit */
+	ms_users_open(ctx, &users);
+	for (size_t i = 0; i < ps->n; i++) {
+		struct ms_proc *p = &ps->v[i];
+
+		p->user = ms_users_name(&users, p->uid, ps->pool);
+		if (p->error)
+			ps->unreadable++;
+		else
+			summed &= ms_counts_add(&ps->totals, &p->c);
+	}
+	ms_users_close(&users);
+	return summed ? 0 : ms_fail(err, errlen, -EBADMSG, "the sum of the processes passes 2^63");
+}
+
+int ms_ps_take(struct ms_ctx *ctx, unsigned flags, struct ms_ps **out, char *err,
+	       size_t errlen)
+{
+	struct scratch s = { .pool = ms_pool_new(), .btime = ms_boot_time(ctx) };
+	struct ms_ps *ps = calloc(1, sizeof(*ps));
+	int rc = 0;
+
+	*out = NULL;
+	if (flags)
+		rc = ms_fail(err, errlen, -EINVAL, "unknown flags %#x", flags);
+	else if (!ps || !s.pool || !(ps->pool = ms_pool_new()))
+		rc = ms_fail(err, errlen, -ENOMEM, "out of memory");
+	if (rc == 0) {
+		ps->taken_at = ms_now_real();
+		rc = read_all(ctx, ps, &s, err, errlen);
+	}
+	if (rc == 0)
+		rc = finish(ctx, ps, err, errlen);
+	free(s.vec.v);
+	ms_pool_free(s.pool);
+	if (rc < 0)
+		ms_ps_free(ps);
+	else
+		*out = ps;
+	return rc;
+}
+
+void ms_ps_free(struct ms_ps *ps)
+{
+	if (!ps)
+		return;
+	free(ps->v);
+	ms_pool_free(ps->pool);
+	free(ps);
+}
