@@ -80,6 +80,25 @@ expect 0 "ps --user nobody" "$MEMSCOPE" ps --json --user 65534 --name '^sharers$
 if jq -e '.processes == [] and .totals.rss == 0' "$TMP/out" > /dev/null
 then ok "--user of another user leaves them out"; else fail "--user 65534: $(cat "$TMP/out")"; fi
 
+# ---- groups: the sums of their rows
+for by in comm user cgroup; do
+	expect 0 "ps --group-by $by" "$MEMSCOPE" ps --json --group-by $by
+	key=.$by; [ $by = user ] && key='(.user // (.uid | tostring))'
+	[ $by = cgroup ] && key='(.cgroup // "-")'
+	if jq -e --arg by $by "[.processes[] | select(.error == null)] as \$r | .group_by == \$by and
+		(.groups | length > 0) and all(.groups[]; . as \$g |
+		(\$g.rss == ([\$r[] | select($key == \$g.key) | .rss] | add // 0)) and
+		(\$g.uss == ([\$r[] | select($key == \$g.key) | .uss] | add // 0))) and
+		([.groups[].processes] | add) == (.processes | length)" "$TMP/out" > /dev/null
+	then ok "--group-by $by: each group the sum of its processes, every process in one"
+	else fail "--group-by $by: $(jq -c '.groups' "$TMP/out" | head -c 600)"; fi
+done
+expect 0 "ps --group-by comm, the table" "$MEMSCOPE" ps --group-by comm --name '^sharers$' --bytes
+has "$TMP/out" "^COMM +COUNT +RSS +PSS +USS +SWAP$" "the groups' header"
+has "$TMP/out" "^sharers +2 +$(($(rollup $parent Rss) + $(rollup $child Rss))) " \
+	"the two sharers are one group of 2, their Rss summed"
+expect 2 "an unknown --group-by" "$MEMSCOPE" ps --group-by pid
+
 # ---- the table
 expect 0 "ps, the table" "$MEMSCOPE" ps --name '^sharers$' --bytes
 has "$TMP/out" '^ +PID USER +RSS +PSS +USS +SWAP COMMAND$' "the header"

@@ -2,6 +2,7 @@
  * cli.c - options, messages and output that memscope's commands share.
  */
 #include "cli.h"
+#include "ps.h"
 #include "config.h"
 
 #include <ctype.h>
@@ -70,6 +71,8 @@ static const struct optdoc {
 	  "only the processes of USER (a name or a uid)" },
 	{ { "name", required_argument, NULL, 256 + 'e' }, O_NAME, "REGEX",
 	  "only the processes whose comm or command line REGEX matches" },
+	{ { "group-by", required_argument, NULL, 256 + 'G' }, O_GROUP_BY, "WHAT",
+	  "a row per comm, user or cgroup: the processes summed" },
 	{ { "help", no_argument, NULL, 'h' }, 0, NULL, "print this help and exit" },
 	{ { "version", no_argument, NULL, 'V' }, 0, NULL, "print the version and exit" },
 };
@@ -267,6 +270,12 @@ static int parse_ps(int c, struct opts *o)
 			return misuse("--top takes a number of rows, not '%s'", optarg);
 		return 0;
 	case 256 + 'u': o->user = optarg; return 0;
+	case 256 + 'G':
+		o->group_by = !strcmp(optarg, "comm") ? BY_COMM : !strcmp(optarg, "user") ? BY_USER :
+			      !strcmp(optarg, "cgroup") ? BY_CGROUP : 0;
+		if (!o->group_by)
+			return misuse("--group-by takes comm, user or cgroup, not '%s'", optarg);
+		return 0;
 	case 256 + 'e':
 		if (o->by_name)
 			regfree(&o->name);

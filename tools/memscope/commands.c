@@ -26,7 +26,8 @@ const struct command commands[] = {
 	{ "watch", "PID", "a sample per interval: memory per class, and the change",
 	  cmd_watch, O_PROC | O_BYTES | O_JSON | O_INTERVAL | O_COUNT | O_SVG, true },
 	{ "ps", "", "a row per process: RSS, PSS, USS and swap (smaps_rollup)",
-	  cmd_ps, O_PROC | O_BYTES | O_JSON | O_PRETTY | O_SORT | O_TOP | O_USER | O_NAME, true },
+	  cmd_ps, O_PROC | O_BYTES | O_JSON | O_PRETTY | O_SORT | O_TOP | O_USER | O_NAME |
+	  O_GROUP_BY, true },
 	{ "run", "-- COMMAND [ARGS...]", "runs a command; its processes' peak and final memory",
 	  cmd_run, O_BYTES | O_OUTPUT | O_INTERVAL | O_SVG, true },
 };

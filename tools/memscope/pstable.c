@@ -1,0 +1,215 @@
+/*
+ * pstable.c - what "memscope ps" prints: the table (a row per process or
+ * per group, a totals row, a footer on what could not be read) and the
+ * document (memscope-ps/1, docs/ps.md).
+ */
+#include "ps.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const group_names[] = { [BY_COMM - BY_PID] = "comm",
+	[BY_USER - BY_PID] = "user", [BY_CGROUP - BY_PID] = "cgroup" };
+
+/* ---- JSON ---- */
+
+/* p's figures, or the sums s when p is NULL */
+static void figures_json(struct jw *w, const struct ms_proc *p, const struct sums *s)
+{
+	for (size_t k = 0; k < NR_FIGURES; k++) {
+		uint64_t v;
+
+		if (p ? ps_figure(p, ps_keys[k].field, &v) : s->known[k])
+			jw_u64(w, ps_keys[k].name, p ? v : s->v[k]);
+		else
+			jw_raw(w, ps_keys[k].name, "null");
+	}
+}
+
+static void row_json(struct jw *w, const struct ms_proc *p)
+{
+	jw_open(w, NULL, '{');
+	jw_u64(w, "pid", (uint64_t)ms_proc_pid(p));
+	jw_u64(w, "ppid", (uint64_t)ms_proc_ppid(p));
+	jw_str(w, "comm", ms_proc_comm(p));
+	jw_str(w, "cmdline", ms_proc_cmdline(p));
+	jw_count(w, "uid", ms_proc_uid(p));
+	jw_str(w, "user", ms_proc_user(p));
+	jw_str(w, "state", (char[]){ ms_proc_state(p), '\0' });
+	jw_i64(w, "threads", ms_proc_threads(p));
+	if (ms_proc_started_at(p) < 0)
+		jw_raw(w, "started_at", "null");
+	else
+		jw_double(w, "started_at", ms_proc_started_at(p));
+	jw_str(w, "cgroup", ms_proc_cgroup(p));
+	figures_json(w, p, NULL);
+	jw_str(w, "error", ms_proc_error(p));
+	jw_close(w, '}');
+}
+
+static void groups_json(struct jw *w, const struct ps_view *v)
+{
+	char buf[24];
+
+	jw_str(w, "group_by", group_names[v->group_by - BY_PID]);
+	jw_open(w, "groups", '[');
+	for (size_t i = 0; i < v->shown; i++) {
+		const struct group *g = &v->groups[i];
+
+		jw_open(w, NULL, '{');
+		jw_str(w, "key", ps_group_key(g->first, v->group_by, buf, sizeof(buf)));
+		jw_u64(w, "processes", g->s.count);
+		jw_u64(w, "unreadable", g->s.unreadable);
+		figures_json(w, NULL, &g->s);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
+int ps_print_json(const struct opts *o, const struct ps_view *v)
+{
+	struct jw w = { .pretty = o->pretty };
+	size_t rows = v->group_by ? v->n : v->shown; /* groups: every row */
+	char *text;
+
+	jw_open(&w, NULL, '{');
+	jw_str(&w, "schema", MS_PS_SCHEMA);
+	jw_double(&w, "taken_at", ms_ps_taken_at(v->ps));
+	jw_open(&w, "processes", '[');
+	for (size_t i = 0; i < rows; i++)
+		row_json(&w, v->rows[i]);
+	jw_close(&w, ']');
+	if (v->group_by)
+		groups_json(&w, v);
+	jw_open(&w, "totals", '{');
+	figures_json(&w, NULL, &v->all);
+	jw_close(&w, '}');
+	jw_u64(&w, "unreadable", v->all.unreadable);
+	jw_close(&w, '}');
+	if (!(text = jw_finish(&w))) {
+		error("cannot make the JSON: %s", strerror(ENOMEM));
+		return EXIT_FAIL;
+	}
+	puts(text);
+	free(text);
+	return finish_output(EXIT_OK);
+}
+
+/* ---- the table ---- */
+
+/* The figures of p, or the sums s when p is NULL: "-" where unknown. */
+static void print_figures(const struct opts *o, const struct ms_proc *p, const struct sums *s)
+{
+	int w = o->bytes ? 12 : 7;
+	char cell[32];
+
+	for (size_t k = 0; k < NR_COLUMNS; k++) {
+		uint64_t v = p ? 0 : s->v[k];
+		bool known = p ? ps_figure(p, ps_keys[k].field, &v) : s->known[k];
+
+		printf(" %*s", w, known ? bytes_cell(cell, sizeof(cell), o, v) : "-");
+	}
+}
+
+static void print_head(const struct opts *o, const struct ps_view *v)
+{
+	int w = o->bytes ? 12 : 7;
+
+	if (v->group_by)
+		printf("%-24s %6s", v->group_by == BY_USER ? "USER" : v->group_by == BY_COMM ? "COMM" :
+		       "CGROUP", "COUNT");
+	else
+		printf("%7s %-10s", "PID", "USER");
+	printf(" %*s %*s %*s %*s%s\n", w, "RSS", w, "PSS", w, "USS", w, "SWAP",
+	       v->group_by ? "" : " COMMAND");
+}
+
+/* A name cut to width with '+' at its end, as ps cuts a user name; made
+ * printable first. */
+static const char *cut(const char *name, int width, char *buf, size_t len)
+{
+	char *copy;
+
+	snprintf(buf, len, "%s", safe_name(name, &copy));
+	free(copy);
+	if ((int)strlen(buf) > width && width < (int)len)
+		strcpy(buf + width - 1, "+");
+	return buf;
+}
+
+/* The command line (or [comm] without one), cut at room bytes (0: whole). */
+static void print_command(const struct ms_proc *p, int room)
+{
+	const char *cmd = ms_proc_cmdline(p);
+	char *copy, *bracketed = NULL;
+	const char *text;
+
+	if (!*cmd && asprintf(&bracketed, "[%s]", ms_proc_comm(p)) < 0)
+		bracketed = NULL;
+	text = safe_name(bracketed ? bracketed : cmd, &copy);
+	printf(" %.*s\n", room > 0 ? room : (int)strlen(text), text);
+	free(copy);
+	free(bracketed);
+}
+
+static void print_row(const struct opts *o, const struct ms_proc *p, int room)
+{
+	char user[64];
+
+	if (ms_proc_user(p))
+		cut(ms_proc_user(p), 10, user, sizeof(user));
+	else
+		snprintf(user, sizeof(user), "%lld", ms_proc_uid(p));
+	printf("%7d %-10s", (int)ms_proc_pid(p), ms_proc_uid(p) < 0 ? "-" : user);
+	print_figures(o, p, NULL);
+	print_command(p, room);
+}
+
+static void print_group(const struct opts *o, const struct ps_view *v, const struct group *g)
+{
+	char key[24], name[64];
+
+	printf("%-24s %6zu", cut(ps_group_key(g->first, v->group_by, key, sizeof(key)), 24, name,
+				 sizeof(name)), g->s.count);
+	print_figures(o, NULL, &g->s);
+	putchar('\n');
+}
+
+static void print_totals(const struct opts *o, const struct ps_view *v)
+{
+	const struct sums *s = &v->all;
+
+	printf(v->group_by ? "%-24s %6s" : "%7s %-10s", v->group_by ? "total" : "",
+	       v->group_by ? "" : "total");
+	print_figures(o, NULL, s);
+	printf(" %zu processes%s", s->count - s->unreadable, s->unreadable ? " readable" : "");
+	if (v->shown < (v->group_by ? v->nr_groups : v->n))
+		printf(", %zu %s shown", v->shown, v->group_by ? "groups" : "rows");
+	putchar('\n');
+	if (s->unreadable)
+		printf("\n%zu %s could not be read (%s)%s\n", s->unreadable,
+		       s->unreadable == 1 ? "process" : "processes", s->why,
+		       s->denied_only && geteuid() != 0 ? ": run as root to see all" : "");
+}
+
+int ps_print_table(const struct opts *o, const struct ps_view *v)
+{
+	/* on a terminal, a row a line: the command is cut where the line ends */
+	int room = terminal_columns() - 8 - 11 - NR_COLUMNS * (o->bytes ? 13 : 8) - 1;
+
+	if (!isatty(STDOUT_FILENO))
+		room = 0; /* whole */
+	else if (room < 8)
+		room = 8;
+	print_head(o, v);
+	for (size_t i = 0; i < v->shown; i++) {
+		if (v->group_by)
+			print_group(o, v, &v->groups[i]);
+		else
+			print_row(o, v->rows[i], room);
+	}
+	print_totals(o, v);
+	return finish_output(EXIT_OK);
+}
