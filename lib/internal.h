@@ -143,6 +143,7 @@ struct ms_ps {
 	double taken_at;
 	struct ms_counts totals;
 	struct ms_pool *pool;
+	struct ms_pool *more;    /* the strings of the rows a second thread read */
 };
 
 /* A region that differs.  a or b is NULL for an added or removed one (a

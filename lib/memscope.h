@@ -42,7 +42,8 @@ struct ms_ctx;
  * (past 256 KiB, a few hundred regions) in a second thread while the
  * caller's parses, and ms_residency_read() walks a region of 64 MiB or
  * more in two threads, the second started on another CPU than the
- * caller's (then free to run wherever the caller may).  The threads
+ * caller's (then free to run wherever the caller may); ms_ps_take() reads
+ * the second half of 128 processes or more in a second thread.  The threads
  * inherit the caller's signal mask and call nothing of the caller's.
  * MS_CTX_ONE_THREAD keeps every read of a context on the caller's thread.
  */
@@ -445,7 +446,7 @@ struct ms_ps;    /* every process under a context's root */
  * (kernel threads and zombies hold none and are left out), in PID order.
  * Each row's facts and figures are read through that process's directory
  * descriptor, so a recycled PID never mixes two processes; smaps_rollup is
- * one record of one address space.  A process we may not read is a row
+ * one record of one address space (see Threads above).  A process we may not read is a row
  * with its figures unknown and the reason (ms_proc_error()); one that
  * exits during the scan is absent.  flags: 0.  Fails only when the root
  * cannot be listed (or flags has an unknown bit: -EINVAL); the caller

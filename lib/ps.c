@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,14 +174,16 @@ static int read_pid(struct ms_ctx *ctx, struct ms_ps *ps, pid_t pid, struct scra
 	return rc;
 }
 
-/* Every directory of the root named by a PID. */
-static int read_all(struct ms_ctx *ctx, struct ms_ps *ps, struct scratch *s, char *err,
-		    size_t errlen)
+/* The PIDs of the root's directories, in its order; 0 or an error said. */
+static int list_pids(struct ms_ctx *ctx, pid_t **pids, size_t *n, char *err, size_t errlen)
 {
 	int fd = openat(ctx->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
 	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	struct dirent *e;
+	size_t cap = 0;
 
+	*pids = NULL;
+	*n = 0;
 	if (!d) {
 		rc = -errno;
 		if (fd >= 0)
@@ -191,11 +194,100 @@ static int read_all(struct ms_ctx *ctx, struct ms_ps *ps, struct scratch *s, cha
 		char *end;
 		long pid = strtol(e->d_name, &end, 10);
 
-		if (*end == '\0' && pid > 0 && pid <= INT32_MAX && e->d_name[0] != '0')
-			rc = read_pid(ctx, ps, (pid_t)pid, s);
+		if (*end || pid <= 0 || pid > INT32_MAX || e->d_name[0] == '0')
+			continue;
+		if (*n == cap) {
+			pid_t *v = realloc(*pids, (cap = cap ? cap * 2 : 1024) * sizeof(*v));
+
+			if (!v) {
+				rc = ms_fail(err, errlen, -ENOMEM, "out of memory");
+				break;
+			}
+			*pids = v;
+		}
+		(*pids)[(*n)++] = (pid_t)pid;
 	}
 	closedir(d);
-	return rc < 0 ? ms_fail(err, errlen, rc, "out of memory") : 0;
+	return rc;
+}
+
+/* Some of the PIDs, read into rows of its own: the scan is cut in two
+ * parts, the second read in a thread of its own beside the caller's. */
+struct part {
+	struct ms_ctx *ctx;
+	const pid_t *pids;
+	size_t n;
+	struct ms_ps rows;
+	struct scratch s;
+	int rc;
+};
+
+static void *read_part(void *arg)
+{
+	struct part *p = arg;
+
+	for (size_t i = 0; i < p->n && p->rc == 0; i++)
+		p->rc = read_pid(p->ctx, &p->rows, p->pids[i], &p->s);
+	return NULL;
+}
+
+/* The rows of both parts become the table's, and their strings too. */
+static int merge(struct ms_ps *ps, struct part *parts)
+{
+	size_t n = parts[0].rows.n + parts[1].rows.n;
+	struct ms_proc *v = realloc(parts[0].rows.v, (n ? n : 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	memcpy(v + parts[0].rows.n, parts[1].rows.v, parts[1].rows.n * sizeof(*v));
+	ps->v = v;
+	ps->n = ps->cap = n;
+	ps->pool = parts[0].rows.pool;
+	ps->more = parts[1].rows.pool;
+	parts[0].rows.v = NULL;
+	parts[0].rows.pool = parts[1].rows.pool = NULL;
+	return 0;
+}
+
+/* Below this many processes a thread costs more than it saves. */
+#define SPLIT_MIN 128
+
+/* Every process of the list, in two parts at once unless the context keeps
+ * to one thread; the rows of both into ps. */
+static int read_all(struct ms_ctx *ctx, struct ms_ps *ps, const pid_t *pids, size_t n)
+{
+	struct part parts[2] = { { .ctx = ctx, .pids = pids, .n = n }, { .ctx = ctx } };
+	bool split = !ctx->one_thread && n >= SPLIT_MIN;
+	pthread_t helper;
+	int rc = 0;
+
+	if (split)
+		parts[1].pids = pids + n / 2, parts[1].n = n - n / 2, parts[0].n = n / 2;
+	for (int i = 0; i < 2; i++) {
+		parts[i].s.btime = ms_boot_time(ctx);
+		parts[i].s.pool = ms_pool_new();
+		parts[i].rows.pool = ms_pool_new();
+		if (!parts[i].s.pool || !parts[i].rows.pool)
+			rc = -ENOMEM;
+	}
+	if (rc == 0) {
+		split = split && pthread_create(&helper, NULL, read_part, &parts[1]) == 0;
+		read_part(&parts[0]);
+		if (split)
+			pthread_join(helper, NULL);
+		else
+			read_part(&parts[1]);
+		rc = parts[0].rc < 0 ? parts[0].rc : parts[1].rc;
+	}
+	if (rc == 0)
+		rc = merge(ps, parts);
+	for (int i = 0; i < 2; i++) {
+		free(parts[i].s.vec.v);
+		ms_pool_free(parts[i].s.pool);
+		free(parts[i].rows.v);
+		ms_pool_free(parts[i].rows.pool);
+	}
+	return rc;
 }
 
 static int by_pid(const void *a, const void *b)
@@ -230,23 +322,25 @@ static int finish(struct ms_ctx *ctx, struct ms_ps *ps, char *err, size_t errlen
 int ms_ps_take(struct ms_ctx *ctx, unsigned flags, struct ms_ps **out, char *err,
 	       size_t errlen)
 {
-	struct scratch s = { .pool = ms_pool_new(), .btime = ms_boot_time(ctx) };
 	struct ms_ps *ps = calloc(1, sizeof(*ps));
+	pid_t *pids = NULL;
+	size_t n = 0;
 	int rc = 0;
 
 	*out = NULL;
 	if (flags)
 		rc = ms_fail(err, errlen, -EINVAL, "unknown flags %#x", flags);
-	else if (!ps || !s.pool || !(ps->pool = ms_pool_new()))
+	else if (!ps)
 		rc = ms_fail(err, errlen, -ENOMEM, "out of memory");
 	if (rc == 0) {
 		ps->taken_at = ms_now_real();
-		rc = read_all(ctx, ps, &s, err, errlen);
+		rc = list_pids(ctx, &pids, &n, err, errlen);
 	}
+	if (rc == 0 && (rc = read_all(ctx, ps, pids, n)) < 0)
+		ms_fail(err, errlen, rc, "out of memory");
 	if (rc == 0)
 		rc = finish(ctx, ps, err, errlen);
-	free(s.vec.v);
-	ms_pool_free(s.pool);
+	free(pids);
 	if (rc < 0)
 		ms_ps_free(ps);
 	else
@@ -260,5 +354,6 @@ void ms_ps_free(struct ms_ps *ps)
 		return;
 	free(ps->v);
 	ms_pool_free(ps->pool);
+	ms_pool_free(ps->more);
 	free(ps);
 }
