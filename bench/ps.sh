@@ -33,3 +33,5 @@ row "memscope ps" memscope "$base"
 row "memscope ps --json" json "$base"
 row "ps -eo pid,rss,comm" ps "$base"
 row "smem -t" smem "$base"
+[ -f "$out/smem" ] && awk -v s="$(median smem)" -v m="$(median memscope)" \
+	'BEGIN { printf "smem -t takes %.1f times as long as memscope ps\n", s / m }'

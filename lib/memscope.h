@@ -448,10 +448,13 @@ struct ms_ps;    /* every process under a context's root */
  * descriptor, so a recycled PID never mixes two processes; smaps_rollup is
  * one record of one address space (see Threads above).  A process we may not read is a row
  * with its figures unknown and the reason (ms_proc_error()); one that
- * exits during the scan is absent.  flags: 0.  Fails only when the root
+ * exits during the scan is absent.  flags: enum ms_ps_flags.  Fails only when the root
  * cannot be listed (or flags has an unknown bit: -EINVAL); the caller
  * frees *out with ms_ps_free().
  */
+enum ms_ps_flags {
+	MS_PS_CGROUP = 1 << 0, /* read each process's cgroup too (ms_proc_cgroup()) */
+};
 int ms_ps_take(struct ms_ctx *ctx, unsigned flags, struct ms_ps **out, char *err,
 	       size_t errlen);
 void ms_ps_free(struct ms_ps *ps);
@@ -482,7 +485,8 @@ long ms_proc_threads(const struct ms_proc *p);
 long long ms_proc_start_ticks(const struct ms_proc *p);
 /* unix seconds; < 0 when unknown */
 double ms_proc_started_at(const struct ms_proc *p);
-/* cgroup: the cgroup v2 path ("/user.slice/..."); NULL when unknown */
+/* cgroup: the cgroup v2 path ("/user.slice/..."); NULL when unknown, or
+ * not asked for (MS_PS_CGROUP) */
 const char *ms_proc_cgroup(const struct ms_proc *p);
 /* smaps_rollup's counts; NULL when they could not be read */
 const struct ms_counts *ms_proc_counts(const struct ms_proc *p);

@@ -29,6 +29,7 @@ struct scratch {
 	struct ms_region_vec vec;
 	struct ms_pool *pool;
 	double btime;     /* the boot, unix seconds; < 0 unknown */
+	bool cgroup;      /* MS_PS_CGROUP: read the cgroup file too */
 	char err[256];
 };
 
@@ -149,7 +150,7 @@ static int read_row(struct ms_ctx *ctx, struct ms_ps *ps, int piddir, char *stat
 	p.started_at = s->btime < 0 ? -1 : s->btime + (double)p.start_ticks / (double)ctx->hertz;
 	p.uid = ms_status_uid(piddir);
 	p.cmdline = cmdline(ps, piddir);
-	p.cgroup = cgroup(ps, piddir);
+	p.cgroup = s->cgroup ? cgroup(ps, piddir) : NULL;
 	p.rc = rollup(ctx, piddir, &p, s);
 	if (p.rc == -ESRCH)
 		return 0;
@@ -254,7 +255,8 @@ static int merge(struct ms_ps *ps, struct part *parts)
 
 /* Every process of the list, in two parts at once unless the context keeps
  * to one thread; the rows of both into ps. */
-static int read_all(struct ms_ctx *ctx, struct ms_ps *ps, const pid_t *pids, size_t n)
+static int read_all(struct ms_ctx *ctx, unsigned flags, struct ms_ps *ps, const pid_t *pids,
+		    size_t n)
 {
 	struct part parts[2] = { { .ctx = ctx, .pids = pids, .n = n }, { .ctx = ctx } };
 	bool split = !ctx->one_thread && n >= SPLIT_MIN;
@@ -265,6 +267,7 @@ static int read_all(struct ms_ctx *ctx, struct ms_ps *ps, const pid_t *pids, siz
 		parts[1].pids = pids + n / 2, parts[1].n = n - n / 2, parts[0].n = n / 2;
 	for (int i = 0; i < 2; i++) {
 		parts[i].s.btime = ms_boot_time(ctx);
+		parts[i].s.cgroup = flags & MS_PS_CGROUP;
 		parts[i].s.pool = ms_pool_new();
 		parts[i].rows.pool = ms_pool_new();
 		if (!parts[i].s.pool || !parts[i].rows.pool)
@@ -328,7 +331,7 @@ int ms_ps_take(struct ms_ctx *ctx, unsigned flags, struct ms_ps **out, char *err
 	int rc = 0;
 
 	*out = NULL;
-	if (flags)
+	if (flags & ~(unsigned)MS_PS_CGROUP)
 		rc = ms_fail(err, errlen, -EINVAL, "unknown flags %#x", flags);
 	else if (!ps)
 		rc = ms_fail(err, errlen, -ENOMEM, "out of memory");
@@ -336,7 +339,7 @@ int ms_ps_take(struct ms_ctx *ctx, unsigned flags, struct ms_ps **out, char *err
 		ps->taken_at = ms_now_real();
 		rc = list_pids(ctx, &pids, &n, err, errlen);
 	}
-	if (rc == 0 && (rc = read_all(ctx, ps, pids, n)) < 0)
+	if (rc == 0 && (rc = read_all(ctx, flags, ps, pids, n)) < 0)
 		ms_fail(err, errlen, rc, "out of memory");
 	if (rc == 0)
 		rc = finish(ctx, ps, err, errlen);

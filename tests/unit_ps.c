@@ -108,12 +108,28 @@ START_TEST(one_thread_or_two)
 		struct ms_ps *ps;
 
 		ck_assert_ptr_nonnull(ctx);
-		ck_assert_int_eq(ms_ps_take(ctx, 0, &ps, err, sizeof(err)), 0);
+		ck_assert_int_eq(ms_ps_take(ctx, MS_PS_CGROUP, &ps, err, sizeof(err)), 0);
 		check_table(ps, &rss[i]);
 		ms_ps_free(ps);
 		ms_ctx_free(ctx);
 	}
 	ck_assert_uint_eq(rss[0], rss[1]);
+	tl_tree_remove(root);
+}
+END_TEST
+
+START_TEST(cgroup_when_asked)
+{
+	char *root = tree(), err[256];
+	struct ms_ctx *ctx = ms_ctx_new(root);
+	struct ms_ps *ps;
+
+	ck_assert_int_eq(ms_ps_take(ctx, 0, &ps, err, sizeof(err)), 0);
+	ck_assert_uint_gt(ms_ps_count(ps), 0);
+	for (size_t i = 0; i < ms_ps_count(ps); i++)
+		ck_assert_ptr_null(ms_proc_cgroup(ms_ps_proc(ps, i)));
+	ms_ps_free(ps);
+	ms_ctx_free(ctx);
 	tl_tree_remove(root);
 }
 END_TEST
@@ -138,7 +154,7 @@ END_TEST
 
 int main(void)
 {
-	const TTest *const tests[] = { one_thread_or_two, refused, NULL };
+	const TTest *const tests[] = { one_thread_or_two, cgroup_when_asked, refused, NULL };
 
 	return tl_main("ps", 60, tests);
 }

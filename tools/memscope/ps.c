@@ -200,7 +200,9 @@ int cmd_ps(const struct opts *o)
 
 	if (status != EXIT_OK) /* before the scan: a usage error costs nothing */
 		return status;
-	if (ms_ps_take(o->ctx, 0, &ps, err, sizeof(err)) < 0) {
+	/* the table shows no cgroup: read it only where it is shown or grouped by */
+	if (ms_ps_take(o->ctx, o->json || o->group_by == BY_CGROUP ? MS_PS_CGROUP : 0, &ps, err,
+		       sizeof(err)) < 0) {
 		error("cannot read the processes of '%s': %s", o->proc ? o->proc : "/proc", err);
 		return EXIT_FAIL;
 	}
