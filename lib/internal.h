@@ -121,6 +121,9 @@ struct ms_snapshot {
 				    space read, as an fd + 1 (0: none);
 				    ms_snapshot_free() closes it: never copy a
 				    snapshot by value */
+	/* a field added at the end stays out of the ABI (lib/abi/opaque.suppr) */
+	bool fast;               /* MS_SNAP_FAST: maps, with Rss and Swap from
+				    pagemap (source "maps+pagemap") */
 };
 
 struct ms_proc {
@@ -167,6 +170,12 @@ struct ms_diff {
  * "return ms_fail(err, errlen, -EBADMSG, ...)". */
 MS_HIDDEN int ms_fail(char *err, size_t errlen, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* ---- fast.c: Rss and Swap without smaps (MS_SNAP_FAST) ---- */
+/* Fills each region's Rss and Swap of snap (read from maps) from pagemap,
+ * by PAGEMAP_SCAN when scan, and sums them again; 0 or an error said. */
+MS_HIDDEN int ms_fast_fill(struct ms_ctx *ctx, int piddir, struct ms_snapshot *snap, bool scan,
+			   char *err, size_t errlen);
 
 /* Unix seconds, now. */
 MS_HIDDEN double ms_now_real(void);

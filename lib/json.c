@@ -157,7 +157,7 @@ static void facts(struct jw *w, const struct ms_snapshot *s)
 	jw_double(w, "taken_at", s->taken_at);
 	jw_str(w, "kernel", s->kernel);
 	jw_u64(w, "page_size", (uint64_t)s->page_size);
-	jw_str(w, "source", s->have_smaps ? "smaps" : "maps");
+	jw_str(w, "source", s->have_smaps ? "smaps" : s->fast ? "maps+pagemap" : "maps");
 	if (s->res) {
 		jw_str(w, "pages_method", s->res_method);
 		jw_str(w, "pages_pfn_why", s->res_pfn_why);

@@ -492,6 +492,7 @@ static int get_facts(struct reader *rd, const cJSON *doc)
 	s->pid = (pid_t)pid;
 	s->page_size = (long)page;
 	s->have_smaps = strcmp(source, "smaps") == 0;
+	s->fast = strcmp(source, "maps+pagemap") == 0;
 	s->taken_at = taken->valuedouble;
 	s->started_at = cJSON_IsNumber(started) ? started->valuedouble : -1;
 	s->comm = strdup(comm);

@@ -204,6 +204,15 @@ enum ms_snap_flags {
 				       memory stays flat however many regions
 				       there are.  Such a snapshot has no diff,
 				       residency or full document: -EINVAL */
+	MS_SNAP_FAST = 1 << 3,      /* under the smaps floor: maps, and each
+				       region's Rss and Swap from one
+				       PAGEMAP_SCAN walk (pread of pagemap
+				       without it); every other count unknown.
+				       Not with MS_SNAP_STREAM (-EINVAL).
+				       docs/pages.md says where it differs
+				       from smaps */
+	MS_SNAP_PREAD = 1 << 4,     /* with MS_SNAP_FAST: pread, not
+				       PAGEMAP_SCAN */
 };
 
 /*

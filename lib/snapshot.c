@@ -100,12 +100,13 @@ static int take(struct ms_ctx *ctx, int piddir, unsigned flags, struct ms_classi
 		char *err, size_t errlen)
 {
 	struct ms_snapshot *snap = cl->snap;
-	bool smaps = !(flags & MS_SNAP_MAPS_ONLY);
+	bool smaps = !(flags & (MS_SNAP_MAPS_ONLY | MS_SNAP_FAST));
 	uint64_t t0 = now_ns();
 	int mm, rc = ms_mm_open(ctx, piddir, &mm, err, errlen);
 
 	snap->taken_at = ms_now_real();
 	snap->have_smaps = smaps;
+	snap->fast = flags & MS_SNAP_FAST;
 	if (rc < 0)
 		return rc;
 	snap->mm = mm + 1;
@@ -118,6 +119,8 @@ static int take(struct ms_ctx *ctx, int piddir, unsigned flags, struct ms_classi
 	if (cl->hooks->begin)
 		cl->hooks->begin(snap, cl->hooks->arg);
 	rc = read_regions(ctx, piddir, smaps, cl, err, errlen);
+	if (rc == 0 && (flags & MS_SNAP_FAST))
+		rc = ms_fast_fill(ctx, piddir, snap, !(flags & MS_SNAP_PREAD), err, errlen);
 	/* a cut read can look whole, or malformed where the cut fell */
 	if (rc == 0 || rc == -EBADMSG || rc == -ESRCH) {
 		int gone = ms_mm_check(ctx, piddir, mm, err, errlen);
@@ -171,7 +174,8 @@ static int take_once(struct ms_ctx *ctx, int piddir, pid_t pid, unsigned flags,
  * (smaps.c says why); this many tries, then it fails. */
 #define READ_TRIES 5
 
-#define SNAP_FLAGS (MS_SNAP_MAPS_ONLY | MS_SNAP_KEEP_OPEN | MS_SNAP_STREAM)
+#define SNAP_FLAGS (MS_SNAP_MAPS_ONLY | MS_SNAP_KEEP_OPEN | MS_SNAP_STREAM | MS_SNAP_FAST | \
+		    MS_SNAP_PREAD)
 
 int ms_snapshot_take_hooked(struct ms_ctx *ctx, pid_t pid, unsigned flags,
 			    const struct ms_take_hooks *hooks, struct ms_snapshot **out,
@@ -182,6 +186,8 @@ int ms_snapshot_take_hooked(struct ms_ctx *ctx, pid_t pid, unsigned flags,
 	*out = NULL;
 	if (flags & ~SNAP_FLAGS)
 		return ms_fail(err, errlen, -EINVAL, "unknown flags %#x", flags & ~SNAP_FLAGS);
+	if ((flags & MS_SNAP_FAST) && (flags & MS_SNAP_STREAM))
+		return ms_fail(err, errlen, -EINVAL, "a fast read keeps every region: not streamed");
 	piddir = ms_pid_open(ctx, pid);
 	if (piddir < 0)
 		return ms_fail(err, errlen, piddir, piddir == -ESRCH ? "no such process" :

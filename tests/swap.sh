@@ -64,4 +64,15 @@ if jq -e ".totals.swap == $smaps" "$TMP/out" > /dev/null
 then ok "the snapshot's swap is smaps' ($smaps bytes)"
 else fail "snap: $(jq -c .totals.swap "$TMP/out"), smaps $smaps"; fi
 
+# under the smaps floor: each region's Swap from pagemap is smaps'
+for pid in $parent $child; do
+	"$MEMSCOPE" maps --fast --json "$pid" 2> "$TMP/err" |
+		jq -r '.regions[] | "\(.start) \(.swap)"' > "$TMP/fast"
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { split($1, a, "-"); s = a[1]; sub(/^0+/, "", s); s = "0x" s }
+	     /^Swap:/ { print s, $2 * 1024 }' /proc/$pid/smaps > "$TMP/smaps"
+	if [ -s "$TMP/fast" ] && diff "$TMP/smaps" "$TMP/fast" > "$TMP/diff"; then
+		ok "process $pid: maps --fast has each region's Swap as smaps"
+	else fail "process $pid: maps --fast's swap differs:"; head -n 5 "$TMP/diff" "$TMP/err" | sed 's/^/#   /'; fi
+done
+
 finish

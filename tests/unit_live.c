@@ -569,26 +569,35 @@ END_TEST
  * many).  Through PAGEMAP_SCAN's categories, and as root through kpageflags,
  * also on the pread path.
  */
+/* 64 pages, of which 32 only read (the shared zero page) and one written;
+ * 8 MiB holding 4 MiB of huge pages where the kernel has THP, written. */
+static void zero_and_huge(char **zero, char **raw, char **huge)
+{
+	const size_t page = PAGE, two = 2u << 20;
+	volatile char sink = 0;
+
+	*zero = mmap(NULL, 64 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	*raw = mmap(NULL, 4 * two, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert(*zero != MAP_FAILED && *raw != MAP_FAILED);
+	*huge = (char *)(((uintptr_t)*raw + two - 1) / two * two);
+	ck_assert_int_eq(madvise(*zero, 64 * page, MADV_NOHUGEPAGE), 0);
+	for (size_t i = 0; i < 64; i += 2)
+		sink += (*zero)[i * page];
+	(*zero)[page] = sink | 1;
+	madvise(*huge, 2 * two, MADV_HUGEPAGE); /* a kernel without THP: no huge pages */
+	memset(*huge, 1, 2 * two);
+}
+
 START_TEST(residency_zero_and_huge)
 {
 	const size_t page = PAGE, two = 2u << 20;
 	unsigned flags[] = { MS_RES_NO_PFN, 0, MS_RES_PREAD };
 	struct ms_ctx *ctx = ms_ctx_new(NULL);
 	char err[256] = "", *zero, *raw, *huge;
-	volatile char sink = 0;
 	struct ms_snapshot *s;
 	int64_t thp;
 
-	zero = mmap(NULL, 64 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	raw = mmap(NULL, 4 * two, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ck_assert(zero != MAP_FAILED && raw != MAP_FAILED);
-	huge = (char *)(((uintptr_t)raw + two - 1) / two * two);
-	ck_assert_int_eq(madvise(zero, 64 * page, MADV_NOHUGEPAGE), 0);
-	for (size_t i = 0; i < 64; i += 2)
-		sink += zero[i * page];
-	zero[page] = sink | 1;
-	madvise(huge, 2 * two, MADV_HUGEPAGE); /* a kernel without THP: no huge pages */
-	memset(huge, 1, 2 * two);
+	zero_and_huge(&zero, &raw, &huge);
 	s = live(getpid());
 	thp = (int64_t)(tl_region_holding(s, (uintptr_t)huge)->c.v[MS_ANON_HUGE] / page);
 	for (size_t k = 0; k < 3; k++) {
@@ -607,6 +616,41 @@ START_TEST(residency_zero_and_huge)
 		ck_assert_int_eq(h->zero, known ? 0 : -1);
 	}
 	ms_snapshot_free(s);
+	ms_ctx_free(ctx);
+	munmap(zero, 64 * page);
+	munmap(raw, 4 * two);
+}
+END_TEST
+
+/* MS_SNAP_FAST: Rss from pagemap, the zero page left out as smaps leaves
+ * it out (PAGEMAP_SCAN tells it; pread of pagemap cannot), huge pages
+ * counted whole; only Size, Rss and Swap known. */
+START_TEST(fast_zero_and_huge)
+{
+	const size_t page = PAGE, two = 2u << 20;
+	struct ms_ctx *ctx = ms_ctx_new(NULL);
+	char err[256] = "", *zero, *raw, *huge;
+	struct ms_snapshot *full, *fast, *pread;
+
+	zero_and_huge(&zero, &raw, &huge);
+	full = live(getpid());
+	ck_assert_msg(ms_snapshot_take(ctx, getpid(), MS_SNAP_FAST, &fast, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_msg(ms_snapshot_take(ctx, getpid(), MS_SNAP_FAST | MS_SNAP_PREAD, &pread, err,
+				       sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(tl_region_holding(fast, (uintptr_t)zero)->c.v[MS_RSS], page);
+	ck_assert_uint_eq(tl_region_holding(full, (uintptr_t)zero)->c.v[MS_RSS], page);
+	ck_assert_uint_eq(tl_region_holding(pread, (uintptr_t)zero)->c.v[MS_RSS], 33 * page);
+	ck_assert_uint_eq(tl_region_holding(fast, (uintptr_t)huge)->c.v[MS_RSS],
+			  tl_region_holding(full, (uintptr_t)huge)->c.v[MS_RSS]);
+	ck_assert_uint_eq(tl_region_holding(pread, (uintptr_t)huge)->c.v[MS_RSS],
+			  tl_region_holding(full, (uintptr_t)huge)->c.v[MS_RSS]);
+	ck_assert(ms_counts_has(&fast->totals.c, MS_RSS) && ms_counts_has(&fast->totals.c, MS_SWAP));
+	ck_assert(!ms_counts_has(&fast->totals.c, MS_PSS) && !fast->have_smaps && fast->fast);
+	ck_assert_int_eq(ms_snapshot_take(ctx, getpid(), MS_SNAP_FAST | MS_SNAP_STREAM, &fast, err,
+					  sizeof(err)), -EINVAL);
+	ms_snapshot_free(full);
+	ms_snapshot_free(pread);
 	ms_ctx_free(ctx);
 	munmap(zero, 64 * page);
 	munmap(raw, 4 * two);
@@ -1003,6 +1047,7 @@ int main(void)
 		residency_unprivileged,
 		residency_exit_mid_scan,
 		residency_zero_and_huge,
+		fast_zero_and_huge,
 		residency_exit_during_walk,
 		no_memory_to_read,
 		saved_tree_without_smaps,

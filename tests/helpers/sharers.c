@@ -5,6 +5,8 @@
  * writes a private mapping of its own, PRIVATE_MIB for the parent and
  * twice that for the child.  With "pageout", each then asks the kernel to
  * swap its private mapping out (MADV_PAGEOUT; without swap it stays).
+ * The parent also reads, and never writes, 1 MiB of its own: the shared
+ * zero page, mapped there, which smaps' Rss leaves out.
  * Prints "PARENT_PID CHILD_PID" and "ready", and waits until its standard
  * input closes; the child dies with it.  Linked statically, it shares no
  * page with a process outside the two, so their PSS holds still.
@@ -47,6 +49,20 @@ static void own_part(size_t bytes, int pageout, int ready[2], char token)
 		exit(1);
 }
 
+static void read_zero(size_t bytes)
+{
+	volatile char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				-1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("sharers: mmap");
+		exit(1);
+	}
+	madvise((void *)p, bytes, MADV_NOHUGEPAGE); /* the 4 KiB zero page, not the huge one */
+	for (size_t i = 0; i < bytes; i += 4096)
+		(void)p[i];
+}
+
 int main(int argc, char **argv)
 {
 	long priv = argc >= 3 ? strtol(argv[1], NULL, 10) : 0;
@@ -73,6 +89,7 @@ int main(int argc, char **argv)
 			pause();
 	}
 	own_part((size_t)priv << 20, pageout, ready, 'p');
+	read_zero(1 << 20);
 	for (int got = 0, n; got < 2; got += n) /* both parts written */
 		if ((n = (int)read(ready[0], buf, (size_t)(2 - got))) <= 0)
 			return 1;

@@ -47,6 +47,8 @@ static const struct optdoc {
 	  "USS and PSS page by page, from kpageflags (root)" },
 	{ { "pread", no_argument, NULL, 256 + 'R' }, O_PREAD, NULL,
 	  "read pagemap with pread, not the PAGEMAP_SCAN ioctl" },
+	{ { "fast", no_argument, NULL, 256 + 'F' }, O_FAST, NULL,
+	  "Rss and Swap from maps and pagemap alone, under the cost of smaps" },
 	{ { "proc", required_argument, NULL, 256 + 'p' }, O_PROC, "DIR",
 	  "read the /proc tree at DIR (a saved copy, for example)" },
 	{ { "fail-if", required_argument, NULL, 256 + 'f' }, O_FAIL_IF, "EXPR",
@@ -184,6 +186,8 @@ static int check_combinations(const struct opts *o)
 	}
 	if (o->pread && is(o, "snap") && !o->pages)
 		return misuse("%s", "--pread goes with 'snap --pages', not 'snap' alone");
+	if (o->fast && o->working_set >= 0)
+		return misuse("%s", "--working-set needs smaps' Referenced: not with --fast");
 	if (o->class >= 0 && o->region)
 		return misuse("%s", "--class and --region exclude each other");
 	if (o->map && o->json)
@@ -291,6 +295,16 @@ static int parse_ps(int c, struct opts *o)
 	return -1;
 }
 
+static int parse_working_set(const char *arg, struct opts *o)
+{
+	char *end;
+
+	o->working_set = strtod(arg, &end);
+	if (end == arg || *end || !(o->working_set >= 0 && o->working_set <= 86400))
+		return misuse("--working-set takes seconds (0 to 86400), not '%s'", arg);
+	return 0;
+}
+
 int parse_options(int argc, char **argv, struct opts *o)
 {
 	struct option longopts[NR_OPTS + 1];
@@ -330,16 +344,12 @@ int parse_options(int argc, char **argv, struct opts *o)
 		case 256 + 'r': o->region = optarg; break;
 		case 256 + 'm': o->map = true; break;
 		case 256 + 'R': o->pread = true; break;
+		case 256 + 'F': o->fast = true; break;
 		case 256 + 'x': o->exact = true; break;
-		case 256 + 'w': {
-			char *end;
-
-			o->working_set = strtod(optarg, &end);
-			if (end == optarg || *end || !(o->working_set >= 0 && o->working_set <= 86400))
-				return misuse("--working-set takes seconds (0 to 86400), not '%s'",
-					      optarg);
+		case 256 + 'w':
+			if (parse_working_set(optarg, o) != 0)
+				return EXIT_USAGE;
 			break;
-		}
 		case 256 + 'C':
 			if (strcmp(optarg, "always") && strcmp(optarg, "never") &&
 			    strcmp(optarg, "auto"))

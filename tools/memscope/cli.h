@@ -20,7 +20,7 @@ enum {
 	O_PROC = 1u << 12, O_FAIL_IF = 1u << 13, O_REGIONS = 1u << 14, O_TIMEOUT = 1u << 15,
 	O_INSECURE = 1u << 16, O_INTERVAL = 1u << 17, O_COUNT = 1u << 18, O_SVG = 1u << 19,
 	O_SORT = 1u << 20, O_TOP = 1u << 21, O_USER = 1u << 22, O_NAME = 1u << 23,
-	O_GROUP_BY = 1u << 24,
+	O_GROUP_BY = 1u << 24, O_FAST = 1u << 25,
 };
 
 struct opts;
@@ -53,6 +53,7 @@ struct opts {
 	bool pages;           /* --pages: snap adds pagemap's counts */
 	bool map;             /* --map: pages draws a bar per region */
 	bool pread;           /* --pread: pagemap without PAGEMAP_SCAN */
+	bool fast;            /* --fast: Rss and Swap from maps and pagemap */
 	bool exact;           /* --exact: pages looks every page up (root) */
 	int class;            /* --class: pages shows this class only; -1 all */
 	const char *region;   /* --region ADDR: pages shows the region holding it */
@@ -114,6 +115,10 @@ const char *size_cell(char *buf, size_t len, const struct opts *o,
 		      const struct ms_counts *c, int field);
 /* USS is not a smaps key; field number for size_cell() */
 #define FIELD_USS (-1)
+
+/* What --fast says above its table: the columns it leaves out, and why. */
+#define FAST_NOTE "fast read: RSS and SWAP from pagemap, without smaps; PSS, USS and " \
+	"the other counts need smaps (run without --fast)"
 
 /* Writes a JSON document to stdout (or -o FILE, atomically). */
 int emit_json(const struct opts *o, const struct ms_snapshot *snap, unsigned flags);

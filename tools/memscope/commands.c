@@ -11,9 +11,9 @@
 
 const struct command commands[] = {
 	{ "maps", "PID", "a row per region: range, perms, class, size, Rss, Pss, USS, swap",
-	  cmd_maps, SNAPSHOT_OPTS | O_BYTES | O_JSON, true },
+	  cmd_maps, SNAPSHOT_OPTS | O_BYTES | O_JSON | O_FAST, true },
 	{ "summary", "PID", "per class, per mapped object, and in total",
-	  cmd_summary, SNAPSHOT_OPTS | O_BYTES | O_JSON | O_WORKING_SET, true },
+	  cmd_summary, SNAPSHOT_OPTS | O_BYTES | O_JSON | O_WORKING_SET | O_FAST, true },
 	{ "snap", "PID", "the whole snapshot as JSON",
 	  cmd_snap, SNAPSHOT_OPTS | O_OUTPUT | O_PAGES | O_PREAD | O_WORKING_SET, true },
 	{ "pages", "PID", "per region: pages in RAM, swapped, exclusive (pagemap)",

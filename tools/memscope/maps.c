@@ -8,24 +8,32 @@
 #include <string.h>
 #include <unistd.h>
 
+/* --fast leaves out what it cannot fill: PSS and USS */
 static const int columns[] = { MS_SIZE, MS_RSS, MS_PSS, FIELD_USS, MS_SWAP };
+static const int fast_columns[] = { MS_SIZE, MS_RSS, MS_SWAP };
 
 static void print_header(const struct opts *o, FILE *f)
 {
 	int w = o->bytes ? 12 : 6;
 
-	fprintf(f, "%-25s %-5s %-12s %*s %*s %*s %*s %*s %s\n", "ADDRESS", "PERMS", "CLASS",
-		w, "SIZE", w, "RSS", w, "PSS", w, "USS", w, "SWAP", "NAME");
+	if (o->fast)
+		fprintf(f, "%s\n%-25s %-5s %-12s %*s %*s %*s %s\n", FAST_NOTE, "ADDRESS", "PERMS",
+			"CLASS", w, "SIZE", w, "RSS", w, "SWAP", "NAME");
+	else
+		fprintf(f, "%-25s %-5s %-12s %*s %*s %*s %*s %*s %s\n", "ADDRESS", "PERMS", "CLASS",
+			w, "SIZE", w, "RSS", w, "PSS", w, "USS", w, "SWAP", "NAME");
 }
 
 static void row_counts(struct row *row, const struct opts *o, const struct ms_counts *c)
 {
+	const int *cols = o->fast ? fast_columns : columns;
+	size_t n = o->fast ? 3 : sizeof(columns) / sizeof(columns[0]);
 	int w = o->bytes ? 12 : 6;
 	char buf[32];
 
-	for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++) {
+	for (size_t i = 0; i < n; i++) {
 		row_str(row, " ", 0);
-		row_rstr(row, size_cell(buf, sizeof(buf), o, c, columns[i]), w);
+		row_rstr(row, size_cell(buf, sizeof(buf), o, c, cols[i]), w);
 	}
 }
 
@@ -74,12 +82,35 @@ static void print_total(struct rows *rows, const struct ms_snapshot *snap)
 	row_put(&rows->row, "", "", rows->out);
 }
 
+/* --fast: every region is read before its Rss is known, so the rows come
+ * once the read is whole (the document too). */
+static int fast_maps(const struct opts *o)
+{
+	struct rows rows = { .o = o, .out = stdout };
+	struct ms_snapshot *snap = NULL;
+	int status = take_snapshot(o, MS_SNAP_FAST, NULL, NULL, &snap);
+
+	if (status == EXIT_OK && o->json)
+		status = emit_json(o, snap, 0);
+	else if (status == EXIT_OK) {
+		print_header(o, stdout);
+		for (size_t i = 0; i < ms_snapshot_nr_regions(snap); i++)
+			print_region(ms_snapshot_region(snap, i), &rows);
+		print_total(&rows, snap);
+		status = finish_output(EXIT_OK);
+	}
+	ms_snapshot_free(snap);
+	return status;
+}
+
 int cmd_maps(const struct opts *o)
 {
 	struct rows rows = { .o = o };
 	struct ms_snapshot *snap = NULL;
 	int status, rc;
 
+	if (o->fast)
+		return fast_maps(o);
 	if (o->json)
 		return stream_snapshot(o, 0);
 	fflush(stdout);

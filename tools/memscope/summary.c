@@ -8,12 +8,24 @@
 #include <string.h>
 #include <time.h>
 
-/* with --working-set, Referenced (what was touched since) comes last */
-static const int columns[] = { MS_SIZE, MS_RSS, MS_PSS, FIELD_USS, MS_SWAP, MS_REFERENCED };
+/* with --working-set, Referenced (what was touched since) comes last;
+ * --fast has Rss and Swap alone (fast_columns) */
+static const struct column {
+	int field;
+	const char *name;
+} columns[] = { { MS_SIZE, "VIRTUAL" }, { MS_RSS, "RSS" }, { MS_PSS, "PSS" },
+		{ FIELD_USS, "USS" }, { MS_SWAP, "SWAP" }, { MS_REFERENCED, "WSS" } },
+  fast_columns[] = { { MS_SIZE, "VIRTUAL" }, { MS_RSS, "RSS" }, { MS_SWAP, "SWAP" } };
 
 static size_t nr_columns(const struct opts *o)
 {
-	return sizeof(columns) / sizeof(columns[0]) - (o->working_set < 0);
+	return o->fast ? sizeof(fast_columns) / sizeof(fast_columns[0]) :
+	       sizeof(columns) / sizeof(columns[0]) - (o->working_set < 0);
+}
+
+static const struct column *column(const struct opts *o, size_t i)
+{
+	return o->fast ? &fast_columns[i] : &columns[i];
 }
 static const char *const kinds[] = { "exe", "lib", "file" };
 
@@ -25,17 +37,16 @@ static void print_row(const struct opts *o, const char *label, size_t count,
 
 	printf("%-14s %6zu", label, count);
 	for (size_t i = 0; i < nr_columns(o); i++)
-		printf(" %*s", w, size_cell(buf, sizeof(buf), o, c, columns[i]));
+		printf(" %*s", w, size_cell(buf, sizeof(buf), o, c, column(o, i)->field));
 }
 
 static void print_head(const struct opts *o, const char *first)
 {
 	int w = o->bytes ? 12 : 7;
 
-	printf("%-14s %6s %*s %*s %*s %*s %*s", first, "COUNT", w, "VIRTUAL",
-	       w, "RSS", w, "PSS", w, "USS", w, "SWAP");
-	if (o->working_set >= 0)
-		printf(" %*s", w, "WSS");
+	printf("%-14s %6s", first, "COUNT");
+	for (size_t i = 0; i < nr_columns(o); i++)
+		printf(" %*s", w, column(o, i)->name);
 	printf("%s\n", strcmp(first, "KIND") ? "" : " PATH");
 }
 
@@ -91,6 +102,8 @@ static void print_title(const struct opts *o, const struct ms_snapshot *s)
 	       exe_name ? safe_name(exe_name, &exe) : "", ms_snapshot_nr_regions(s), when);
 	free(comm);
 	free(exe_name ? exe : NULL);
+	if (o->fast)
+		printf("%s\n", FAST_NOTE);
 	if (o->working_set >= 0)
 		printf("WSS: what it touched in the %g s after its referenced bits were cleared\n",
 		       o->working_set);
@@ -100,7 +113,7 @@ static void print_title(const struct opts *o, const struct ms_snapshot *s)
 int cmd_summary(const struct opts *o)
 {
 	struct ms_snapshot *snap = NULL;
-	int status = take_snapshot(o, MS_SNAP_STREAM, NULL, NULL, &snap);
+	int status = take_snapshot(o, o->fast ? MS_SNAP_FAST : MS_SNAP_STREAM, NULL, NULL, &snap);
 
 	if (status != EXIT_OK)
 		return status;
