@@ -176,6 +176,11 @@ const struct ms_proc *ms_ps_proc(const struct ms_ps *ps, size_t i)
 	return i < ps->n ? &ps->v[i] : NULL;
 }
 size_t ms_ps_unreadable(const struct ms_ps *ps) { return ps->unreadable; }
+size_t ms_ps_nr_objects(const struct ms_ps *ps) { return ps->objects.n; }
+const struct ms_object *ms_ps_object(const struct ms_ps *ps, size_t i)
+{
+	return i < ps->objects.n ? &ps->objects.v[i] : NULL;
+}
 double ms_ps_taken_at(const struct ms_ps *ps) { return ps->taken_at; }
 const struct ms_counts *ms_ps_totals(const struct ms_ps *ps) { return &ps->totals; }
 

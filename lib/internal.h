@@ -139,6 +139,19 @@ struct ms_proc {
 	int rc;
 };
 
+/* MS_PS_OBJECTS: the objects of every process read, then folded: one per
+ * file, its count the processes that map it (psobjects.c). */
+struct ms_psobjects {
+	struct ms_object *v;
+	size_t n, cap;
+	struct ms_pool *pool;    /* where their paths are copied */
+};
+/* Adds the objects of process pid (its smaps read whole); a process that
+ * cannot be read now adds none.  0 or -ENOMEM. */
+MS_HIDDEN int ms_psobjects_add(struct ms_ctx *ctx, pid_t pid, struct ms_psobjects *into);
+/* Sorts and sums the entries of each file; -EOVERFLOW past 2^63. */
+MS_HIDDEN int ms_psobjects_fold(struct ms_psobjects *o);
+
 struct ms_ps {
 	struct ms_proc *v;       /* ascending by PID */
 	size_t n, cap;
@@ -147,6 +160,7 @@ struct ms_ps {
 	struct ms_counts totals;
 	struct ms_pool *pool;
 	struct ms_pool *more;    /* the strings of the rows a second thread read */
+	struct ms_psobjects objects; /* with MS_PS_OBJECTS: by file */
 };
 
 /* A region that differs.  a or b is NULL for an added or removed one (a

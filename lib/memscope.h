@@ -463,6 +463,9 @@ struct ms_ps;    /* every process under a context's root */
  */
 enum ms_ps_flags {
 	MS_PS_CGROUP = 1 << 0, /* read each process's cgroup too (ms_proc_cgroup()) */
+	MS_PS_OBJECTS = 1 << 1, /* read each readable process's smaps too, and sum
+				   its mapped files across processes
+				   (ms_ps_object()): much slower */
 };
 int ms_ps_take(struct ms_ctx *ctx, unsigned flags, struct ms_ps **out, char *err,
 	       size_t errlen);
@@ -476,6 +479,11 @@ size_t ms_ps_unreadable(const struct ms_ps *ps);
 double ms_ps_taken_at(const struct ms_ps *ps);
 /* The figures summed over the readable rows. */
 const struct ms_counts *ms_ps_totals(const struct ms_ps *ps);
+/* With MS_PS_OBJECTS: the mapped files, each summed over the processes
+ * that map it (ms_object_count() is how many), by device, inode and path;
+ * NULL past the end. */
+size_t ms_ps_nr_objects(const struct ms_ps *ps);
+const struct ms_object *ms_ps_object(const struct ms_ps *ps, size_t i);
 
 pid_t ms_proc_pid(const struct ms_proc *p);
 pid_t ms_proc_ppid(const struct ms_proc *p);

@@ -30,6 +30,7 @@ struct scratch {
 	struct ms_pool *pool;
 	double btime;     /* the boot, unix seconds; < 0 unknown */
 	bool cgroup;      /* MS_PS_CGROUP: read the cgroup file too */
+	struct ms_psobjects *objects; /* MS_PS_OBJECTS: where each one's go */
 	char err[256];
 };
 
@@ -156,6 +157,8 @@ static int read_row(struct ms_ctx *ctx, struct ms_ps *ps, int piddir, char *stat
 		return 0;
 	if (p.rc < 0 && !(p.error = ms_pool_strndup(ps->pool, s->err, strlen(s->err))))
 		return -ENOMEM;
+	if (p.rc == 0 && s->objects && ms_psobjects_add(ctx, p.pid, s->objects) < 0)
+		return -ENOMEM;
 	return p.cmdline ? push(ps, &p) : -ENOMEM;
 }
 
@@ -218,7 +221,7 @@ struct part {
 	struct ms_ctx *ctx;
 	const pid_t *pids;
 	size_t n;
-	struct ms_ps rows;
+	struct ms_ps rows;       /* its objects too, with MS_PS_OBJECTS */
 	struct scratch s;
 	int rc;
 };
@@ -232,6 +235,22 @@ static void *read_part(void *arg)
 	return NULL;
 }
 
+/* b's objects after a's. */
+static int merge_objects(struct ms_psobjects *a, const struct ms_psobjects *b)
+{
+	struct ms_object *v;
+
+	if (!b->n)
+		return 0;
+	if (!(v = realloc(a->v, (a->n + b->n) * sizeof(*v))))
+		return -ENOMEM;
+	memcpy(v + a->n, b->v, b->n * sizeof(*v));
+	a->v = v;
+	a->n += b->n;
+	a->cap = a->n;
+	return 0;
+}
+
 /* The rows of both parts become the table's, and their strings too. */
 static int merge(struct ms_ps *ps, struct part *parts)
 {
@@ -240,7 +259,13 @@ static int merge(struct ms_ps *ps, struct part *parts)
 
 	if (!v)
 		return -ENOMEM;
-	memcpy(v + parts[0].rows.n, parts[1].rows.v, parts[1].rows.n * sizeof(*v));
+	if (parts[1].rows.n) /* a part not started has no vector at all */
+		memcpy(v + parts[0].rows.n, parts[1].rows.v, parts[1].rows.n * sizeof(*v));
+	parts[0].rows.v = v;
+	if (merge_objects(&parts[0].rows.objects, &parts[1].rows.objects) < 0)
+		return -ENOMEM;
+	ps->objects = parts[0].rows.objects;
+	parts[0].rows.objects.v = NULL;
 	ps->v = v;
 	ps->n = ps->cap = n;
 	ps->pool = parts[0].rows.pool;
@@ -268,8 +293,9 @@ static int read_all(struct ms_ctx *ctx, unsigned flags, struct ms_ps *ps, const 
 	for (int i = 0; i < 2; i++) {
 		parts[i].s.btime = ms_boot_time(ctx);
 		parts[i].s.cgroup = flags & MS_PS_CGROUP;
+		parts[i].s.objects = flags & MS_PS_OBJECTS ? &parts[i].rows.objects : NULL;
 		parts[i].s.pool = ms_pool_new();
-		parts[i].rows.pool = ms_pool_new();
+		parts[i].rows.pool = parts[i].rows.objects.pool = ms_pool_new();
 		if (!parts[i].s.pool || !parts[i].rows.pool)
 			rc = -ENOMEM;
 	}
@@ -288,6 +314,7 @@ static int read_all(struct ms_ctx *ctx, unsigned flags, struct ms_ps *ps, const 
 		free(parts[i].s.vec.v);
 		ms_pool_free(parts[i].s.pool);
 		free(parts[i].rows.v);
+		free(parts[i].rows.objects.v);
 		ms_pool_free(parts[i].rows.pool);
 	}
 	return rc;
@@ -319,6 +346,8 @@ static int finish(struct ms_ctx *ctx, struct ms_ps *ps, char *err, size_t errlen
 			summed &= ms_counts_add(&ps->totals, &p->c);
 	}
 	ms_users_close(&users);
+	if (ms_psobjects_fold(&ps->objects) < 0)
+		summed = false;
 	return summed ? 0 : ms_fail(err, errlen, -EBADMSG, "the sum of the processes passes 2^63");
 }
 
@@ -331,7 +360,7 @@ int ms_ps_take(struct ms_ctx *ctx, unsigned flags, struct ms_ps **out, char *err
 	int rc = 0;
 
 	*out = NULL;
-	if (flags & ~(unsigned)MS_PS_CGROUP)
+	if (flags & ~(unsigned)(MS_PS_CGROUP | MS_PS_OBJECTS))
 		rc = ms_fail(err, errlen, -EINVAL, "unknown flags %#x", flags);
 	else if (!ps)
 		rc = ms_fail(err, errlen, -ENOMEM, "out of memory");
@@ -356,6 +385,7 @@ void ms_ps_free(struct ms_ps *ps)
 	if (!ps)
 		return;
 	free(ps->v);
+	free(ps->objects.v);
 	ms_pool_free(ps->pool);
 	ms_pool_free(ps->more);
 	free(ps);

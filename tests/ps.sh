@@ -7,9 +7,14 @@ command -v jq > /dev/null || skip_all "needs jq"
 
 MIB=1048576
 # sharers: a parent with 3 MiB of its own and its child with 6 MiB, who
-# share 4 MiB of shmem (each one's Pss_Shmem is 2 MiB)
+# share 4 MiB of shmem (each one's Pss_Shmem is 2 MiB); run from a copy of
+# this test's own, so that no other test's sharers (make check runs tests
+# side by side) share its file's pages, its name or its path
+own=$HELPERS/ps-$$
+STAGES_AT_EXIT="${STAGES_AT_EXIT:-} $own"
+mkdir -p "$own" && cp "$HELPERS/sharers" "$own/sharers"
 mkfifo "$TMP/in"
-"$HELPERS/sharers" 3 4 < "$TMP/in" > "$TMP/ready" &
+"$own/sharers" 3 4 < "$TMP/in" > "$TMP/ready" &
 KILL_AT_EXIT=$!
 exec 3> "$TMP/in"
 i=0
@@ -42,7 +47,7 @@ for pid in $parent $child; do
 	if [ "$got" = "$want" ]; then ok "process $pid: every figure is its smaps_rollup's"
 	else fail "process $pid: $got, smaps_rollup $want"; fi
 	if echo "$row" | jq -e ".pss_shmem == 2 * $MIB and .error == null and .comm == \"sharers\" and
-		.cmdline == \"$HELPERS/sharers 3 4\" and .uid == $(id -u) and .threads == 1" > /dev/null
+		.cmdline == \"$own/sharers 3 4\" and .uid == $(id -u) and .threads == 1" > /dev/null
 	then ok "process $pid: half of the 4 MiB shared, its facts read"
 	else fail "process $pid: $row"; fi
 done
@@ -60,11 +65,15 @@ if jq -e '[.processes[] | select(.error == null)] as $r | .totals as $t |
 then ok "the totals are the sums of the readable rows"
 else fail "the totals: $(jq -c .totals "$TMP/all.json")"; fi
 expect 0 "ps --name selects by comm" "$MEMSCOPE" ps --json --name '^sharers$'
+jq ".processes |= map(select(.cmdline | startswith(\"$own/\")))" "$TMP/out" > "$TMP/mine"
+if jq -e "[.processes[].pid] == [$child, $parent]" "$TMP/mine" > /dev/null
+then ok "--name '^sharers\$' takes comm"; else fail "--name by comm: $(jq -c '[.processes[].pid]' "$TMP/out")"; fi
+expect 0 "ps --name selects by the command line" "$MEMSCOPE" ps --json --name "^$own/sharers "
 if jq -e "[.processes[].pid] == [$child, $parent] and .totals.uss == ([.processes[].uss] | add) and
 	.totals.pss_shmem == 4 * $MIB" "$TMP/out" > /dev/null
 then ok "the two sharers, the larger first, and their sums"
 else fail "--name sharers: $(jq -c '[.processes[] | {pid, uss}], .totals' "$TMP/out")"; fi
-expect 0 "ps --name matches the command line" "$MEMSCOPE" ps --json --name 'sharers 3 4$' --top 1 --sort pid
+expect 0 "ps --name matches the command line" "$MEMSCOPE" ps --json --name "$own/sharers 3 4\$" --top 1 --sort pid
 if jq -e "[.processes[].pid] == [$parent] and .totals.uss > .processes[0].uss" "$TMP/out" > /dev/null
 then ok "--top 1 --sort pid: the parent alone, the totals still of both"
 else fail "--top: $(jq -c . "$TMP/out")"; fi
@@ -74,9 +83,9 @@ for key in rss pss uss swap; do
 		[range(1; \$v | length) | select(\$v[.] > \$v[. - 1])] == []" "$TMP/sorted" > /dev/null
 	then ok "--sort $key: the largest first"; else fail "--sort $key is not in order"; fi
 done
-expect 0 "ps --user 0" "$MEMSCOPE" ps --json --user "$(id -u)" --name '^sharers$'
+expect 0 "ps --user 0" "$MEMSCOPE" ps --json --user "$(id -u)" --name "^$own/sharers "
 has "$TMP/out" "\"pid\":$parent" "--user by uid keeps the user's processes"
-expect 0 "ps --user nobody" "$MEMSCOPE" ps --json --user 65534 --name '^sharers$'
+expect 0 "ps --user nobody" "$MEMSCOPE" ps --json --user 65534 --name "^$own/sharers "
 if jq -e '.processes == [] and .totals.rss == 0' "$TMP/out" > /dev/null
 then ok "--user of another user leaves them out"; else fail "--user 65534: $(cat "$TMP/out")"; fi
 
@@ -93,16 +102,39 @@ for by in comm user cgroup; do
 	then ok "--group-by $by: each group the sum of its processes, every process in one"
 	else fail "--group-by $by: $(jq -c '.groups' "$TMP/out" | head -c 600)"; fi
 done
-expect 0 "ps --group-by comm, the table" "$MEMSCOPE" ps --group-by comm --name '^sharers$' --bytes
+expect 0 "ps --group-by comm, the table" "$MEMSCOPE" ps --group-by comm --name "^$own/sharers " --bytes
 has "$TMP/out" "^COMM +COUNT +RSS +PSS +USS +SWAP$" "the groups' header"
 has "$TMP/out" "^sharers +2 +$(($(rollup $parent Rss) + $(rollup $child Rss))) " \
 	"the two sharers are one group of 2, their Rss summed"
 expect 2 "an unknown --group-by" "$MEMSCOPE" ps --group-by pid
 
+# ---- the files of every process (--objects): the sharers' executable is
+# mapped by both, its figures the sums of their regions of it
+expect 0 "ps --objects --json" "$MEMSCOPE" ps --objects --json
+# of_file PID KEY: the sharers' object in that process's own summary
+of_file() {
+	"$MEMSCOPE" summary --json "$1" | jq --arg f "$own/sharers" ".objects[] | select(.path == \$f) | .$2"
+}
+file_sum() { echo $(($(of_file $parent "$1") + $(of_file $child "$1"))); }
+if jq -e --arg f "$own/sharers" ".objects[] | select(.path == \$f) | .processes == 2 and
+	.kind == \"exe\" and .rss == $(file_sum rss) and .pss == $(file_sum pss) and
+	.uss == $(file_sum uss)" "$TMP/out" > /dev/null
+then ok "--objects: the sharers' executable, mapped by 2, its Rss, Pss and USS the sums of each one's"
+else fail "--objects: $(jq -c --arg f "$own/sharers" '.objects[] | select(.path == $f)' "$TMP/out")"; fi
+if jq -e '[.objects[].pss] as $v | [range(1; $v | length) | select($v[.] > $v[. - 1])] == [] and
+	all(.objects[]; .processes >= 1)' "$TMP/out" > /dev/null
+then ok "--objects: the largest PSS first"; else fail "--objects is not in order"; fi
+expect 0 "ps --objects, the table" "$MEMSCOPE" ps --objects --bytes
+has "$TMP/out" "^ +RSS +PSS +USS +SWAP +PROCS KIND PATH$" "the files' header"
+has "$TMP/out" "^ +$(file_sum rss) +$(file_sum pss) +$(file_sum uss) +0 +2 exe  $own/sharers$" \
+	"a row: the sums, 2 processes, the kind and the path"
+expect 2 "--objects is of every process: not with --name" "$MEMSCOPE" ps --objects --name x
+expect 2 "--objects and --group-by exclude each other" "$MEMSCOPE" ps --objects --group-by user
+
 # ---- the table
-expect 0 "ps, the table" "$MEMSCOPE" ps --name '^sharers$' --bytes
+expect 0 "ps, the table" "$MEMSCOPE" ps --name "^$own/sharers " --bytes
 has "$TMP/out" '^ +PID USER +RSS +PSS +USS +SWAP COMMAND$' "the header"
-has "$TMP/out" "^ +$parent [^ ]+ +$(rollup $parent Rss) +$(rollup $parent Pss) .* $HELPERS/sharers 3 4\$" \
+has "$TMP/out" "^ +$parent [^ ]+ +$(rollup $parent Rss) +$(rollup $parent Pss) .* $own/sharers 3 4\$" \
 	"a row: pid, user, the figures in bytes, the command line"
 has "$TMP/out" "^ +total +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ 2 processes$" "the totals row"
 
@@ -123,13 +155,13 @@ has "$TMP/err" "^memscope: cannot open '$TMP/nowhere': No such file or directory
 
 # ---- another user's processes: unknown, with the reason, never 0
 if can_be_nobody; then
-	expect 0 "ps as nobody" as_nobody "$MEMSCOPE" ps --json --name '^sharers$'
+	expect 0 "ps as nobody" as_nobody "$MEMSCOPE" ps --json --name "^$own/sharers "
 	if jq -e '.processes | length == 2 and all(.rss == null and .pss == null and .uss == null and
 		.error == "permission denied" and .comm == "sharers")' "$TMP/out" > /dev/null &&
 		jq -e '.unreadable == 2 and .totals.rss == 0' "$TMP/out" > /dev/null
 	then ok "root's processes: figures null, the reason, counted apart"
 	else fail "as nobody: $(cat "$TMP/out")"; fi
-	expect 0 "ps as nobody, the table" as_nobody "$MEMSCOPE" ps --name '^sharers$'
+	expect 0 "ps as nobody, the table" as_nobody "$MEMSCOPE" ps --name "^$own/sharers "
 	has "$TMP/out" "^ +$parent root +- +- +- +- " "the table shows - for what it cannot read"
 	has "$TMP/out" '^2 processes could not be read \(permission denied\): run as root to see all$' \
 		"the footer says how many, why, and what to do"

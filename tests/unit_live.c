@@ -647,8 +647,10 @@ START_TEST(fast_zero_and_huge)
 			  tl_region_holding(full, (uintptr_t)huge)->c.v[MS_RSS]);
 	ck_assert(ms_counts_has(&fast->totals.c, MS_RSS) && ms_counts_has(&fast->totals.c, MS_SWAP));
 	ck_assert(!ms_counts_has(&fast->totals.c, MS_PSS) && !fast->have_smaps && fast->fast);
+	ms_snapshot_free(fast);
 	ck_assert_int_eq(ms_snapshot_take(ctx, getpid(), MS_SNAP_FAST | MS_SNAP_STREAM, &fast, err,
 					  sizeof(err)), -EINVAL);
+	ck_assert_ptr_null(fast);
 	ms_snapshot_free(full);
 	ms_snapshot_free(pread);
 	ms_ctx_free(ctx);

@@ -134,6 +134,49 @@ START_TEST(cgroup_when_asked)
 }
 END_TEST
 
+/* MS_PS_OBJECTS: a library that three processes map is one object, mapped
+ * by three, its counts their sums; a file one maps, another. */
+START_TEST(objects_across_processes)
+{
+	char *root = tl_tree_new(), err[256], smaps[1024];
+	struct ms_ctx *ctx = ms_ctx_new(root);
+	const struct ms_object *lib = NULL;
+	struct ms_ps *ps;
+	uint64_t v;
+
+	for (int pid = 10; pid < 13; pid++) {
+		snprintf(smaps, sizeof(smaps),
+			 "7f0000000000-7f0000004000 r-xp 00000000 fe:01 77 /lib/libx.so\n"
+			 "Size: 16 kB\nRss: %d kB\nPss: 4 kB\nShared_Clean: %d kB\nShared_Dirty: 0 kB\n"
+			 "Private_Clean: 0 kB\nPrivate_Dirty: 0 kB\nSwap: 0 kB\n%s", 4 * (pid - 9),
+			 4 * (pid - 9), pid == 12 ? "7f0000010000-7f0000011000 r--p 00000000 fe:01 78 "
+			 "/data/only\nSize: 4 kB\nRss: 4 kB\nPss: 4 kB\nShared_Clean: 0 kB\n"
+			 "Shared_Dirty: 0 kB\nPrivate_Clean: 4 kB\nPrivate_Dirty: 0 kB\nSwap: 0 kB\n" : "");
+		tl_process(root, pid, smaps);
+		tl_write(root, pid, "smaps_rollup", "00400000-7ffd0000 ---p 00000000 00:00 0 [rollup]\n"
+			 "Rss: 4 kB\nPss: 4 kB\n", (size_t)-1);
+	}
+	ck_assert_msg(ms_ps_take(ctx, MS_PS_OBJECTS, &ps, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(ms_ps_count(ps), 3);
+	ck_assert_uint_eq(ms_ps_nr_objects(ps), 2);
+	ck_assert_ptr_null(ms_ps_object(ps, 2));
+	for (size_t i = 0; i < 2; i++)
+		if (strcmp(ms_object_path(ms_ps_object(ps, i)), "/lib/libx.so") == 0)
+			lib = ms_ps_object(ps, i);
+	ck_assert_ptr_nonnull(lib);
+	ck_assert_uint_eq(ms_object_count(lib), 3);
+	ck_assert_uint_eq(ms_object_inode(lib), 77);
+	ck_assert(ms_counts_get(ms_object_counts(lib), MS_RSS, &v) && v == (4 + 8 + 12) << 10);
+	ck_assert(ms_counts_get(ms_object_counts(lib), MS_PSS, &v) && v == 12 << 10);
+	ms_ps_free(ps);
+	ck_assert_int_eq(ms_ps_take(ctx, 0, &ps, err, sizeof(err)), 0); /* not asked: none */
+	ck_assert_uint_eq(ms_ps_nr_objects(ps), 0);
+	ms_ps_free(ps);
+	ms_ctx_free(ctx);
+	tl_tree_remove(root);
+}
+END_TEST
+
 START_TEST(refused)
 {
 	char *root = tl_tree_new(), err[256];
@@ -154,7 +197,8 @@ END_TEST
 
 int main(void)
 {
-	const TTest *const tests[] = { one_thread_or_two, cgroup_when_asked, refused, NULL };
+	const TTest *const tests[] = { one_thread_or_two, cgroup_when_asked, objects_across_processes,
+				       refused, NULL };
 
 	return tl_main("ps", 60, tests);
 }

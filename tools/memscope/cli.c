@@ -75,6 +75,8 @@ static const struct optdoc {
 	  "only the processes whose comm or command line REGEX matches" },
 	{ { "group-by", required_argument, NULL, 256 + 'G' }, O_GROUP_BY, "WHAT",
 	  "a row per comm, user or cgroup: the processes summed" },
+	{ { "objects", no_argument, NULL, 256 + 'O' }, O_OBJECTS, NULL,
+	  "a row per mapped file, summed over the processes (reads every smaps)" },
 	{ { "help", no_argument, NULL, 'h' }, 0, NULL, "print this help and exit" },
 	{ { "version", no_argument, NULL, 'V' }, 0, NULL, "print the version and exit" },
 };
@@ -186,6 +188,9 @@ static int check_combinations(const struct opts *o)
 	}
 	if (o->pread && is(o, "snap") && !o->pages)
 		return misuse("%s", "--pread goes with 'snap --pages', not 'snap' alone");
+	if (o->objects && (o->group_by || o->user || o->by_name))
+		return misuse("%s", "--objects sums the files of every process: not with --group-by, "
+			      "--user or --name");
 	if (o->fast && o->working_set >= 0)
 		return misuse("%s", "--working-set needs smaps' Referenced: not with --fast");
 	if (o->class >= 0 && o->region)
@@ -274,6 +279,7 @@ static int parse_ps(int c, struct opts *o)
 			return misuse("--top takes a number of rows, not '%s'", optarg);
 		return 0;
 	case 256 + 'u': o->user = optarg; return 0;
+	case 256 + 'O': o->objects = true; return 0;
 	case 256 + 'G':
 		o->group_by = !strcmp(optarg, "comm") ? BY_COMM : !strcmp(optarg, "user") ? BY_USER :
 			      !strcmp(optarg, "cgroup") ? BY_CGROUP : 0;

@@ -81,3 +81,42 @@ int ps_group(int by, int field, const struct ms_proc **rows, size_t n, struct gr
 	*nr_groups = count;
 	return EXIT_OK;
 }
+
+/* Objects by a figure, the largest first (unknown last); else by path. */
+static int by_object(const void *pa, const void *pb, void *arg)
+{
+	const struct ms_object *x = *(const struct ms_object *const *)pa;
+	const struct ms_object *y = *(const struct ms_object *const *)pb;
+	int field = *(const int *)arg;
+	uint64_t a, b;
+	bool ka, kb;
+
+	if (field > BY_CGROUP) { /* a figure */
+		ka = field == FIELD_USS ? ms_counts_uss(ms_object_counts(x), &a) :
+		     ms_counts_get(ms_object_counts(x), field, &a);
+		kb = field == FIELD_USS ? ms_counts_uss(ms_object_counts(y), &b) :
+		     ms_counts_get(ms_object_counts(y), field, &b);
+		if (ka != kb)
+			return ka ? -1 : 1;
+		if (ka && a != b)
+			return a > b ? -1 : 1;
+	}
+	return strcmp(ms_object_path(x), ms_object_path(y));
+}
+
+int ps_objects(const struct ms_ps *ps, int field, struct ps_view *v)
+{
+	size_t n = ms_ps_nr_objects(ps);
+	const struct ms_object **objects = malloc((n + 1) * sizeof(*objects));
+
+	if (!objects) {
+		error("%s", strerror(ENOMEM));
+		return EXIT_FAIL;
+	}
+	for (size_t i = 0; i < n; i++)
+		objects[i] = ms_ps_object(ps, i);
+	qsort_r(objects, n, sizeof(*objects), by_object, &field);
+	v->objects = objects;
+	v->nr_objects = n;
+	return EXIT_OK;
+}

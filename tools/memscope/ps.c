@@ -179,15 +179,18 @@ static int show(const struct opts *o, const struct ms_ps *ps, int field)
 	if (status == EXIT_OK) {
 		ps_add_up(rows, v.n, &v.all);
 		v.rows = rows;
-		if (o->group_by)
+		if (o->objects)
+			status = ps_objects(ps, field, &v);
+		else if (o->group_by)
 			status = ps_group(o->group_by, field, rows, v.n, &groups, &v.nr_groups);
 		v.groups = groups;
-		v.shown = o->group_by ? v.nr_groups : v.n;
+		v.shown = o->objects ? v.nr_objects : o->group_by ? v.nr_groups : v.n;
 		v.shown = o->top && (size_t)o->top < v.shown ? (size_t)o->top : v.shown;
 	}
 	if (status == EXIT_OK)
 		status = o->json ? ps_print_json(o, &v) : ps_print_table(o, &v);
 	free(groups);
+	free(v.objects);
 	free(rows);
 	return status;
 }
@@ -201,8 +204,8 @@ int cmd_ps(const struct opts *o)
 	if (status != EXIT_OK) /* before the scan: a usage error costs nothing */
 		return status;
 	/* the table shows no cgroup: read it only where it is shown or grouped by */
-	if (ms_ps_take(o->ctx, o->json || o->group_by == BY_CGROUP ? MS_PS_CGROUP : 0, &ps, err,
-		       sizeof(err)) < 0) {
+	if (ms_ps_take(o->ctx, (o->json || o->group_by == BY_CGROUP ? MS_PS_CGROUP : 0) |
+		       (o->objects ? MS_PS_OBJECTS : 0), &ps, err, sizeof(err)) < 0) {
 		error("cannot read the processes of '%s': %s", o->proc ? o->proc : "/proc", err);
 		return EXIT_FAIL;
 	}

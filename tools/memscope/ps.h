@@ -61,8 +61,13 @@ struct ps_view {
 	const struct group *groups;
 	size_t nr_groups;
 	int group_by;           /* 0, or BY_COMM, BY_USER, BY_CGROUP */
+	const struct ms_object **objects; /* --objects: in --sort's order */
+	size_t nr_objects;
 	struct sums all;
 };
+/* --objects: the table's mapped files into v, in --sort's order (field);
+ * an exit status. */
+int ps_objects(const struct ms_ps *ps, int field, struct ps_view *v);
 int ps_print_table(const struct opts *o, const struct ps_view *v);
 int ps_print_json(const struct opts *o, const struct ps_view *v);
 

@@ -68,10 +68,39 @@ static void groups_json(struct jw *w, const struct ps_view *v)
 	jw_close(w, ']');
 }
 
+static const char *const kinds[] = { "exe", "lib", "file" };
+
+/* The figures of a file: rss, pss, uss, swap, swap_pss (the others are
+ * smaps_rollup's alone). */
+static void object_json(struct jw *w, const struct ms_object *ob)
+{
+	const struct ms_counts *c = ms_object_counts(ob);
+	char dev[16];
+	uint64_t v;
+
+	jw_open(w, NULL, '{');
+	jw_str(w, "path", ms_object_path(ob));
+	snprintf(dev, sizeof(dev), "%02x:%02x", ms_object_dev_major(ob), ms_object_dev_minor(ob));
+	jw_str(w, "dev", dev);
+	jw_u64(w, "inode", ms_object_inode(ob));
+	jw_str(w, "kind", kinds[ms_object_kind(ob)]);
+	jw_u64(w, "processes", ms_object_count(ob));
+	for (size_t k = 0; k < 5; k++) {
+		int f = (int[]){ MS_RSS, MS_PSS, FIELD_USS, MS_SWAP, MS_SWAP_PSS }[k];
+		bool known = f == FIELD_USS ? ms_counts_uss(c, &v) : ms_counts_get(c, f, &v);
+
+		if (known)
+			jw_u64(w, (const char *[]){ "rss", "pss", "uss", "swap", "swap_pss" }[k], v);
+		else
+			jw_raw(w, (const char *[]){ "rss", "pss", "uss", "swap", "swap_pss" }[k], "null");
+	}
+	jw_close(w, '}');
+}
+
 int ps_print_json(const struct opts *o, const struct ps_view *v)
 {
 	struct jw w = { .pretty = o->pretty };
-	size_t rows = v->group_by ? v->n : v->shown; /* groups: every row */
+	size_t rows = v->group_by || o->objects ? v->n : v->shown; /* groups: every row */
 	char *text;
 
 	jw_open(&w, NULL, '{');
@@ -83,6 +112,12 @@ int ps_print_json(const struct opts *o, const struct ps_view *v)
 	jw_close(&w, ']');
 	if (v->group_by)
 		groups_json(&w, v);
+	if (o->objects) {
+		jw_open(&w, "objects", '[');
+		for (size_t i = 0; i < v->shown; i++)
+			object_json(&w, v->objects[i]);
+		jw_close(&w, ']');
+	}
 	jw_open(&w, "totals", '{');
 	figures_json(&w, NULL, &v->all);
 	jw_close(&w, '}');
@@ -194,11 +229,39 @@ static void print_totals(const struct opts *o, const struct ps_view *v)
 		       s->denied_only && geteuid() != 0 ? ": run as root to see all" : "");
 }
 
+/* --objects: RSS PSS USS SWAP, how many processes, the kind and the path */
+static void print_objects(const struct opts *o, const struct ps_view *v)
+{
+	int w = o->bytes ? 12 : 7;
+
+	printf("%*s %*s %*s %*s %6s %-4s PATH\n", w, "RSS", w, "PSS", w, "USS", w, "SWAP", "PROCS",
+	       "KIND");
+	for (size_t i = 0; i < v->shown; i++) {
+		const struct ms_object *ob = v->objects[i];
+		const int fields[] = { MS_RSS, MS_PSS, FIELD_USS, MS_SWAP };
+		char cell[32], *copy;
+
+		for (size_t k = 0; k < 4; k++)
+			printf("%*s ", w, size_cell(cell, sizeof(cell), o, ms_object_counts(ob), fields[k]));
+		printf("%6zu %-4s %s\n", ms_object_count(ob), kinds[ms_object_kind(ob)],
+		       safe_name(ms_object_path(ob), &copy));
+		free(copy);
+	}
+	if (v->all.unreadable)
+		printf("\nthe files of %zu %s that could not be read are not counted (%s)%s\n",
+		       v->all.unreadable, v->all.unreadable == 1 ? "process" : "processes", v->all.why,
+		       v->all.denied_only && geteuid() != 0 ? ": run as root to see all" : "");
+}
+
 int ps_print_table(const struct opts *o, const struct ps_view *v)
 {
 	/* on a terminal, a row a line: the command is cut where the line ends */
 	int room = terminal_columns() - 8 - 11 - NR_COLUMNS * (o->bytes ? 13 : 8) - 1;
 
+	if (o->objects) {
+		print_objects(o, v);
+		return finish_output(EXIT_OK);
+	}
 	if (!isatty(STDOUT_FILENO))
 		room = 0; /* whole */
 	else if (room < 8)
