@@ -200,4 +200,8 @@ const struct ms_counts *ms_proc_counts(const struct ms_proc *p)
 	return p->error ? NULL : &p->c;
 }
 const char *ms_proc_error(const struct ms_proc *p) { return p->error; }
+const struct ms_counts *ms_proc_class(const struct ms_proc *p, enum ms_class c)
+{
+	return p->classes && (unsigned)c < MS_CLASS_COUNT ? &p->classes[c] : NULL;
+}
 int ms_proc_errno(const struct ms_proc *p) { return p->error ? p->rc : 0; }

@@ -135,6 +135,8 @@ struct ms_proc {
 	long long uid;           /* -1 when unknown */
 	const char *comm, *cmdline, *user, *cgroup; /* in the table's pool */
 	struct ms_counts c;      /* smaps_rollup, without its Size */
+	struct ms_counts *classes; /* MS_PS_CLASSES*: MS_CLASS_COUNT of them, in
+				    the table's pool; NULL when not read */
 	const char *error;       /* NULL when c was read */
 	int rc;
 };
@@ -216,6 +218,9 @@ MS_HIDDEN struct ms_pool *ms_pool_new(void);
 MS_HIDDEN void ms_pool_free(struct ms_pool *pool);
 /* Forgets every string, keeping one block for the next ones. */
 MS_HIDDEN void ms_pool_reset(struct ms_pool *pool);
+/* size bytes in pool, aligned for 64-bit integers and pointers; NULL when
+ * out of memory. */
+MS_HIDDEN void *ms_pool_alloc(struct ms_pool *pool, size_t size);
 /* A NUL-terminated copy of s[0..len) in pool; NULL when out of memory. */
 MS_HIDDEN char *ms_pool_strndup(struct ms_pool *pool, const char *s, size_t len);
 

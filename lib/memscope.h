@@ -466,6 +466,11 @@ enum ms_ps_flags {
 	MS_PS_OBJECTS = 1 << 1, /* read each readable process's smaps too, and sum
 				   its mapped files across processes
 				   (ms_ps_object()): much slower */
+	MS_PS_CLASSES = 1 << 2, /* each readable process's Rss and Swap per class
+				   (ms_proc_class()), from maps and pagemap
+				   (MS_SNAP_FAST) */
+	MS_PS_CLASSES_SMAPS = 1 << 3, /* every count per class instead, from its
+					 smaps: slower */
 };
 int ms_ps_take(struct ms_ctx *ctx, unsigned flags, struct ms_ps **out, char *err,
 	       size_t errlen);
@@ -507,6 +512,9 @@ double ms_proc_started_at(const struct ms_proc *p);
 const char *ms_proc_cgroup(const struct ms_proc *p);
 /* smaps_rollup's counts; NULL when they could not be read */
 const struct ms_counts *ms_proc_counts(const struct ms_proc *p);
+/* With MS_PS_CLASSES or MS_PS_CLASSES_SMAPS: the counts of class c, read
+ * after smaps_rollup; NULL when not asked for or not read */
+const struct ms_counts *ms_proc_class(const struct ms_proc *p, enum ms_class c);
 /* why not (one lowercase line), and the negative errno; NULL and 0 when
  * the counts were read */
 const char *ms_proc_error(const struct ms_proc *p);

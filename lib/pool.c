@@ -1,11 +1,13 @@
 /*
- * pool.c - an arena of strings freed together with their snapshot.
+ * pool.c - an arena of strings (and small tables) freed together with
+ * their snapshot.
  *
  * Blocks are chained, never moved, so pointers into the pool stay valid while
  * the region array around them grows.
  */
 #include "internal.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,19 +66,33 @@ void ms_pool_reset(struct ms_pool *pool)
 	keep->used = 0;
 }
 
-char *ms_pool_strndup(struct ms_pool *pool, const char *s, size_t len)
+/* size bytes at an offset that is a multiple of align (a power of two). */
+static void *take(struct ms_pool *pool, size_t size, size_t align)
 {
 	struct ms_pool_block *b = pool->head;
-	char *dst;
+	size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
 
-	if (!b || b->cap - b->used < len + 1) {
-		b = pool_grow(pool, len + 1);
-		if (!b)
+	if (!b || at > b->cap || b->cap - at < size) {
+		if (!(b = pool_grow(pool, size)))
 			return NULL;
+		at = 0;
 	}
-	dst = b->data + b->used;
-	memcpy(dst, s, len);
-	dst[len] = '\0';
-	b->used += len + 1;
+	b->used = at + size;
+	return b->data + at;
+}
+
+void *ms_pool_alloc(struct ms_pool *pool, size_t size)
+{
+	return take(pool, size, _Alignof(uint64_t)); /* data[] itself is 8-aligned */
+}
+
+char *ms_pool_strndup(struct ms_pool *pool, const char *s, size_t len)
+{
+	char *dst = take(pool, len + 1, 1);
+
+	if (dst) {
+		memcpy(dst, s, len);
+		dst[len] = '\0';
+	}
 	return dst;
 }

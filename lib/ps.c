@@ -31,6 +31,7 @@ struct scratch {
 	double btime;     /* the boot, unix seconds; < 0 unknown */
 	bool cgroup;      /* MS_PS_CGROUP: read the cgroup file too */
 	struct ms_psobjects *objects; /* MS_PS_OBJECTS: where each one's go */
+	unsigned classes;  /* the snapshot flags of MS_PS_CLASSES*, 0 without */
 	char err[256];
 };
 
@@ -124,6 +125,24 @@ static int rollup(const struct ms_ctx *ctx, int piddir, struct ms_proc *p, struc
 	return rc;
 }
 
+/* The counts per class of p, from a snapshot taken with flags; none when
+ * it cannot be taken now (gone, or changed under the read).  0 or
+ * -ENOMEM. */
+static int read_classes(struct ms_ctx *ctx, struct ms_ps *ps, struct ms_proc *p, unsigned flags)
+{
+	struct ms_snapshot *snap;
+	char err[256];
+	int rc = ms_snapshot_take(ctx, p->pid, flags, &snap, err, sizeof(err));
+
+	if (rc < 0)
+		return rc == -ENOMEM ? rc : 0;
+	p->classes = ms_pool_alloc(ps->pool, MS_CLASS_COUNT * sizeof(*p->classes));
+	for (int c = 0; p->classes && c < MS_CLASS_COUNT; c++)
+		p->classes[c] = snap->classes[c].c;
+	ms_snapshot_free(snap);
+	return p->classes ? 0 : -ENOMEM;
+}
+
 static int push(struct ms_ps *ps, const struct ms_proc *p)
 {
 	if (ps->n == ps->cap) {
@@ -158,6 +177,8 @@ static int read_row(struct ms_ctx *ctx, struct ms_ps *ps, int piddir, char *stat
 	if (p.rc < 0 && !(p.error = ms_pool_strndup(ps->pool, s->err, strlen(s->err))))
 		return -ENOMEM;
 	if (p.rc == 0 && s->objects && ms_psobjects_add(ctx, p.pid, s->objects) < 0)
+		return -ENOMEM;
+	if (p.rc == 0 && s->classes && read_classes(ctx, ps, &p, s->classes) < 0)
 		return -ENOMEM;
 	return p.cmdline ? push(ps, &p) : -ENOMEM;
 }
@@ -294,6 +315,8 @@ static int read_all(struct ms_ctx *ctx, unsigned flags, struct ms_ps *ps, const 
 		parts[i].s.btime = ms_boot_time(ctx);
 		parts[i].s.cgroup = flags & MS_PS_CGROUP;
 		parts[i].s.objects = flags & MS_PS_OBJECTS ? &parts[i].rows.objects : NULL;
+		parts[i].s.classes = flags & MS_PS_CLASSES_SMAPS ? MS_SNAP_STREAM :
+				     flags & MS_PS_CLASSES ? MS_SNAP_FAST : 0;
 		parts[i].s.pool = ms_pool_new();
 		parts[i].rows.pool = parts[i].rows.objects.pool = ms_pool_new();
 		if (!parts[i].s.pool || !parts[i].rows.pool)
@@ -360,7 +383,7 @@ int ms_ps_take(struct ms_ctx *ctx, unsigned flags, struct ms_ps **out, char *err
 	int rc = 0;
 
 	*out = NULL;
-	if (flags & ~(unsigned)(MS_PS_CGROUP | MS_PS_OBJECTS))
+	if (flags & ~(unsigned)(MS_PS_CGROUP | MS_PS_OBJECTS | MS_PS_CLASSES | MS_PS_CLASSES_SMAPS))
 		rc = ms_fail(err, errlen, -EINVAL, "unknown flags %#x", flags);
 	else if (!ps)
 		rc = ms_fail(err, errlen, -ENOMEM, "out of memory");

@@ -24,7 +24,7 @@ arg_of() {
 	--class) echo anon ;; --region) echo 0x1000 ;; --color) echo never ;;
 	--working-set) echo 0 ;; --proc) echo /proc ;; --fail-if) echo 'total.rss > +0' ;;
 	--regions|--timeout|--count|--top) echo 1 ;; --interval) echo 1s ;;
-	--sort) echo pss ;; --user) echo 0 ;; --name) echo x ;; --group-by) echo comm ;;
+	--sort) echo pss ;; --user) echo 0 ;; --name) echo x ;; --group-by) echo comm ;; --classes) echo rss ;;
 	--svg|--output) echo "$TMP/never-written" ;;
 	esac
 }

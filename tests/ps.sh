@@ -131,6 +131,32 @@ has "$TMP/out" "^ +$(file_sum rss) +$(file_sum pss) +$(file_sum uss) +0 +2 exe  
 expect 2 "--objects is of every process: not with --name" "$MEMSCOPE" ps --objects --name x
 expect 2 "--objects and --group-by exclude each other" "$MEMSCOPE" ps --objects --group-by user
 
+# ---- a column per class: Rss from the fast read, PSS and USS from smaps,
+# as summary gives them for each process
+expect 0 "ps --classes rss --json" "$MEMSCOPE" ps --classes rss --json --name "^$own/sharers "
+cp "$TMP/out" "$TMP/classes.json"
+"$MEMSCOPE" summary --fast --json "$parent" > "$TMP/fast.json"
+if jq -e --slurpfile s "$TMP/fast.json" ".classes_source == \"maps+pagemap\" and
+	(.processes[] | select(.pid == $parent) | .classes) as \$c |
+	all(\$s[0].classes | to_entries[]; .value.rss == \$c[.key].rss) and
+	\$c[\"anon-shared\"].rss == 4 * $MIB and \$c.heap.pss == null" "$TMP/classes.json" > /dev/null
+then ok "--classes rss: each class's Rss as summary --fast has it, the 4 MiB shared among them"
+else fail "--classes rss: $(jq -c ".processes[] | select(.pid == $parent) | .classes" "$TMP/classes.json")"; fi
+for what in pss uss; do
+	expect 0 "ps --classes $what --json" "$MEMSCOPE" ps --classes $what --json --name "^$own/sharers "
+	"$MEMSCOPE" summary --json "$parent" > "$TMP/full.json"
+	if jq -e --slurpfile s "$TMP/full.json" ".classes_source == \"smaps\" and
+		(.processes[] | select(.pid == $parent) | .classes) as \$c |
+		all(\$s[0].classes | to_entries[]; .value.$what == \$c[.key].$what)" "$TMP/out" > /dev/null
+	then ok "--classes $what: each class's $what as summary has it"
+	else fail "--classes $what: $(jq -c ".processes[] | select(.pid == $parent) | .classes" "$TMP/out")"; fi
+done
+expect 0 "ps --classes rss, the table" "$MEMSCOPE" ps --classes rss --bytes --name "^$own/sharers "
+has "$TMP/out" "^RSS per class, from maps and pagemap \\(without smaps\\)$" "the table says what its columns are"
+has "$TMP/out" "^ +PID USER .* ANON-SHARED .* COMMAND$" "a column per class some row has"
+expect 2 "an unknown --classes" "$MEMSCOPE" ps --classes vss
+expect 2 "--classes is of processes: not with --objects" "$MEMSCOPE" ps --classes rss --objects
+
 # ---- the table
 expect 0 "ps, the table" "$MEMSCOPE" ps --name "^$own/sharers " --bytes
 has "$TMP/out" '^ +PID USER +RSS +PSS +USS +SWAP COMMAND$' "the header"

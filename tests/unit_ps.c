@@ -171,6 +171,22 @@ START_TEST(objects_across_processes)
 	ms_ps_free(ps);
 	ck_assert_int_eq(ms_ps_take(ctx, 0, &ps, err, sizeof(err)), 0); /* not asked: none */
 	ck_assert_uint_eq(ms_ps_nr_objects(ps), 0);
+	ck_assert_ptr_null(ms_proc_class(ms_ps_proc(ps, 0), MS_CLASS_CODE));
+	ms_ps_free(ps);
+	/* the classes of each, from its smaps: their Rss adds up to its smaps' */
+	ck_assert_int_eq(ms_ps_take(ctx, MS_PS_CLASSES_SMAPS, &ps, err, sizeof(err)), 0);
+	for (size_t i = 0; i < ms_ps_count(ps); i++) {
+		const struct ms_proc *p = ms_ps_proc(ps, i);
+		uint64_t sum = 0;
+
+		for (int c = 0; c < MS_CLASS_COUNT; c++) {
+			ck_assert(ms_counts_get(ms_proc_class(p, c), MS_RSS, &v));
+			sum += v;
+		}
+		ck_assert_uint_eq(sum, (uint64_t)(4 * (ms_proc_pid(p) - 9) + 4 * (ms_proc_pid(p) == 12))
+				  << 10);
+		ck_assert_ptr_null(ms_proc_class(p, MS_CLASS_COUNT));
+	}
 	ms_ps_free(ps);
 	ms_ctx_free(ctx);
 	tl_tree_remove(root);

@@ -75,6 +75,8 @@ static const struct optdoc {
 	  "only the processes whose comm or command line REGEX matches" },
 	{ { "group-by", required_argument, NULL, 256 + 'G' }, O_GROUP_BY, "WHAT",
 	  "a row per comm, user or cgroup: the processes summed" },
+	{ { "classes", required_argument, NULL, 256 + 'K' }, O_CLASSES, "WHAT",
+	  "a column per class: rss (from pagemap, fast), pss or uss (from smaps)" },
 	{ { "objects", no_argument, NULL, 256 + 'O' }, O_OBJECTS, NULL,
 	  "a row per mapped file, summed over the processes (reads every smaps)" },
 	{ { "help", no_argument, NULL, 'h' }, 0, NULL, "print this help and exit" },
@@ -188,6 +190,9 @@ static int check_combinations(const struct opts *o)
 	}
 	if (o->pread && is(o, "snap") && !o->pages)
 		return misuse("%s", "--pread goes with 'snap --pages', not 'snap' alone");
+	if (o->classes != -2 && (o->objects || o->group_by))
+		return misuse("%s", "--classes is a column per class of each process: not with "
+			      "--objects or --group-by");
 	if (o->objects && (o->group_by || o->user || o->by_name))
 		return misuse("%s", "--objects sums the files of every process: not with --group-by, "
 			      "--user or --name");
@@ -280,6 +285,12 @@ static int parse_ps(int c, struct opts *o)
 		return 0;
 	case 256 + 'u': o->user = optarg; return 0;
 	case 256 + 'O': o->objects = true; return 0;
+	case 256 + 'K':
+		o->classes = !strcmp(optarg, "rss") ? MS_RSS : !strcmp(optarg, "pss") ? MS_PSS :
+			     !strcmp(optarg, "uss") ? FIELD_USS : -2;
+		if (o->classes == -2)
+			return misuse("--classes takes rss, pss or uss, not '%s'", optarg);
+		return 0;
 	case 256 + 'G':
 		o->group_by = !strcmp(optarg, "comm") ? BY_COMM : !strcmp(optarg, "user") ? BY_USER :
 			      !strcmp(optarg, "cgroup") ? BY_CGROUP : 0;

@@ -20,7 +20,7 @@ enum {
 	O_PROC = 1u << 12, O_FAIL_IF = 1u << 13, O_REGIONS = 1u << 14, O_TIMEOUT = 1u << 15,
 	O_INSECURE = 1u << 16, O_INTERVAL = 1u << 17, O_COUNT = 1u << 18, O_SVG = 1u << 19,
 	O_SORT = 1u << 20, O_TOP = 1u << 21, O_USER = 1u << 22, O_NAME = 1u << 23,
-	O_GROUP_BY = 1u << 24, O_FAST = 1u << 25, O_OBJECTS = 1u << 26,
+	O_GROUP_BY = 1u << 24, O_FAST = 1u << 25, O_OBJECTS = 1u << 26, O_CLASSES = 1u << 27,
 };
 
 struct opts;
@@ -79,6 +79,7 @@ struct opts {
 	regex_t name;         /* --name REGEX, compiled when by_name */
 	bool by_name;
 	bool objects;         /* --objects: ps sums mapped files across processes */
+	int classes;          /* --classes: MS_RSS, MS_PSS or FIELD_USS; -2 not asked */
 	int group_by;         /* --group-by: 0, or BY_COMM, BY_USER, BY_CGROUP (ps.h) */
 };
 

@@ -27,7 +27,7 @@ const struct command commands[] = {
 	  cmd_watch, O_PROC | O_BYTES | O_JSON | O_INTERVAL | O_COUNT | O_SVG, true },
 	{ "ps", "", "a row per process: RSS, PSS, USS and swap (smaps_rollup)",
 	  cmd_ps, O_PROC | O_BYTES | O_JSON | O_PRETTY | O_SORT | O_TOP | O_USER | O_NAME |
-	  O_GROUP_BY | O_OBJECTS, true },
+	  O_GROUP_BY | O_OBJECTS | O_CLASSES, true },
 	{ "run", "-- COMMAND [ARGS...]", "runs a command; its processes' peak and final memory",
 	  cmd_run, O_BYTES | O_OUTPUT | O_INTERVAL | O_SVG, true },
 };

@@ -9,7 +9,8 @@
 
 static int run_command(const struct command *cmd, int argc, char **argv)
 {
-	struct opts o = { .cmd = cmd, .class = -1, .color = -1, .working_set = -1, .regions = -1 };
+	struct opts o = { .cmd = cmd, .class = -1, .color = -1, .working_set = -1, .regions = -1,
+			  .classes = -2 };
 	int status = parse_options(argc, argv, &o);
 
 	/* -1: the options hold; else --help, --version or a usage error */

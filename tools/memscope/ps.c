@@ -205,7 +205,9 @@ int cmd_ps(const struct opts *o)
 		return status;
 	/* the table shows no cgroup: read it only where it is shown or grouped by */
 	if (ms_ps_take(o->ctx, (o->json || o->group_by == BY_CGROUP ? MS_PS_CGROUP : 0) |
-		       (o->objects ? MS_PS_OBJECTS : 0), &ps, err, sizeof(err)) < 0) {
+		       (o->objects ? MS_PS_OBJECTS : 0) | (o->classes == MS_RSS ? MS_PS_CLASSES : 0) |
+		       (o->classes == MS_PSS || o->classes == FIELD_USS ? MS_PS_CLASSES_SMAPS : 0),
+		       &ps, err, sizeof(err)) < 0) {
 		error("cannot read the processes of '%s': %s", o->proc ? o->proc : "/proc", err);
 		return EXIT_FAIL;
 	}

@@ -28,7 +28,31 @@ static void figures_json(struct jw *w, const struct ms_proc *p, const struct sum
 	}
 }
 
-static void row_json(struct jw *w, const struct ms_proc *p)
+/* --classes: rss, pss, uss and swap of each class, null where unknown */
+static void classes_json(struct jw *w, const struct ms_proc *p)
+{
+	if (!jw_object_or_null(w, "classes", ms_proc_class(p, 0)))
+		return;
+	for (int c = 0; c < MS_CLASS_COUNT; c++) {
+		const struct ms_counts *cc = ms_proc_class(p, c);
+		const int fields[] = { MS_RSS, MS_PSS, FIELD_USS, MS_SWAP };
+		const char *const names[] = { "rss", "pss", "uss", "swap" };
+
+		jw_open(w, ms_class_name(c), '{');
+		for (size_t k = 0; k < 4; k++) {
+			uint64_t v;
+
+			if (fields[k] == FIELD_USS ? ms_counts_uss(cc, &v) : ms_counts_get(cc, fields[k], &v))
+				jw_u64(w, names[k], v);
+			else
+				jw_raw(w, names[k], "null");
+		}
+		jw_close(w, '}');
+	}
+	jw_close(w, '}');
+}
+
+static void row_json(struct jw *w, const struct ms_proc *p, bool classes)
 {
 	jw_open(w, NULL, '{');
 	jw_u64(w, "pid", (uint64_t)ms_proc_pid(p));
@@ -45,6 +69,8 @@ static void row_json(struct jw *w, const struct ms_proc *p)
 		jw_double(w, "started_at", ms_proc_started_at(p));
 	jw_str(w, "cgroup", ms_proc_cgroup(p));
 	figures_json(w, p, NULL);
+	if (classes)
+		classes_json(w, p);
 	jw_str(w, "error", ms_proc_error(p));
 	jw_close(w, '}');
 }
@@ -106,9 +132,11 @@ int ps_print_json(const struct opts *o, const struct ps_view *v)
 	jw_open(&w, NULL, '{');
 	jw_str(&w, "schema", MS_PS_SCHEMA);
 	jw_double(&w, "taken_at", ms_ps_taken_at(v->ps));
+	if (o->classes != -2)
+		jw_str(&w, "classes_source", o->classes == MS_RSS ? "maps+pagemap" : "smaps");
 	jw_open(&w, "processes", '[');
 	for (size_t i = 0; i < rows; i++)
-		row_json(&w, v->rows[i]);
+		row_json(&w, v->rows[i], o->classes != -2);
 	jw_close(&w, ']');
 	if (v->group_by)
 		groups_json(&w, v);
@@ -148,10 +176,64 @@ static void print_figures(const struct opts *o, const struct ms_proc *p, const s
 	}
 }
 
+/* --classes: which classes have a column (those some row shown has) */
+static bool class_shown(const struct ps_view *v, int c)
+{
+	uint64_t x;
+
+	for (size_t i = 0; i < v->shown; i++)
+		if (ms_counts_get(ms_proc_class(v->rows[i], c), MS_SIZE, &x) && x)
+			return true;
+	return false;
+}
+
+static int class_width(const struct opts *o, int c)
+{
+	int w = o->bytes ? 12 : 7, n = (int)strlen(ms_class_name(c));
+
+	return n > w ? n : w;
+}
+
+/* PID, USER, a column per class, COMMAND */
+static void print_classes_head(const struct opts *o, const struct ps_view *v)
+{
+	printf("%s per class, %s\n", o->classes == MS_RSS ? "RSS" : o->classes == MS_PSS ? "PSS" :
+	       "USS", o->classes == MS_RSS ? "from maps and pagemap (without smaps)" : "from smaps");
+	printf("%7s %-10s", "PID", "USER");
+	for (int c = 0; c < MS_CLASS_COUNT; c++) {
+		char name[32];
+
+		if (!class_shown(v, c))
+			continue;
+		snprintf(name, sizeof(name), "%s", ms_class_name(c));
+		for (char *q = name; *q; q++)
+			*q = (char)(*q >= 'a' && *q <= 'z' ? *q - 32 : *q);
+		printf(" %*s", class_width(o, c), name);
+	}
+	printf(" COMMAND\n");
+}
+
+static void print_classes_row(const struct opts *o, const struct ps_view *v,
+			      const struct ms_proc *p)
+{
+	for (int c = 0; c < MS_CLASS_COUNT; c++) {
+		const struct ms_counts *cc = ms_proc_class(p, c);
+		char cell[32];
+
+		if (class_shown(v, c))
+			printf(" %*s", class_width(o, c), !cc ? "-" :
+			       size_cell(cell, sizeof(cell), o, cc, o->classes));
+	}
+}
+
 static void print_head(const struct opts *o, const struct ps_view *v)
 {
 	int w = o->bytes ? 12 : 7;
 
+	if (o->classes != -2) {
+		print_classes_head(o, v);
+		return;
+	}
 	if (v->group_by)
 		printf("%-24s %6s", v->group_by == BY_USER ? "USER" : v->group_by == BY_COMM ? "COMM" :
 		       "CGROUP", "COUNT");
@@ -189,7 +271,8 @@ static void print_command(const struct ms_proc *p, int room)
 	free(bracketed);
 }
 
-static void print_row(const struct opts *o, const struct ms_proc *p, int room)
+static void print_row(const struct opts *o, const struct ps_view *v, const struct ms_proc *p,
+		      int room)
 {
 	char user[64];
 
@@ -198,7 +281,10 @@ static void print_row(const struct opts *o, const struct ms_proc *p, int room)
 	else
 		snprintf(user, sizeof(user), "%lld", ms_proc_uid(p));
 	printf("%7d %-10s", (int)ms_proc_pid(p), ms_proc_uid(p) < 0 ? "-" : user);
-	print_figures(o, p, NULL);
+	if (o->classes != -2)
+		print_classes_row(o, v, p);
+	else
+		print_figures(o, p, NULL);
 	print_command(p, room);
 }
 
@@ -271,8 +357,9 @@ int ps_print_table(const struct opts *o, const struct ps_view *v)
 		if (v->group_by)
 			print_group(o, v, &v->groups[i]);
 		else
-			print_row(o, v->rows[i], room);
+			print_row(o, v, v->rows[i], room);
 	}
-	print_totals(o, v);
+	if (o->classes == -2)
+		print_totals(o, v);
 	return finish_output(EXIT_OK);
 }
