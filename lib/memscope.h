@@ -474,6 +474,16 @@ enum ms_ps_flags {
 };
 int ms_ps_take(struct ms_ctx *ctx, unsigned flags, struct ms_ps **out, char *err,
 	       size_t errlen);
+/*
+ * The same, telling fn how many of the processes listed have been read so
+ * far (done of total), from the caller's thread alone, after each process
+ * it reads and once at the end (done == total): for a progress line on a
+ * slow scan (MS_PS_OBJECTS, MS_PS_CLASSES_SMAPS).  fn must not call the
+ * library with this table.
+ */
+typedef void ms_ps_progress_fn(size_t done, size_t total, void *arg);
+int ms_ps_take_progress(struct ms_ctx *ctx, unsigned flags, ms_ps_progress_fn *fn, void *arg,
+			struct ms_ps **out, char *err, size_t errlen);
 void ms_ps_free(struct ms_ps *ps);
 size_t ms_ps_count(const struct ms_ps *ps);
 /* Row i; NULL past the end. */

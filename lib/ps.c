@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,10 +239,19 @@ static int list_pids(struct ms_ctx *ctx, pid_t **pids, size_t *n, char *err, siz
 
 /* Some of the PIDs, read into rows of its own: the scan is cut in two
  * parts, the second read in a thread of its own beside the caller's. */
+struct progress {
+	ms_ps_progress_fn *fn;   /* called on the caller's thread alone */
+	void *arg;
+	atomic_size_t done;      /* processes read, by both parts */
+	size_t total;
+};
+
 struct part {
 	struct ms_ctx *ctx;
 	const pid_t *pids;
 	size_t n;
+	struct progress *progress;
+	bool callers;            /* on the caller's thread: it tells progress */
 	struct ms_ps rows;       /* its objects too, with MS_PS_OBJECTS */
 	struct scratch s;
 	int rc;
@@ -250,9 +260,14 @@ struct part {
 static void *read_part(void *arg)
 {
 	struct part *p = arg;
+	struct progress *pr = p->progress;
 
-	for (size_t i = 0; i < p->n && p->rc == 0; i++)
+	for (size_t i = 0; i < p->n && p->rc == 0; i++) {
 		p->rc = read_pid(p->ctx, &p->rows, p->pids[i], &p->s);
+		atomic_fetch_add(&pr->done, 1);
+		if (pr->fn && p->callers)
+			pr->fn(atomic_load(&pr->done), pr->total, pr->arg);
+	}
 	return NULL;
 }
 
@@ -302,9 +317,10 @@ static int merge(struct ms_ps *ps, struct part *parts)
 /* Every process of the list, in two parts at once unless the context keeps
  * to one thread; the rows of both into ps. */
 static int read_all(struct ms_ctx *ctx, unsigned flags, struct ms_ps *ps, const pid_t *pids,
-		    size_t n)
+		    size_t n, struct progress *pr)
 {
-	struct part parts[2] = { { .ctx = ctx, .pids = pids, .n = n }, { .ctx = ctx } };
+	struct part parts[2] = { { .ctx = ctx, .pids = pids, .n = n, .progress = pr, .callers = true },
+				 { .ctx = ctx, .progress = pr } };
 	bool split = !ctx->one_thread && n >= SPLIT_MIN;
 	pthread_t helper;
 	int rc = 0;
@@ -329,6 +345,8 @@ static int read_all(struct ms_ctx *ctx, unsigned flags, struct ms_ps *ps, const 
 			pthread_join(helper, NULL);
 		else
 			read_part(&parts[1]);
+		if (pr->fn) /* all read: the last word */
+			pr->fn(n, n, pr->arg);
 		rc = parts[0].rc < 0 ? parts[0].rc : parts[1].rc;
 	}
 	if (rc == 0)
@@ -377,6 +395,13 @@ static int finish(struct ms_ctx *ctx, struct ms_ps *ps, char *err, size_t errlen
 int ms_ps_take(struct ms_ctx *ctx, unsigned flags, struct ms_ps **out, char *err,
 	       size_t errlen)
 {
+	return ms_ps_take_progress(ctx, flags, NULL, NULL, out, err, errlen);
+}
+
+int ms_ps_take_progress(struct ms_ctx *ctx, unsigned flags, ms_ps_progress_fn *fn, void *arg,
+			struct ms_ps **out, char *err, size_t errlen)
+{
+	struct progress pr = { .fn = fn, .arg = arg };
 	struct ms_ps *ps = calloc(1, sizeof(*ps));
 	pid_t *pids = NULL;
 	size_t n = 0;
@@ -391,7 +416,8 @@ int ms_ps_take(struct ms_ctx *ctx, unsigned flags, struct ms_ps **out, char *err
 		ps->taken_at = ms_now_real();
 		rc = list_pids(ctx, &pids, &n, err, errlen);
 	}
-	if (rc == 0 && (rc = read_all(ctx, flags, ps, pids, n)) < 0)
+	pr.total = n;
+	if (rc == 0 && (rc = read_all(ctx, flags, ps, pids, n, &pr)) < 0)
 		ms_fail(err, errlen, rc, "out of memory");
 	if (rc == 0)
 		rc = finish(ctx, ps, err, errlen);

@@ -157,6 +157,22 @@ has "$TMP/out" "^ +PID USER .* ANON-SHARED .* COMMAND$" "a column per class some
 expect 2 "an unknown --classes" "$MEMSCOPE" ps --classes vss
 expect 2 "--classes is of processes: not with --objects" "$MEMSCOPE" ps --classes rss --objects
 
+# ---- a progress line on a terminal's stderr, wiped at the end; none
+# elsewhere (script gives the command a terminal)
+if command -v script > /dev/null; then
+	MEMSCOPE_PROGRESS_AFTER=0 script -qec "$MEMSCOPE ps --objects --top 1 > $TMP/table 2> /dev/tty" \
+		/dev/null > "$TMP/tty" 2>&1
+	if grep -q 'reading processes: [0-9]* of [0-9]*' "$TMP/tty" && grep -q "$(printf '\033\\[K')" "$TMP/tty" &&
+		grep -q 'PROCS KIND PATH' "$TMP/table"; then
+		ok "a scan on a terminal tells how far it has come, and wipes the line"
+	else fail "no progress line: $(od -c "$TMP/tty" | head -n 5)"; fi
+	MEMSCOPE_PROGRESS_AFTER=0 "$MEMSCOPE" ps --objects --top 1 > /dev/null 2> "$TMP/err"
+	if [ -s "$TMP/err" ]; then fail "a progress line where stderr is no terminal"
+	else ok "no progress line where stderr is no terminal"; fi
+else
+	skip "a progress line: needs script (util-linux)"
+fi
+
 # ---- the table
 expect 0 "ps, the table" "$MEMSCOPE" ps --name "^$own/sharers " --bytes
 has "$TMP/out" '^ +PID USER +RSS +PSS +USS +SWAP COMMAND$' "the header"

@@ -10,6 +10,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 const struct ps_key ps_keys[] = {
@@ -195,6 +196,49 @@ static int show(const struct opts *o, const struct ms_ps *ps, int field)
 	return status;
 }
 
+/* A progress line on a terminal's stderr, once the scan has taken
+ * MEMSCOPE_PROGRESS_AFTER seconds (1), at most ten times a second; wiped
+ * when the scan ends. */
+struct ticker {
+	double start, last, after;
+	bool shown;
+};
+
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void tick(size_t done, size_t total, void *arg)
+{
+	struct ticker *t = arg;
+	double now = seconds();
+
+	if (done == total) {
+		if (t->shown)
+			fputs("\r\033[K", stderr);
+		return;
+	}
+	if (now - t->start < t->after || now - t->last < 0.1)
+		return;
+	fprintf(stderr, "\rreading processes: %zu of %zu", done, total);
+	t->last = now;
+	t->shown = true;
+}
+
+static int take_table(const struct opts *o, unsigned flags, struct ms_ps **ps, char *err,
+		      size_t errlen)
+{
+	const char *after = getenv("MEMSCOPE_PROGRESS_AFTER");
+	struct ticker t = { .start = seconds(), .after = after && *after ? atof(after) : 1 };
+
+	return ms_ps_take_progress(o->ctx, flags, isatty(STDERR_FILENO) ? tick : NULL, &t, ps, err,
+				   errlen);
+}
+
 int cmd_ps(const struct opts *o)
 {
 	char err[256] = "";
@@ -204,7 +248,7 @@ int cmd_ps(const struct opts *o)
 	if (status != EXIT_OK) /* before the scan: a usage error costs nothing */
 		return status;
 	/* the table shows no cgroup: read it only where it is shown or grouped by */
-	if (ms_ps_take(o->ctx, (o->json || o->group_by == BY_CGROUP ? MS_PS_CGROUP : 0) |
+	if (take_table(o, (o->json || o->group_by == BY_CGROUP ? MS_PS_CGROUP : 0) |
 		       (o->objects ? MS_PS_OBJECTS : 0) | (o->classes == MS_RSS ? MS_PS_CLASSES : 0) |
 		       (o->classes == MS_PSS || o->classes == FIELD_USS ? MS_PS_CLASSES_SMAPS : 0),
 		       &ps, err, sizeof(err)) < 0) {
