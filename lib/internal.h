@@ -365,6 +365,7 @@ MS_HIDDEN bool ms_counts_bounded(const struct ms_counts *c, uint32_t have, int *
 				 int *bound);
 
 /* ---- procinfo.c: pid, comm, argv, exe, uid, start ---- */
+#define MS_PF_KTHREAD 0x00200000 /* stat's flags (include/linux/sched.h): a kernel thread */
 /* Field 22 of a stat line (comm may hold spaces and ')'); -EBADMSG. */
 MS_HIDDEN int ms_stat_start_ticks(const char *stat, long long *ticks);
 /* Field n (>= 3) of a stat line, after the comm: as a word, and as a

@@ -50,8 +50,6 @@ int ms_stat_start_ticks(const char *stat, long long *ticks)
 	return 0;
 }
 
-#define PF_KTHREAD 0x00200000 /* include/linux/sched.h: a kernel thread */
-
 /* A thread of piddir's process other than its main thread pid, 0 when
  * none. */
 static long other_thread(int piddir, long pid)
@@ -85,7 +83,7 @@ int ms_stat_has_memory(int piddir, const char *stat, char *err, size_t errlen)
 
 	if (!ms_stat_field(stat, 3, &state, &len) || !ms_stat_number(stat, 9, &flags))
 		return ms_fail(err, errlen, -EBADMSG, "stat: cannot parse");
-	if (flags & PF_KTHREAD)
+	if (flags & MS_PF_KTHREAD)
 		return ms_fail(err, errlen, -ENODATA,
 			       "it is a kernel thread, with no user address space");
 	if (*state != 'Z' && *state != 'X')

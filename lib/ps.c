@@ -23,8 +23,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define PF_KTHREAD 0x00200000 /* include/linux/sched.h: a kernel thread */
-
 /* What one row's read needs beside the table: kept from row to row. */
 struct scratch {
 	struct ms_region_vec vec;
@@ -36,10 +34,10 @@ struct scratch {
 	char err[256];
 };
 
-/* stat: "pid (comm) S ppid ... flags ... threads ... starttime".  false
- * for a process with no user address space (a kernel thread, a zombie),
- * or a line that does not parse. */
-static bool from_stat(struct ms_ps *ps, char *stat, struct ms_proc *p)
+/* stat: "pid (comm) S ppid ... flags ... threads ... starttime".  1 for a
+ * row; 0 for a process with no user address space (a kernel thread, a
+ * zombie) or a line that does not parse; -ENOMEM. */
+static int from_stat(struct ms_ps *ps, char *stat, struct ms_proc *p)
 {
 	char *open = strchr(stat, '('), *close = strrchr(stat, ')');
 	const char *state;
@@ -49,14 +47,14 @@ static bool from_stat(struct ms_ps *ps, char *stat, struct ms_proc *p)
 	if (!open || !close || close < open || !ms_stat_field(stat, 3, &state, &len) ||
 	    !ms_stat_number(stat, 4, &ppid) || !ms_stat_number(stat, 9, &flags) ||
 	    !ms_stat_number(stat, 20, &threads) || ms_stat_start_ticks(stat, &p->start_ticks))
-		return false;
-	if ((flags & PF_KTHREAD) || *state == 'Z' || *state == 'X')
-		return false;
+		return 0;
+	if ((flags & MS_PF_KTHREAD) || *state == 'Z' || *state == 'X')
+		return 0;
 	p->state = *state;
 	p->ppid = (pid_t)ppid;
 	p->threads = (long)threads;
 	p->comm = ms_pool_strndup(ps->pool, open + 1, (size_t)(close - open - 1));
-	return p->comm != NULL;
+	return p->comm ? 1 : -ENOMEM;
 }
 
 /* cmdline: arguments ended by NUL, joined here by spaces. */
@@ -165,9 +163,10 @@ static int read_row(struct ms_ctx *ctx, struct ms_ps *ps, int piddir, char *stat
 		    struct scratch *s)
 {
 	struct ms_proc p = { .pid = (pid_t)strtol(stat, NULL, 10) };
+	int rc = from_stat(ps, stat, &p);
 
-	if (!from_stat(ps, stat, &p))
-		return 0;
+	if (rc <= 0) /* not a row, or out of memory */
+		return rc;
 	p.started_at = s->btime < 0 ? -1 : s->btime + (double)p.start_ticks / (double)ctx->hertz;
 	p.uid = ms_status_uid(piddir);
 	p.cmdline = cmdline(ps, piddir);
