@@ -321,13 +321,14 @@ static int read_all(struct ms_ctx *ctx, unsigned flags, struct ms_ps *ps, const 
 	struct part parts[2] = { { .ctx = ctx, .pids = pids, .n = n, .progress = pr, .callers = true },
 				 { .ctx = ctx, .progress = pr } };
 	bool split = !ctx->one_thread && n >= SPLIT_MIN;
+	double btime = ms_boot_time(ctx); /* the root's stat, read once */
 	pthread_t helper;
 	int rc = 0;
 
 	if (split)
 		parts[1].pids = pids + n / 2, parts[1].n = n - n / 2, parts[0].n = n / 2;
 	for (int i = 0; i < 2; i++) {
-		parts[i].s.btime = ms_boot_time(ctx);
+		parts[i].s.btime = btime;
 		parts[i].s.cgroup = flags & MS_PS_CGROUP;
 		parts[i].s.objects = flags & MS_PS_OBJECTS ? &parts[i].rows.objects : NULL;
 		parts[i].s.classes = flags & MS_PS_CLASSES_SMAPS ? MS_SNAP_STREAM :

@@ -6,25 +6,6 @@
 . "$SETUP"
 command -v jq > /dev/null || skip_all "needs jq"
 
-# start_helper NAME ARGS...: runs tests/helpers/NAME until the test ends;
-# its first line into $first
-start_helper() {
-	name=$1
-	shift
-	mkfifo "$TMP/in-$name"
-	"$HELPERS/$name" "$@" < "$TMP/in-$name" > "$TMP/ready-$name" &
-	KILL_AT_EXIT="${KILL_AT_EXIT:-} $!"
-	eval "exec 3> \"$TMP/in-$name\""
-	i=0
-	until grep -q ready "$TMP/ready-$name" 2> /dev/null; do
-		kill -0 $! 2> /dev/null && [ $i -lt 200 ] ||
-			{ echo "not ok 1 - the helper $name did not start"; echo "1..1"; exit 1; }
-		sleep 0.05
-		i=$((i + 1))
-	done
-	first=$(head -n 1 "$TMP/ready-$name")
-}
-
 # smaps_rows PID: "start rss swap" a region, as maps --fast --json has them
 smaps_rows() {
 	awk '/^[0-9a-f]+-[0-9a-f]+ / { split($1, a, "-"); s = a[1]; sub(/^0+/, "", s); s = "0x" (s == "" ? "0" : s) }
@@ -40,10 +21,10 @@ same() {
 	else fail "$2 differs from smaps:"; head -n 5 "$TMP/diff" "$TMP/err" | sed 's/^/#   /'; fi
 }
 
-start_helper sharers 3 4
+run_helper "$HELPERS/sharers" 3 4
 parent=${first% *} child=${first#* }
-start_helper regions 3000
-regions=$!
+run_helper "$HELPERS/regions" 3000
+regions=$helper
 
 same "$parent" "the sharers' parent (private, shared, zero-page memory)"
 same "$child" "the sharers' child"

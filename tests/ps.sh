@@ -13,21 +13,8 @@ MIB=1048576
 own=$HELPERS/ps-$$
 STAGES_AT_EXIT="${STAGES_AT_EXIT:-} $own"
 mkdir -p "$own" && cp "$HELPERS/sharers" "$own/sharers"
-mkfifo "$TMP/in"
-"$own/sharers" 3 4 < "$TMP/in" > "$TMP/ready" &
-KILL_AT_EXIT=$!
-exec 3> "$TMP/in"
-i=0
-until grep -q ready "$TMP/ready" 2> /dev/null; do
-	kill -0 $KILL_AT_EXIT 2> /dev/null && [ $i -lt 200 ] ||
-		{ echo "not ok 1 - the helper sharers did not start"; echo "1..1"; exit 1; }
-	sleep 0.05
-	i=$((i + 1))
-done
-read -r parent child < "$TMP/ready"
-
-# rollup PID KEY: smaps_rollup's value of KEY, in bytes
-rollup() { awk -v k="$2:" '$1 == k { print $2 * 1024 }' /proc/$1/smaps_rollup; }
+run_helper "$own/sharers" 3 4
+parent=${first% *} child=${first#* }
 
 # ---- the figures of a row are smaps_rollup's
 expect 0 "ps --json" "$MEMSCOPE" ps --json

@@ -23,20 +23,9 @@ if [ "$(awk 'NR > 1' /proc/swaps | wc -l)" -eq 0 ]; then
 	echo "# added a swap file of 64 MiB for the test: $swapfile"
 fi
 
-mkfifo "$TMP/in"
-"$HELPERS/sharers" 3 4 pageout < "$TMP/in" > "$TMP/ready" &
-KILL_AT_EXIT=$!
-exec 3> "$TMP/in"
-i=0
-until grep -q ready "$TMP/ready" 2> /dev/null; do
-	kill -0 $KILL_AT_EXIT 2> /dev/null && [ $i -lt 200 ] ||
-		{ echo "not ok 1 - the helper sharers did not start"; echo "1..1"; exit 1; }
-	sleep 0.05
-	i=$((i + 1))
-done
-read -r parent child < "$TMP/ready"
+run_helper "$HELPERS/sharers" 3 4 pageout
+parent=${first% *} child=${first#* }
 
-rollup() { awk -v k="$2:" '$1 == k { print $2 * 1024 }' /proc/$1/smaps_rollup; }
 [ "$(rollup $parent Swap)" -gt 0 ] ||
 	skip_all "MADV_PAGEOUT swapped nothing out (a cgroup without swap?)"
 echo "# swapped out: parent $(rollup $parent Swap) bytes, child $(rollup $child Swap)"
