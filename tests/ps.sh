@@ -237,6 +237,19 @@ if grep -q "$(printf '\033')" "$TMP/out"; then fail "the comm's escape reached t
 else ok "no control byte of a name reaches the terminal"; fi
 has "$TMP/out" '^1 process could not be read \(the saved tree has no smaps_rollup\)$' \
 	"the footer gives the tree's reason"
+# malformed input: passwd lines that do not parse are passed over; a
+# smaps_rollup that does not parse makes its row unknown, with the reason
+printf 'garbage\n:x:1000:1000::/:/bin/sh\nmallory:x:1000x:0::/:/bin/sh\nalice:x:1000:1000::/:/bin/sh\n' \
+	> "$tree/1/root/etc/passwd"
+proc 500 badrollup S 4194560
+printf '00400000-7ffd0000 ---p 00000000 00:00 0 [rollup]\nRss: lots kB\n' > "$tree/500/smaps_rollup"
+expect 0 "a tree with malformed files" "$MEMSCOPE" ps --proc "$tree" --json --sort pid
+if jq -e '.processes[0].user == "alice" and .unreadable == 2 and
+	(.processes[] | select(.pid == 500) | .rss == null and (.error | test("smaps_rollup")))' \
+	"$TMP/out" > /dev/null
+then ok "malformed passwd lines passed over; a malformed smaps_rollup is null with its reason"
+else fail "malformed: $(cat "$TMP/out" "$TMP/err")"; fi
+rm -r "$tree/500"
 rm "$tree/1/root/etc/passwd"
 expect 0 "a tree without a passwd file" "$MEMSCOPE" ps --proc "$tree" --json
 if jq -e '.processes[0].user == null and .processes[0].uid == 1000' "$TMP/out" > /dev/null
