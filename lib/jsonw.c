@@ -132,6 +132,10 @@ static void lead(struct jw *w, const char *key)
 {
 	char *p, *end;
 
+	if (w->named) { /* jw_name() wrote the key */
+		w->named = false;
+		return;
+	}
 	if (!reserve(w, JW_KEY_MAX + 5 + (w->pretty ? 1 + (size_t)w->depth : 0)))
 		return;
 	if (w->count[w->depth]++)
@@ -151,6 +155,14 @@ static void lead(struct jw *w, const char *key)
 	if (w->pretty)
 		*p++ = '\t';
 	w->len = (size_t)(p - w->buf);
+}
+
+void jw_name(struct jw *w, const char *name)
+{
+	lead(w, NULL);
+	string(w, name);
+	add(w, ":\t", w->pretty ? 2 : 1);
+	w->named = true;
 }
 
 void jw_open(struct jw *w, const char *key, char bracket)

@@ -23,12 +23,16 @@ struct jw {
 	bool pretty;                  /* a value a line, indented by tabs */
 	int depth;
 	unsigned count[JW_DEPTH_MAX]; /* values so far at each depth */
+	bool named;                   /* jw_name() wrote the next value's key */
 };
 /* key is NULL for a value in an array, or the document itself; else one
  * of the project's own names (never one a process chose), written
  * unescaped.
  * jw_open() takes '{' or '[', jw_close() '}' or ']'. */
 JW_API void jw_open(struct jw *w, const char *key, char bracket);
+/* A key that is not one of ours (a name in a file the kernel wrote),
+ * escaped; the next value is written with key NULL. */
+JW_API void jw_name(struct jw *w, const char *name);
 JW_API void jw_close(struct jw *w, char bracket);
 JW_API void jw_u64(struct jw *w, const char *key, uint64_t v);
 JW_API void jw_i64(struct jw *w, const char *key, int64_t v);

@@ -530,6 +530,139 @@ const struct ms_counts *ms_proc_class(const struct ms_proc *p, enum ms_class c);
 const char *ms_proc_error(const struct ms_proc *p);
 int ms_proc_errno(const struct ms_proc *p);
 
+/* ------------------------------------------------------------------ */
+/* The kernel's side: where the rest of RAM is (docs/kernel.md)         */
+
+/* Version of the kernel document ("schema" key). */
+#define MS_KERNEL_SCHEMA "memscope-kernel/1"
+
+struct ms_kernel;      /* the kernel's views of memory, read at one moment */
+struct ms_zone;        /* one zone of one node: its free blocks and limits */
+struct ms_slab_cache;  /* one line of slabinfo */
+
+enum ms_kernel_flags {
+	MS_KERNEL_PAGETYPES = 1 << 0, /* read pagetypeinfo too: the kernel holds
+					 each zone's lock while it writes it */
+};
+
+/* The files read, each a view that may be unknown on its own. */
+enum ms_kernel_view {
+	MS_KV_MEMINFO,
+	MS_KV_BUDDYINFO,
+	MS_KV_ZONEINFO,
+	MS_KV_PAGETYPEINFO,
+	MS_KV_SLABINFO,  /* root only */
+	MS_KV_VMALLOCINFO, /* root only */
+	MS_KV_COUNT
+};
+
+/*
+ * Reads meminfo, buddyinfo, zoneinfo, slabinfo and vmallocinfo (and
+ * pagetypeinfo with MS_KERNEL_PAGETYPES) under ctx's root, and splits
+ * MemTotal into the ledger's disjoint parts.  A view that cannot be read
+ * is unknown with the reason (ms_kernel_error()); only meminfo is needed:
+ * without it the call fails (-EACCES, -ENOENT, -EBADMSG).  -EINVAL for an
+ * unknown flag.  The caller frees *out with ms_kernel_free().
+ */
+int ms_kernel_take(struct ms_ctx *ctx, unsigned flags, struct ms_kernel **out, char *err,
+		   size_t errlen);
+void ms_kernel_free(struct ms_kernel *k);
+/* The document (docs/kernel.md), NUL-terminated, for free(); flags: MS_JSON_PRETTY.
+ * NULL and errno (ENOMEM) on failure. */
+char *ms_kernel_to_json(const struct ms_kernel *k, unsigned flags);
+/* Why view v is unknown (one lowercase line) and *errnum its negative
+ * errno; NULL (and 0) when it was read, or not asked for (*errnum 0). */
+const char *ms_kernel_error(const struct ms_kernel *k, enum ms_kernel_view v, int *errnum);
+/* Unix seconds, when the read began; the page size in bytes */
+double ms_kernel_taken_at(const struct ms_kernel *k);
+long ms_kernel_page_size(const struct ms_kernel *k);
+
+/* meminfo: the value of key ("MemTotal"), bytes for a kB key, else a count;
+ * false when the file has no such key. */
+bool ms_kernel_meminfo(const struct ms_kernel *k, const char *key, uint64_t *v);
+size_t ms_kernel_nr_meminfo(const struct ms_kernel *k);
+/* The i-th key in the file's order, its value (as above) and whether it is
+ * bytes; NULL past the end. */
+const char *ms_kernel_meminfo_at(const struct ms_kernel *k, size_t i, uint64_t *v,
+				 bool *bytes);
+
+/* The ledger: MemTotal as parts that do not overlap, in a fixed order, and
+ * what they leave.  A part's name is a stable identifier ("anon"), its
+ * label words for a person, its source the files and keys it comes from. */
+size_t ms_kernel_nr_parts(const struct ms_kernel *k);
+const char *ms_kernel_part(const struct ms_kernel *k, size_t i, uint64_t *bytes,
+			   const char **label, const char **source);
+/* MemTotal less the parts, never below 0; and how far the parts went past
+ * MemTotal (files read moments apart), 0 when they did not. */
+uint64_t ms_kernel_unaccounted(const struct ms_kernel *k);
+uint64_t ms_kernel_overcounted(const struct ms_kernel *k);
+
+/* Zones: buddyinfo's (those with pages), with zoneinfo's counts. */
+enum ms_zone_count {
+	MS_ZONE_FREE,     /* zoneinfo: pages free */
+	MS_ZONE_MIN,      /* watermarks, pages */
+	MS_ZONE_LOW,
+	MS_ZONE_HIGH,
+	MS_ZONE_SPANNED,  /* pages the zone spans, holes included */
+	MS_ZONE_PRESENT,  /* pages of RAM in it */
+	MS_ZONE_MANAGED,  /* pages the buddy allocator manages */
+	MS_ZONE_PCP,      /* free pages on the per-CPU lists (pagesets' count) */
+	MS_ZONE_COUNT_MAX
+};
+size_t ms_kernel_nr_zones(const struct ms_kernel *k);
+const struct ms_zone *ms_kernel_zone(const struct ms_kernel *k, size_t i);
+int ms_zone_node(const struct ms_zone *z);
+const char *ms_zone_name(const struct ms_zone *z);
+/* buddyinfo's columns: orders 0 to n - 1 */
+unsigned ms_zone_nr_orders(const struct ms_zone *z);
+/* free blocks of 2^order pages; 0 past the last order */
+uint64_t ms_zone_free_blocks(const struct ms_zone *z, unsigned order);
+/* bytes free in the zone's blocks */
+uint64_t ms_zone_free_bytes(const struct ms_zone *z);
+/* The share of the zone's free pages in blocks smaller than 2^order pages:
+ * free memory an allocation of that order cannot use (the kernel's
+ * "unusable free space index"); 0 when nothing is free. */
+double ms_zone_unusable(const struct ms_zone *z, unsigned order);
+/* zoneinfo's count c in pages; -1 when unknown */
+int64_t ms_zone_count(const struct ms_zone *z, enum ms_zone_count c);
+/* With MS_KERNEL_PAGETYPES: the migrate types (pagetypeinfo), the name of
+ * type t (NULL past the end) and its free blocks per order. */
+unsigned ms_zone_nr_types(const struct ms_zone *z);
+const char *ms_zone_type(const struct ms_zone *z, unsigned t);
+uint64_t ms_zone_type_free_blocks(const struct ms_zone *z, unsigned t, unsigned order);
+
+/* slabinfo (root only): the caches, most bytes first */
+size_t ms_kernel_nr_caches(const struct ms_kernel *k);
+const struct ms_slab_cache *ms_kernel_cache(const struct ms_kernel *k, size_t i);
+const char *ms_cache_name(const struct ms_slab_cache *c);
+uint64_t ms_cache_objects(const struct ms_slab_cache *c);
+uint64_t ms_cache_active_objects(const struct ms_slab_cache *c);
+uint64_t ms_cache_object_size(const struct ms_slab_cache *c);
+/* slabs x pages per slab x page size */
+uint64_t ms_cache_bytes(const struct ms_slab_cache *c);
+
+/* vmallocinfo (root only): areas by kind, and by the function that asked */
+enum ms_vmalloc_kind {
+	MS_VM_VMALLOC,  /* vmalloc() and friends */
+	MS_VM_VMAP,     /* vmap(): pages of someone else's */
+	MS_VM_IOREMAP,  /* device memory: no RAM */
+	MS_VM_USER,     /* vmalloc_user(): mappable by a process */
+	MS_VM_PERCPU,   /* per-CPU chunks: their RAM is meminfo's Percpu */
+	MS_VM_MAP_RAM,  /* vm_map_ram() */
+	MS_VM_UNPURGED, /* freed, not yet unmapped: no RAM */
+	MS_VM_OTHER,
+	MS_VM_KIND_COUNT
+};
+/* Areas of kind, their bytes of address space and of RAM (pages=); false
+ * when vmallocinfo is unknown.  MS_VM_KIND_COUNT sums them all. */
+bool ms_kernel_vmalloc(const struct ms_kernel *k, enum ms_vmalloc_kind kind, uint64_t *areas,
+		       uint64_t *bytes, uint64_t *ram);
+const char *ms_vmalloc_kind_name(enum ms_vmalloc_kind kind);
+/* By caller, most RAM first: its name (a symbol, "+offset" cut), NULL past the end */
+size_t ms_kernel_nr_callers(const struct ms_kernel *k);
+const char *ms_kernel_caller(const struct ms_kernel *k, size_t i, uint64_t *areas,
+			     uint64_t *bytes, uint64_t *ram);
+
 #ifdef __cplusplus
 }
 #endif

@@ -29,7 +29,7 @@ arg_of() {
 	esac
 }
 operands_of() {
-	case $1 in diff) echo "$TMP/a $TMP/b" ;; run) echo "-- true" ;; ps) ;; *) echo 1 ;; esac
+	case $1 in diff) echo "$TMP/a $TMP/b" ;; run) echo "-- true" ;; ps|kernel) ;; *) echo 1 ;; esac
 }
 
 "$MEMSCOPE_BIN" --help | grep -Eo -- '^ +(-., )?--[a-z-]+' | grep -Eo -- '--[a-z-]+' \

@@ -79,6 +79,8 @@ static const struct optdoc {
 	  "a column per class: rss (from pagemap, fast), pss or uss (from smaps)" },
 	{ { "objects", no_argument, NULL, 256 + 'O' }, O_OBJECTS, NULL,
 	  "a row per mapped file, summed over the processes (reads every smaps)" },
+	{ { "pagetypes", no_argument, NULL, 256 + 'y' }, O_PAGETYPES, NULL,
+	  "free blocks per migrate type too (pagetypeinfo, root; locks each zone)" },
 	{ { "help", no_argument, NULL, 'h' }, 0, NULL, "print this help and exit" },
 	{ { "version", no_argument, NULL, 'V' }, 0, NULL, "print the version and exit" },
 };
@@ -221,7 +223,7 @@ static int operands(int argc, char **argv, struct opts *o)
 		o->sides[1] = argv[optind + 1];
 		return check_combinations(o);
 	}
-	if (is(o, "ps")) {
+	if (is(o, "ps") || is(o, "kernel")) {
 		if (optind < argc)
 			return misuse("unexpected argument '%s'", argv[optind]);
 		return check_combinations(o);
@@ -362,6 +364,7 @@ int parse_options(int argc, char **argv, struct opts *o)
 		case 256 + 'm': o->map = true; break;
 		case 256 + 'R': o->pread = true; break;
 		case 256 + 'F': o->fast = true; break;
+		case 256 + 'y': o->pagetypes = true; break;
 		case 256 + 'x': o->exact = true; break;
 		case 256 + 'w':
 			if (parse_working_set(optarg, o) != 0)

@@ -21,6 +21,7 @@ enum {
 	O_INSECURE = 1u << 16, O_INTERVAL = 1u << 17, O_COUNT = 1u << 18, O_SVG = 1u << 19,
 	O_SORT = 1u << 20, O_TOP = 1u << 21, O_USER = 1u << 22, O_NAME = 1u << 23,
 	O_GROUP_BY = 1u << 24, O_FAST = 1u << 25, O_OBJECTS = 1u << 26, O_CLASSES = 1u << 27,
+	O_PAGETYPES = 1u << 28,
 };
 
 struct opts;
@@ -81,6 +82,8 @@ struct opts {
 	bool objects;         /* --objects: ps sums mapped files across processes */
 	int classes;          /* --classes: MS_RSS, MS_PSS or FIELD_USS; -2 not asked */
 	int group_by;         /* --group-by: 0, or BY_COMM, BY_USER, BY_CGROUP (ps.h) */
+	/* kernel */
+	bool pagetypes;       /* --pagetypes: free blocks per migrate type too */
 };
 
 /* Parses argv after the command; returns -1 when all is well, or the exit
@@ -138,6 +141,7 @@ int cmd_diff(const struct opts *o);
 int cmd_watch(const struct opts *o);
 int cmd_run(const struct opts *o);
 int cmd_ps(const struct opts *o);
+int cmd_kernel(const struct opts *o);
 
 /* A side of diff (a file, "-", a PID, a URL) as a snapshot; an exit
  * status: EXIT_OK, or EXIT_USAGE for any side that cannot be had. */

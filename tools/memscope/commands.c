@@ -28,6 +28,8 @@ const struct command commands[] = {
 	{ "ps", "", "a row per process: RSS, PSS, USS and swap (smaps_rollup)",
 	  cmd_ps, O_PROC | O_BYTES | O_JSON | O_PRETTY | O_SORT | O_TOP | O_USER | O_NAME |
 	  O_GROUP_BY | O_OBJECTS | O_CLASSES, true },
+	{ "kernel", "", "where the rest of RAM is: a ledger of MemTotal, free blocks, slab, vmalloc",
+	  cmd_kernel, O_PROC | O_BYTES | O_JSON | O_PRETTY | O_TOP | O_PAGETYPES, true },
 	{ "run", "-- COMMAND [ARGS...]", "runs a command; its processes' peak and final memory",
 	  cmd_run, O_BYTES | O_OUTPUT | O_INTERVAL | O_SVG, true },
 };
