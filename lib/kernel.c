@@ -108,6 +108,28 @@ static int unknown(struct ms_kernel *k, enum ms_kernel_view v, int rc, const cha
 	return k->why[v] ? rc : -ENOMEM;
 }
 
+/* A view that failed part way: what it had read is not kept. */
+static void forget(struct ms_kernel *k, enum ms_kernel_view v)
+{
+	for (size_t i = 0; i < k->nr_zones; i++) {
+		struct ms_zone *z = &k->zones[i];
+
+		if (v == MS_KV_BUDDYINFO)
+			z->nr_orders = 0;
+		for (int c = 0; v == MS_KV_ZONEINFO && c < MS_ZONE_COUNT_MAX; c++)
+			z->count[c] = -1;
+		if (v == MS_KV_PAGETYPEINFO)
+			z->nr_types = 0;
+	}
+	if (v == MS_KV_SLABINFO)
+		k->nr_caches = 0;
+	if (v == MS_KV_VMALLOCINFO) {
+		memset(k->kinds, 0, sizeof(k->kinds));
+		k->vpages = k->stacks = (struct ms_vm_sum){ 0 };
+		k->nr_callers = 0;
+	}
+}
+
 static int read_view(struct ms_ctx *ctx, struct ms_kernel *k, enum ms_kernel_view v)
 {
 	char why[256];
@@ -134,6 +156,8 @@ static int read_view(struct ms_ctx *ctx, struct ms_kernel *k, enum ms_kernel_vie
 		return rc;
 	if (rc < 0 && rc != -EBADMSG)
 		ms_fail(why, sizeof(why), rc, "%s: %s", view_file[v], strerror(-rc));
+	if (rc < 0)
+		forget(k, v);
 	return rc < 0 ? unknown(k, v, rc, why) : 0;
 }
 

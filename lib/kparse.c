@@ -93,12 +93,15 @@ static bool node_zone(const char **p, const char *end, int *node, const char **n
 	return *nlen > 0;
 }
 
-/* Up to MS_ORDERS_MAX numbers to the end of the line; their count, or -1. */
+/* Up to MS_ORDERS_MAX numbers to the end of the line; their count, or -1.
+ * pagetypeinfo writes a count past 100000 as ">100000": taken as 100000,
+ * at least what there is. */
 static int numbers(const char *p, const char *end, uint64_t *v)
 {
 	int n = 0;
 
 	for (ms_scan_blanks(&p, end); p < end; ms_scan_blanks(&p, end)) {
+		ms_scan_char(&p, end, '>');
 		if (n == MS_ORDERS_MAX || !ms_scan_dec(&p, end, &v[n]) || v[n] > 1ull << 32)
 			return -1;
 		n++;

@@ -163,6 +163,10 @@ static void free_parts(struct ms_kernel *k)
 
 	if (!ms_mem(k, "MemFree", &memfree))
 		return;
+	/* memory not yet accepted from the host is counted free: a part of its own */
+	if (ms_mem(k, "Unaccepted", &buddy))
+		memfree = sub(memfree, buddy);
+	buddy = 0;
 	for (size_t i = 0; i < k->nr_zones; i++) {
 		orders = k->zones[i].nr_orders > orders ? k->zones[i].nr_orders : orders;
 		if (k->zones[i].count[MS_ZONE_PCP] >= 0) {
@@ -183,7 +187,7 @@ static void free_parts(struct ms_kernel *k)
 			part(k, order_names[o], "free, in blocks of this order", "buddyinfo", bytes);
 		}
 		part(k, "free_other", "free, outside the buddy lists",
-		     "meminfo MemFree - buddyinfo", sub(memfree, buddy));
+		     "meminfo MemFree (less Unaccepted) - buddyinfo", sub(memfree, buddy));
 	}
 	if (have_pcp)
 		part(k, "free_pcp", "free, on per-CPU lists", "zoneinfo pagesets count", pcp);

@@ -254,6 +254,43 @@ START_TEST(free_and_unaccounted)
 }
 END_TEST
 
+/* Memory not yet accepted from the host is inside MemFree: taken once. */
+START_TEST(unaccepted_inside_memfree)
+{
+	char *root = machine("MemTotal: 1000 kB\nMemFree: 200 kB\nUnaccepted: 100 kB\n");
+	struct ms_kernel *k = take(root, 0);
+
+	ck_assert_uint_eq(part(k, "unaccepted"), 100 * KB);
+	ck_assert_uint_eq(part(k, "free_other"), 100 * KB - 12 * 4096);
+	adds_up(k);
+	ms_kernel_free(k);
+	tl_tree_remove(root);
+}
+END_TEST
+
+/* A view that fails part way keeps nothing of what it read; pagetypeinfo's
+ * ">100000" is at least that. */
+START_TEST(partial_views)
+{
+	char *root = machine("MemTotal: 1000 kB\nMemFree: 100 kB\n");
+	struct ms_kernel *k;
+
+	put(root, "zoneinfo", "Node 0, zone   Normal\n  pages free     12\n  pagesets\n"
+			      "              count: 5\n        min      x\n");
+	put(root, "pagetypeinfo", "Page block order: 9\n"
+				  "Node    0, zone   Normal, type    Movable >100000      1      0\n");
+	k = take(root, MS_KERNEL_PAGETYPES);
+	ck_assert_ptr_nonnull(ms_kernel_error(k, MS_KV_ZONEINFO, NULL));
+	ck_assert_int_eq(ms_zone_count(ms_kernel_zone(k, 0), MS_ZONE_FREE), -1);
+	ck_assert(!has_part(k, "free_pcp"));
+	ck_assert_ptr_null(ms_kernel_error(k, MS_KV_PAGETYPEINFO, NULL));
+	ck_assert_uint_eq(ms_zone_type_free_blocks(ms_kernel_zone(k, 0), 0, 0), 100000);
+	adds_up(k);
+	ms_kernel_free(k);
+	tl_tree_remove(root);
+}
+END_TEST
+
 /* A malformed file: that view unknown, with the file and line; meminfo's
  * failure fails the whole read. */
 static void view_fails(const char *file, const char *text, enum ms_kernel_view v,
@@ -373,7 +410,8 @@ int main(void)
 	const TTest *const tests[] = { saved_machine, shmem_and_mapped_inside_cached,
 				       sreclaimable_inside_kreclaimable, percpu_and_stacks_inside_vmalloc,
 				       swapcache_and_anon, free_and_unaccounted, malformed_files,
-				       missing_views, hostile_names, NULL };
+				       missing_views, hostile_names, unaccepted_inside_memfree,
+				       partial_views, NULL };
 
 	return tl_main("kernel", 60, tests);
 }
