@@ -66,6 +66,7 @@ else fail "the buddy allocator's figures are not buddyinfo's:$bad"; fi
 expect 0 "memscope kernel --pagetypes --top 3 exits 0" "$MEMSCOPE" kernel --pagetypes --top 3
 has "$TMP/out" '^  unaccounted ' "the screen shows what is unaccounted"
 has "$TMP/out" '^slab caches, the 3 largest of [0-9]+$' "--top 3 shows three slab caches"
+has "$TMP/out" '^  0 [A-Za-z0-9]+ Movable +[0-9]' "--pagetypes shows the free blocks per migrate type"
 "$MEMSCOPE" kernel --pagetypes --json > "$TMP/k.json"
 if jq -e '.pagetypes.zones[0].free_blocks | has("Movable")' "$TMP/k.json" > /dev/null
 then ok "--pagetypes reads the free blocks per migrate type"

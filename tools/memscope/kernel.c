@@ -49,10 +49,11 @@ static void ledger(const struct opts *o, const struct ms_kernel *k, uint64_t tot
 		       "the parts less MemTotal");
 }
 
-/* "4K 8K ... 4M": the size of a block of each order */
-static void order_heads(unsigned orders, long page)
+/* "4K 8K ... 4M": the size of a block of each order, after a column of
+ * width naming what the rows are */
+static void order_heads(const char *what, int width, unsigned orders, long page, bool sums)
 {
-	printf("  %-14s", "node zone");
+	printf("  %-*s", width, what);
 	for (unsigned i = 0; i < orders; i++) {
 		char buf[16];
 		uint64_t b = (uint64_t)page << i;
@@ -61,7 +62,9 @@ static void order_heads(unsigned orders, long page)
 			 b >= 1 << 20 ? "M" : "K");
 		printf(" %6s", buf);
 	}
-	printf(" %10s %8s\n", "free", "unusable");
+	if (sums)
+		printf(" %10s %8s", "free", "unusable");
+	printf("\n");
 }
 
 static void buddy(const struct opts *o, const struct ms_kernel *k)
@@ -79,7 +82,7 @@ static void buddy(const struct opts *o, const struct ms_kernel *k)
 		thp--;
 	printf("\nfree blocks of the buddy allocator, per order (unusable: the share of free memory "
 	       "in blocks smaller than %s)\n", human_size(size, sizeof(size), (uint64_t)page << thp));
-	order_heads(orders, page);
+	order_heads("node zone", 14, orders, page, true);
 	for (size_t i = 0; i < ms_kernel_nr_zones(k); i++) {
 		const struct ms_zone *z = ms_kernel_zone(k, i);
 		char where[48], *copy = NULL;
@@ -94,6 +97,72 @@ static void buddy(const struct opts *o, const struct ms_kernel *k)
 			printf(" %6" PRIu64, ms_zone_free_blocks(z, ord));
 		printf(" %10s %7.1f%%\n", bytes_cell(size, sizeof(size), o, ms_zone_free_bytes(z)),
 		       100 * ms_zone_unusable(z, thp));
+	}
+}
+
+static const char *pages_cell(char *buf, size_t len, const struct opts *o,
+			      const struct ms_zone *z, enum ms_zone_count c, long page)
+{
+	int64_t v = ms_zone_count(z, c);
+
+	return v < 0 ? "-" : bytes_cell(buf, len, o, (uint64_t)v * (uint64_t)page);
+}
+
+/* zoneinfo: what each zone manages, and the watermarks: below low kswapd
+ * starts reclaiming, below min an allocation reclaims itself */
+static void limits(const struct opts *o, const struct ms_kernel *k)
+{
+	static const enum ms_zone_count cols[] = { MS_ZONE_MANAGED, MS_ZONE_FREE, MS_ZONE_PCP,
+						   MS_ZONE_HIGH, MS_ZONE_LOW, MS_ZONE_MIN };
+	long page = ms_kernel_page_size(k);
+
+	if (ms_kernel_error(k, MS_KV_ZONEINFO, NULL))
+		return;
+	printf("\nzones (zoneinfo): below low kswapd reclaims up to high; below min allocations reclaim themselves\n");
+	printf("  %-14s %10s %10s %10s %10s %10s %10s\n", "node zone", "managed", "free", "per-CPU",
+	       "high", "low", "min");
+	for (size_t i = 0; i < ms_kernel_nr_zones(k); i++) {
+		const struct ms_zone *z = ms_kernel_zone(k, i);
+		char where[48], cell[32], *copy = NULL;
+
+		if (ms_zone_count(z, MS_ZONE_MANAGED) <= 0)
+			continue;
+		snprintf(where, sizeof(where), "%d %s", ms_zone_node(z),
+			 safe_name(ms_zone_name(z), &copy));
+		free(copy);
+		printf("  %-14s", where);
+		for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++)
+			printf(" %10s", pages_cell(cell, sizeof(cell), o, z, cols[c], page));
+		printf("\n");
+	}
+}
+
+/* --pagetypes: each zone's free blocks per migrate type */
+static void pagetypes(const struct ms_kernel *k)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < ms_kernel_nr_zones(k); i++) {
+		const struct ms_zone *z = ms_kernel_zone(k, i);
+
+		for (unsigned t = 0; t < ms_zone_nr_types(z); t++) {
+			char where[80], *zc = NULL, *tc = NULL;
+
+			if (first) {
+				printf("\nfree blocks per migrate type (pagetypeinfo)\n");
+				order_heads("node zone type", 24, ms_zone_nr_orders(z),
+					    ms_kernel_page_size(k), false);
+			}
+			first = false;
+			snprintf(where, sizeof(where), "%d %s %s", ms_zone_node(z),
+				 safe_name(ms_zone_name(z), &zc), safe_name(ms_zone_type(z, t), &tc));
+			free(zc);
+			free(tc);
+			printf("  %-24s", where);
+			for (unsigned ord = 0; ord < ms_zone_nr_orders(z); ord++)
+				printf(" %6" PRIu64, ms_zone_type_free_blocks(z, t, ord));
+			printf("\n");
+		}
 	}
 }
 
@@ -174,6 +243,8 @@ static int show(const struct opts *o, const struct ms_kernel *k)
 	printf("RAM %s (MemTotal)\n\n", bytes_cell(size, sizeof(size), o, total));
 	ledger(o, k, total);
 	buddy(o, k);
+	limits(o, k);
+	pagetypes(k);
 	slab(o, k, top);
 	vmalloc(o, k, top);
 	unknowns(k);
