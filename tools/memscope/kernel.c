@@ -49,6 +49,19 @@ static void ledger(const struct opts *o, const struct ms_kernel *k, uint64_t tot
 		       "the parts less MemTotal");
 }
 
+/* "  0 Normal" (and its migrate type) padded to width: the zone's name is
+ * the file's, anyone's in a saved tree */
+static void zone_label(const struct ms_zone *z, const char *type, int width)
+{
+	char where[96], *zc = NULL, *tc = NULL;
+
+	snprintf(where, sizeof(where), "%d %s%s%s", ms_zone_node(z), safe_name(ms_zone_name(z), &zc),
+		 type ? " " : "", type ? safe_name(type, &tc) : "");
+	free(zc);
+	free(tc);
+	printf("  %-*s", width, where);
+}
+
 /* "4K 8K ... 4M": the size of a block of each order, after a column of
  * width naming what the rows are */
 static void order_heads(const char *what, int width, unsigned orders, long page, bool sums)
@@ -85,14 +98,10 @@ static void buddy(const struct opts *o, const struct ms_kernel *k)
 	order_heads("node zone", 14, orders, page, true);
 	for (size_t i = 0; i < ms_kernel_nr_zones(k); i++) {
 		const struct ms_zone *z = ms_kernel_zone(k, i);
-		char where[48], *copy = NULL;
 
 		if (!ms_zone_nr_orders(z))
 			continue;
-		snprintf(where, sizeof(where), "%d %s", ms_zone_node(z),
-			 safe_name(ms_zone_name(z), &copy));
-		free(copy);
-		printf("  %-14s", where);
+		zone_label(z, NULL, 14);
 		for (unsigned ord = 0; ord < orders; ord++)
 			printf(" %6" PRIu64, ms_zone_free_blocks(z, ord));
 		printf(" %10s %7.1f%%\n", bytes_cell(size, sizeof(size), o, ms_zone_free_bytes(z)),
@@ -118,19 +127,17 @@ static void limits(const struct opts *o, const struct ms_kernel *k)
 
 	if (ms_kernel_error(k, MS_KV_ZONEINFO, NULL))
 		return;
-	printf("\nzones (zoneinfo): below low kswapd reclaims up to high; below min allocations reclaim themselves\n");
+	printf("\nzones (zoneinfo): below low kswapd reclaims up to high; below min "
+	       "allocations reclaim themselves\n");
 	printf("  %-14s %10s %10s %10s %10s %10s %10s\n", "node zone", "managed", "free", "per-CPU",
 	       "high", "low", "min");
 	for (size_t i = 0; i < ms_kernel_nr_zones(k); i++) {
 		const struct ms_zone *z = ms_kernel_zone(k, i);
-		char where[48], cell[32], *copy = NULL;
+		char cell[32];
 
 		if (ms_zone_count(z, MS_ZONE_MANAGED) <= 0)
 			continue;
-		snprintf(where, sizeof(where), "%d %s", ms_zone_node(z),
-			 safe_name(ms_zone_name(z), &copy));
-		free(copy);
-		printf("  %-14s", where);
+		zone_label(z, NULL, 14);
 		for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++)
 			printf(" %10s", pages_cell(cell, sizeof(cell), o, z, cols[c], page));
 		printf("\n");
@@ -146,19 +153,13 @@ static void pagetypes(const struct ms_kernel *k)
 		const struct ms_zone *z = ms_kernel_zone(k, i);
 
 		for (unsigned t = 0; t < ms_zone_nr_types(z); t++) {
-			char where[80], *zc = NULL, *tc = NULL;
-
 			if (first) {
 				printf("\nfree blocks per migrate type (pagetypeinfo)\n");
 				order_heads("node zone type", 24, ms_zone_nr_orders(z),
 					    ms_kernel_page_size(k), false);
 			}
 			first = false;
-			snprintf(where, sizeof(where), "%d %s %s", ms_zone_node(z),
-				 safe_name(ms_zone_name(z), &zc), safe_name(ms_zone_type(z, t), &tc));
-			free(zc);
-			free(tc);
-			printf("  %-24s", where);
+			zone_label(z, ms_zone_type(z, t), 24);
 			for (unsigned ord = 0; ord < ms_zone_nr_orders(z); ord++)
 				printf(" %6" PRIu64, ms_zone_type_free_blocks(z, t, ord));
 			printf("\n");
