@@ -14,9 +14,19 @@ if jq -e '.schema == "memscope-kernel/1" and (.slab.caches | length) > 0 and
 	(.vmalloc.by_caller | length) > 0 and (.buddy | length) > 0 and .errors == {}' \
 	"$TMP/k.json" > /dev/null; then ok "every view is read as root"
 else fail "a view is missing as root"; jq -c .errors "$TMP/k.json" | sed 's/^/#   /'; fi
-if jq -e '([.ledger[].bytes] | add) + .unaccounted - .overcounted == .mem_total' \
-	"$TMP/k.json" > /dev/null; then ok "the parts and unaccounted add up to MemTotal"
-else fail "the parts do not add up"; fi
+# the files change as they are read: a read whose parts went past MemTotal
+# (overcounted) is read again, three reads at most
+sums=""
+for try in 1 2 3; do
+	[ $try -eq 1 ] || "$MEMSCOPE" kernel --json > "$TMP/k.json"
+	sums="$sums $(jq -c '[([.ledger[].bytes] | add) + .unaccounted, .mem_total, .overcounted]' "$TMP/k.json")"
+	jq -e '([.ledger[].bytes] | add) + .unaccounted == .mem_total and .overcounted == 0' \
+		"$TMP/k.json" > /dev/null && break
+done
+if [ $try -le 3 ] && jq -e '.overcounted == 0' "$TMP/k.json" > /dev/null &&
+	jq -e '([.ledger[].bytes] | add) + .unaccounted == .mem_total' "$TMP/k.json" > /dev/null
+then ok "the parts and unaccounted add up to MemTotal (read $try)"
+else fail "the parts do not add up: [parts + unaccounted, MemTotal, overcounted]:$sums"; fi
 if jq -e '[.ledger[].name] | length == (unique | length)' "$TMP/k.json" > /dev/null
 then ok "no part is named twice"; else fail "a part is named twice"; fi
 share=$(jq '.unaccounted * 1000 / .mem_total | floor' "$TMP/k.json")
