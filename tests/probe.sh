@@ -168,6 +168,45 @@ run_json threshold --mmap-threshold 1M
 step "$TMP/threshold.json" 1 '.focus[0].region.class == "heap"' \
 	"--mmap-threshold 1M: 256 KiB from the heap at once"
 
+# counted COUNT: whether system calls are counted here (root, tracefs)
+counted() { [ "$(id -u)" -eq 0 ] && [ -n "$tracefs" ]; }
+
+# ---- coalesce: two free neighbours merge; their joint size is served in place
+run_json coalesce
+f=$TMP/coalesce.json
+step "$f" 2 '.result as $b | .after.heap | holds($b)' "coalesce: B is on the heap beside A"
+if jq -e -s "$JQ_DEFS"' (.[2].result | hex) - (.[1].result | hex) <= 65536 + 64' "$f" > /dev/null
+then ok "coalesce: B lies just above A"; else fail "coalesce: B is not A's neighbour"; fi
+step "$f" 5 '.after.mallinfo.fordblks - $prev.after.mallinfo.fordblks >= 65536 and same_heap' \
+	"free(B): 64 KiB more free, the heap as it was"
+step "$f" 6 '.result == .focus[1].address and (.result as $d | .after.heap | holds($d))' \
+	"malloc(128 KiB) after both frees is served where A was"
+step "$f" 6 'same_heap and .added == [] and .removed == [] and .resized == [] and
+	.calls_inferred == []' "the coalesced chunk: no new memory, no system call inferred"
+if counted; then
+	step "$f" 6 '.calls | [.[]] | add == 0' "the coalesced chunk: no system call, counted"
+else skip "system call counts need root and tracefs"; fi
+
+# ---- edge: one byte under the threshold the heap, at it a mapping
+run_json edge
+f=$TMP/edge.json
+step "$f" 1 '.result == "0x20000"' "edge: the threshold is fixed at 128 KiB"
+step "$f" 2 '.result as $a | .focus[0].region.class == "heap" and (.after.heap | holds($a))' \
+	"malloc(128 KiB - 24): its chunk is under the threshold, from the heap"
+step "$f" 3 '.result as $b | same_heap and
+	(.focus[0].region | .class == "anon" and holds($b) and .size >= 131072)' \
+	"malloc(128 KiB - 23): its chunk is the threshold, an anonymous mapping"
+step "$f" 4 '.focus[0].region == null or .focus[0].region.size < $prev.focus[0].region.size' \
+	"free(B) unmaps it"
+if counted; then
+	step "$f" 3 '.calls.mmap == 1 and .calls.brk == 0' "the one at the threshold: one mmap, counted"
+	step "$f" 2 '.calls.mmap == 0' "the one under it: no mmap, counted"
+else skip "system call counts need root and tracefs"; skip "the same, under it"; fi
+run_json edge --mmap-threshold 64K
+step "$TMP/edge.json" 2 '.focus[0].region.class == "heap"' "--mmap-threshold 64K: 64 KiB - 24 from the heap"
+step "$TMP/edge.json" 3 '.focus[0].region.class == "anon" and .focus[0].region.size >= 65536' \
+	"--mmap-threshold 64K: 64 KiB - 23 mapped"
+
 # ---- trim: free below the top keeps Rss, malloc_trim returns it
 run_json trim
 f=$TMP/trim.json
@@ -238,7 +277,7 @@ on_step() {
 		"$TMP/snap.json")
 	[ "$got" = "$want" ] || differ="$differ $name:$(echo "$1" | jq .step)($got, not $want)"
 }
-for name in walkthrough lazy sbrk threshold trim fragment threads shared; do
+for name in walkthrough lazy sbrk threshold trim fragment threads shared coalesce edge; do
 	steps=0 differ=""
 	paused $name
 	if [ $steps -ge 5 ] && [ -z "$differ" ]; then

@@ -426,6 +426,68 @@ static void shared(void)
 	step(true, 0, "the child exits");
 }
 
+/* Free neighbours merge (glibc consolidates a freed chunk with the free
+ * chunks beside it), so one request of their joint size is served where
+ * the first was, with no system call.  A fence keeps B from the top, into
+ * which it would merge instead. */
+static void coalesce(void)
+{
+	void *a, *b, *c, *d;
+
+	sink[0] = a = malloc(64 * KiB);
+	rep.focus[0] = ADDR(a);
+	step(false, ADDR(a), "A = malloc(64 KiB)");
+	sink[1] = b = malloc(64 * KiB);
+	rep.focus[0] = ADDR(b);
+	step(false, ADDR(b), "B = malloc(64 KiB), just above A");
+	sink[2] = c = malloc(1 * KiB);
+	step(false, ADDR(c), "C = malloc(1 KiB): a fence between B and the top");
+	free(a);
+	rep.focus[0] = ADDR(a);
+	REPORT("free(A)");
+	free(b);
+	rep.focus[0] = ADDR(a);
+	REPORT("free(B): merged with A, one free chunk of 128 KiB");
+	sink[3] = d = malloc(128 * KiB);
+	rep.focus[0] = ADDR(d);
+	rep.focus[1] = ADDR(a);
+	step(false, ADDR(d), "D = malloc(128 KiB): where A was, no system call");
+	free(d);
+	free(c);
+	step(true, 0, "free(D), free(C)");
+}
+
+/* A request whose chunk (the request, a size word, rounded up to the
+ * alignment) is just under the mmap threshold comes from the heap; one a
+ * byte larger is at it, and gets a mapping of its own.  The threshold is
+ * fixed (128 KiB unless --mmap-threshold says) and the top kept bare
+ * (M_TOP_PAD 0 unless --top-pad says), so that the heap's top cannot
+ * serve the second request. */
+static void edge(void)
+{
+	size_t word = sizeof(size_t), threshold = params[0] >= 0 ? (size_t)params[0] : 128 * KiB;
+	size_t under = threshold - 2 * word - word; /* chunk: threshold - 2 words */
+	void *a, *b;
+
+	if (params[0] < 0 && mallopt(M_MMAP_THRESHOLD, (int)threshold) != 1)
+		rep.error = EINVAL;
+	if (params[2] < 0 && mallopt(M_TOP_PAD, 0) != 1)
+		rep.error = EINVAL;
+	step(false, threshold, "mmap threshold %zu bytes, fixed; M_TOP_PAD %ld", threshold,
+	     params[2] < 0 ? 0 : params[2]);
+	sink[0] = a = malloc(under);
+	rep.focus[0] = ADDR(a);
+	step(false, ADDR(a), "A = malloc(%zu): its chunk is just under the threshold", under);
+	sink[1] = b = malloc(under + 1);
+	rep.focus[0] = ADDR(b);
+	step(false, ADDR(b), "B = malloc(%zu): its chunk is the threshold", under + 1);
+	free(b);
+	rep.focus[0] = ADDR(b);
+	REPORT("free(B)");
+	free(a);
+	step(true, 0, "free(A)");
+}
+
 #define SUBJECT_SCENARIO(name, function, summary) { name, function },
 static const struct {
 	const char *name;

@@ -26,7 +26,9 @@
 	X("trim", trim, "free below the top keeps Rss; malloc_trim(0) returns it") \
 	X("fragment", fragment, "a large heap with little in use") \
 	X("threads", threads, "thread stacks with guard pages, and per-thread arenas") \
-	X("shared", shared, "shared and copy-on-write memory across fork: Rss, Pss, USS")
+	X("shared", shared, "shared and copy-on-write memory across fork: Rss, Pss, USS") \
+	X("coalesce", coalesce, "two neighbouring chunks freed merge; their joint size is served in place") \
+	X("edge", edge, "the mmap threshold's edge: one byte under it the heap, at it a mapping")
 
 /* The subject's ends of the two pipes, after dup2. */
 enum { PROBE_GO_FD = 3, PROBE_REPORT_FD = 4 };
