@@ -207,6 +207,44 @@ step "$TMP/edge.json" 2 '.focus[0].region.class == "heap"' "--mmap-threshold 64K
 step "$TMP/edge.json" 3 '.focus[0].region.class == "anon" and .focus[0].region.size >= 65536' \
 	"--mmap-threshold 64K: 64 KiB - 23 mapped"
 
+# ---- purge: glibc trims, jemalloc purges; a large block mapped either way
+run_json purge
+f=$TMP/purge.json
+step "$f" 2 '.focus[0].region.rss == $prev.focus[0].region.rss and .allocator == "glibc"' \
+	"purge (glibc): free keeps the blocks' Rss"
+step "$f" 3 '.after.rss - .before.rss <= -3670016' "malloc_trim(0) gives back 3.5 MiB or more"
+step "$f" 4 '.focus[0].region.class == "anon" and .focus[0].region.size >= 67108864' \
+	"malloc(64 MiB): a mapping of its own"
+step "$f" 5 '.focus[0].region == null or .focus[0].region.size < 67108864' "free(64 MiB) unmaps it"
+if [ -n "${MEMSCOPE_VALGRIND:-}" ] || [ -n "${SANITIZED:-}" ]; then
+	for what in "no heap" "free keeps Rss" "purge gives it back" "a mapping of its own" \
+		"free purges, the mapping stays"; do
+		skip "jemalloc: $what (not under valgrind or the sanitizers: jemalloc is preloaded into the scenario's process)"
+	done
+elif ! "$PROBE" purge --json --allocator jemalloc > "$TMP/purge.json" 2> "$TMP/err"; then
+	if grep -q "^memscope-probe: cannot load jemalloc into the scenario's process" "$TMP/err"; then
+		for what in "no heap" "free keeps Rss" "purge gives it back" "a mapping of its own" \
+			"free purges, the mapping stays"; do
+			skip "jemalloc: $what (jemalloc is not installed: Debian's libjemalloc2)"
+		done
+	else fail "purge --allocator jemalloc failed"; sed 's/^/#   /' "$TMP/err"; fi
+else
+	f=$TMP/purge.json
+	if jq -e -s 'all(.[]; .after.heap == null and .after.mallinfo == null and .allocator == "jemalloc")' "$f" > /dev/null
+	then ok "jemalloc: no heap, no brk: its own mappings (and no mallinfo)"
+	else fail "jemalloc: a heap, or mallinfo"; fi
+	step "$f" 2 '.focus[0].region.rss == $prev.focus[0].region.rss and .calls_inferred == []' \
+		"jemalloc: free keeps Rss (dirty pages kept for reuse)"
+	step "$f" 3 '.after.rss - .before.rss <= -3670016 and .added == [] and .removed == []' \
+		"jemalloc: the purge gives back 3.5 MiB or more, the mappings stay"
+	step "$f" 4 '.result as $b | (.focus[0].region | .class == "anon" and holds($b) and .size >= 67108864)' \
+		"jemalloc: malloc(64 MiB) gets a mapping of its own"
+	step "$f" 5 '.focus[0].region.size >= 67108864 and .focus[0].region.rss < 1048576 and .removed == []' \
+		"jemalloc: free(64 MiB) purges its pages, the mapping stays"
+fi
+expect 2 "an unknown allocator" "$PROBE" purge --allocator tcmalloc
+has "$TMP/err" "^memscope-probe: --allocator takes glibc or jemalloc, not 'tcmalloc'$" "names it"
+
 # ---- trim: free below the top keeps Rss, malloc_trim returns it
 run_json trim
 f=$TMP/trim.json
@@ -277,7 +315,7 @@ on_step() {
 		"$TMP/snap.json")
 	[ "$got" = "$want" ] || differ="$differ $name:$(echo "$1" | jq .step)($got, not $want)"
 }
-for name in walkthrough lazy sbrk threshold trim fragment threads shared coalesce edge; do
+for name in walkthrough lazy sbrk threshold trim fragment threads shared coalesce edge purge; do
 	steps=0 differ=""
 	paused $name
 	if [ $steps -ge 5 ] && [ -z "$differ" ]; then

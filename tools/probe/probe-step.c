@@ -238,8 +238,11 @@ int probe_print_human(FILE *out, const struct probe_view *v)
 	fprintf(out, " | Rss %s", size(a, field(now, MS_RSS)));
 	if (v->prev)
 		fprintf(out, " (%s)", delta(b, field(now, MS_RSS), field(was, MS_RSS)));
-	fprintf(out, " | malloc: in use %s, free %s", size(a, v->rep->mi.uordblks),
-		size(b, v->rep->mi.fordblks));
+	if (v->rep->jemalloc)
+		fprintf(out, " | jemalloc");
+	else
+		fprintf(out, " | malloc: in use %s, free %s", size(a, v->rep->mi.uordblks),
+			size(b, v->rep->mi.fordblks));
 	fprintf(out, " | %s%" PRIu64 " minor faults", v->prev ? "+" : "", faults);
 	print_focus(out, v);
 	if (v->rep->zeros)
@@ -299,6 +302,10 @@ static void region_json(struct jw *w, const char *key, const struct ms_region *r
 
 static void mallinfo_json(struct jw *w, const struct probe_report *r)
 {
+	if (r->jemalloc) { /* glibc's mallinfo2() knows nothing of it */
+		jw_raw(w, "mallinfo", "null");
+		return;
+	}
 	jw_open(w, "mallinfo", '{');
 	jw_u64(w, "arena", r->mi.arena);
 	jw_u64(w, "hblks", r->mi.hblks);
@@ -392,6 +399,7 @@ static void step_head(struct jw *w, const struct probe_view *v, const struct cha
 
 	jw_str(w, "schema", "memscope-probe/1");
 	jw_str(w, "scenario", v->scenario);
+	jw_str(w, "allocator", v->allocator);
 	jw_u64(w, "step", (uint64_t)v->rep->step);
 	jw_str(w, "what", v->rep->what);
 	jw_u64(w, "pid", (uint64_t)v->pid);

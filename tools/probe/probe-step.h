@@ -19,6 +19,7 @@ extern const char *const probe_call_names[CALL_COUNT];
 /* What one step shows: the subject's report, and the snapshots around it. */
 struct probe_view {
 	const char *scenario;
+	const char *allocator;                      /* "glibc" or "jemalloc" */
 	pid_t pid;
 	const struct probe_report *rep, *prev_rep;  /* prev_rep NULL at the baseline */
 	const struct ms_snapshot *snap, *prev;      /* prev NULL at the baseline */

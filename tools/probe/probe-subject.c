@@ -14,7 +14,9 @@
 #include "config.h"
 #include "probe.h"
 
+#include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -83,8 +85,10 @@ static void step(bool last, uint64_t result, const char *fmt, ...)
 	va_end(ap);
 	getrusage(RUSAGE_SELF, &ru);
 	rep.minflt = (uint64_t)ru.ru_minflt;
-	rep.mi = (struct probe_mallinfo){ mi.arena, mi.hblks, mi.hblkhd, mi.uordblks,
-					  mi.fordblks, mi.keepcost };
+	/* with jemalloc, mallinfo2() is glibc's, of an arena nobody uses */
+	if (!rep.jemalloc)
+		rep.mi = (struct probe_mallinfo){ mi.arena, mi.hblks, mi.hblkhd, mi.uordblks,
+						  mi.fordblks, mi.keepcost };
 	write_all(&rep, sizeof(rep));
 	wait_go();
 	/* what a step sets is its own */
@@ -488,6 +492,60 @@ static void edge(void)
 	step(true, 0, "free(A)");
 }
 
+typedef int mallctl_fn(const char *name, void *old, size_t *oldlen, void *new, size_t newlen);
+
+enum { PURGE_BLOCKS = 64 };
+
+/* Gives back what free kept: malloc_trim(0) for glibc, a purge of every
+ * arena for jemalloc (which has no trim: glibc's would find nothing). */
+static void give_back(void)
+{
+	mallctl_fn *mallctl = rep.jemalloc ? (mallctl_fn *)dlsym(RTLD_DEFAULT, "mallctl") : NULL;
+
+	if (!rep.jemalloc) {
+		step(false, (uint64_t)malloc_trim(0), "malloc_trim(0)");
+		return;
+	}
+	/* 4096 is MALLCTL_ARENAS_ALL */
+	if (!mallctl || mallctl("arena.4096.purge", NULL, NULL, NULL, 0) != 0)
+		rep.error = EINVAL;
+	REPORT("mallctl(\"arena.4096.purge\"): every arena purged");
+}
+
+/* Freed memory stays with the allocator until it gives it back; a block
+ * far past the threshold gets a mapping of its own either way. */
+static void purge(void)
+{
+	void *blk[PURGE_BLOCKS], *fence, *big;
+
+	for (int i = 0; i < PURGE_BLOCKS; i++) {
+		sink[i] = blk[i] = malloc(64 * KiB);
+		touch(blk[i], 64 * KiB);
+	}
+	sink[PURGE_BLOCKS] = fence = malloc(1 * KiB);
+	rep.touched = PURGE_BLOCKS * 64 * KiB;
+	rep.focus[0] = ADDR(blk[0]);
+	REPORT("%d blocks = malloc(64 KiB), written; a small block above them", PURGE_BLOCKS);
+	for (int i = 0; i < PURGE_BLOCKS; i++)
+		free(blk[i]);
+	rep.focus[0] = ADDR(blk[0]);
+	REPORT("free the %d blocks", PURGE_BLOCKS);
+	rep.focus[0] = ADDR(blk[0]);
+	give_back();
+	sink[0] = big = malloc(64 * MiB);
+	if (big)
+		touch(big, 64 * MiB);
+	else
+		rep.error = errno;
+	rep.focus[0] = ADDR(big);
+	step(false, ADDR(big), "B = malloc(64 MiB), written");
+	free(big);
+	rep.focus[0] = ADDR(big);
+	REPORT("free(B)");
+	free(fence);
+	step(true, 0, "free the small block");
+}
+
 #define SUBJECT_SCENARIO(name, function, summary) { name, function },
 static const struct {
 	const char *name;
@@ -504,10 +562,36 @@ static void set_malloc_params(void)
 			rep.error = EINVAL;
 }
 
+/* jemalloc in this process: preloaded into this program run again (it
+ * cannot be loaded later: its thread-local storage is initial-exec), or
+ * exit with PROBE_NO_ALLOCATOR when it is not there once run again.  The
+ * subject never writes to stderr; the loader's own line about a library
+ * it cannot preload goes nowhere, and the probe says what failed. */
+static void use_jemalloc(char **argv)
+{
+	static char preload[] = "LD_PRELOAD=" PROBE_JEMALLOC, again[] = "MEMSCOPE_PROBE_AGAIN=1";
+	char *env[] = { preload, again, NULL };
+	int null;
+
+	if (dlsym(RTLD_DEFAULT, "mallctl")) {
+		rep.jemalloc = 1;
+		return;
+	}
+	if (getenv("MEMSCOPE_PROBE_AGAIN"))
+		_exit(PROBE_NO_ALLOCATOR);
+	null = open("/dev/null", O_WRONLY);
+	if (null < 0 || dup2(null, 2) < 0)
+		_exit(PROBE_NO_ALLOCATOR);
+	execve("/proc/self/exe", argv, env);
+	_exit(PROBE_NO_ALLOCATOR);
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 7)
+	if (argc != 8)
 		return 2;
+	if (strcmp(argv[7], "jemalloc") == 0)
+		use_jemalloc(argv);
 	for (int i = 0; i < 5; i++)
 		params[i] = strtol(argv[i + 2], NULL, 10);
 	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {

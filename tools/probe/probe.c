@@ -28,6 +28,7 @@ struct probe_opts {
 	const char *scenario;
 	bool json, pause, hold;
 	long mmap_threshold, trim_threshold, top_pad, arena_max, threads; /* -1: unset */
+	const char *allocator; /* "glibc" or "jemalloc" */
 };
 
 #define PROBE_SCENARIO(name, function, summary) { name, summary },
@@ -56,6 +57,7 @@ static int probe_usage(void)
 	      "  --top-pad N           mallopt(M_TOP_PAD, N) first\n"
 	      "  --arena-max N         mallopt(M_ARENA_MAX, N) first\n"
 	      "  --threads N           threads for the threads scenario (1 to 256; 4)\n"
+	      "  --allocator NAME      glibc (the default) or jemalloc (preloaded; Debian's libjemalloc2)\n"
 	      "  --help                print this help and exit\n"
 	      "  --version             print the version and exit\n",
 	      stdout);
@@ -117,6 +119,7 @@ static int parse(int argc, char **argv, struct probe_opts *o)
 		{ "top-pad", required_argument, NULL, 'T' },
 		{ "arena-max", required_argument, NULL, 'a' },
 		{ "threads", required_argument, NULL, 'n' },
+		{ "allocator", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -124,13 +127,18 @@ static int parse(int argc, char **argv, struct probe_opts *o)
 	int c, li = 0, rc = -1;
 
 	*o = (struct probe_opts){ .mmap_threshold = -1, .trim_threshold = -1, .top_pad = -1,
-				  .arena_max = -1, .threads = -1 };
+				  .arena_max = -1, .threads = -1, .allocator = "glibc" };
 	opterr = 0;
 	while (rc < 0 && (c = getopt_long(argc, argv, ":", longs, &li)) != -1) {
 		switch (c) {
 		case 'j': o->json = true; break;
 		case 'p': o->pause = true; break;
 		case 'H': o->hold = true; break;
+		case 'A':
+			if (strcmp(optarg, "glibc") && strcmp(optarg, "jemalloc"))
+				return misuse("--allocator takes glibc or jemalloc, not '%s'", optarg);
+			o->allocator = optarg;
+			break;
 		case 'h': return probe_usage();
 		case 'V': return print_version();
 		case 'm': case 't': case 'T': case 'a': case 'n':
@@ -152,6 +160,8 @@ static int parse(int argc, char **argv, struct probe_opts *o)
 
 struct subject {
 	pid_t pid;
+	int status;                /* once reaped, its wait status */
+	bool reaped;
 	int go, report;            /* our ends of the pipes */
 	int counters[CALL_COUNT];  /* perf events, -1 when not counted */
 	uint64_t counted[CALL_COUNT];
@@ -163,13 +173,14 @@ static pid_t spawn(const char *path, const struct probe_opts *o, struct subject 
 	char args[5][24];
 	const long vals[5] = { o->mmap_threshold, o->trim_threshold, o->top_pad, o->arena_max,
 			       o->threads };
-	char *argv[8] = { (char *)"probe-subject", (char *)o->scenario };
+	char *argv[9] = { (char *)"probe-subject", (char *)o->scenario };
 	pid_t pid;
 
 	for (int i = 0; i < 5; i++) {
 		snprintf(args[i], sizeof(args[i]), "%ld", vals[i]);
 		argv[i + 2] = args[i];
 	}
+	argv[7] = (char *)o->allocator;
 	if (pipe2(go, O_CLOEXEC) < 0)
 		return -errno;
 	if (pipe2(rep, O_CLOEXEC) < 0) {
@@ -321,6 +332,19 @@ static int take(struct ms_ctx *ctx, pid_t pid, struct ms_snapshot **snap)
 	return rc;
 }
 
+/* The subject ended before step n: reaped, and why said. */
+static void ended(const struct probe_opts *o, struct subject *s, int n)
+{
+	while (waitpid(s->pid, &s->status, 0) < 0 && errno == EINTR)
+		;
+	s->reaped = true;
+	if (n == 0 && WIFEXITED(s->status) && WEXITSTATUS(s->status) == PROBE_NO_ALLOCATOR)
+		error("cannot load %s into the scenario's process (%s: Debian's libjemalloc2)",
+		      o->allocator, PROBE_JEMALLOC);
+	else
+		error("the scenario's process ended before its step %d", n);
+}
+
 static int run(const struct probe_opts *o, struct subject *s, bool counting)
 {
 	struct ms_ctx *ctx = ms_ctx_new(NULL);
@@ -329,10 +353,11 @@ static int run(const struct probe_opts *o, struct subject *s, bool counting)
 	int cur = 0, rc = ctx ? 0 : -ENOMEM;
 
 	for (int n = 0; rc == 0; n++, cur ^= 1) {
-		struct probe_view v = { .scenario = o->scenario, .pid = s->pid };
+		struct probe_view v = { .scenario = o->scenario, .allocator = o->allocator,
+					.pid = s->pid };
 
 		if ((rc = read_report(s, &rep[cur])) < 0) {
-			error("the scenario's process ended before its step %d", n);
+			ended(o, s, n);
 			break;
 		}
 		ms_snapshot_free(snap[cur]);
@@ -403,8 +428,10 @@ int main(int argc, char **argv)
 			close(s.counters[k]);
 	if (rc < 0)
 		kill(s.pid, SIGKILL);
-	while (waitpid(s.pid, &status, 0) < 0 && errno == EINTR)
+	while (!s.reaped && waitpid(s.pid, &status, 0) < 0 && errno == EINTR)
 		;
+	if (s.reaped)
+		status = s.status;
 	if (rc == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
 		error("the scenario's process failed (status %d)", status);
 		return EXIT_FAIL;

@@ -28,7 +28,14 @@
 	X("threads", threads, "thread stacks with guard pages, and per-thread arenas") \
 	X("shared", shared, "shared and copy-on-write memory across fork: Rss, Pss, USS") \
 	X("coalesce", coalesce, "two neighbouring chunks freed merge; their joint size is served in place") \
-	X("edge", edge, "the mmap threshold's edge: one byte under it the heap, at it a mapping")
+	X("edge", edge, "the mmap threshold's edge: one byte under it the heap, at it a mapping") \
+	X("purge", purge, "freed memory given back: glibc trims, jemalloc purges; a large block mapped")
+
+/* The allocators a scenario can run with: glibc's own malloc, or another
+ * preloaded into the subject (LD_PRELOAD).  The subject exits with
+ * PROBE_NO_ALLOCATOR before its baseline when it cannot load one. */
+#define PROBE_JEMALLOC "libjemalloc.so.2" /* Debian's libjemalloc2 */
+enum { PROBE_NO_ALLOCATOR = 3 };
 
 /* The subject's ends of the two pipes, after dup2. */
 enum { PROBE_GO_FD = 3, PROBE_REPORT_FD = 4 };
@@ -61,6 +68,7 @@ struct probe_report {
 	int32_t threads;               /* threads running, the main one too */
 	int32_t zeros;                 /* 1: fresh memory read back as zeros */
 	uint64_t minflt;               /* minor page faults so far (getrusage) */
+	int32_t jemalloc;              /* 1: malloc is jemalloc's, mi is not known */
 	struct probe_mallinfo mi;
 };
 
