@@ -335,6 +335,87 @@ paused threads --threads 4
 if [ "$stacks" = 4 ]; then ok "--pause: memscope snap finds the 4 thread stacks"
 else fail "--pause: memscope snap found '$stacks' thread stacks, expected 4"; fi
 
+# ---- the kernel's allocators, seen in its views (root: slabinfo, vmallocinfo)
+if [ "$(id -u)" -ne 0 ]; then
+	skip "thp, slab and vmalloc: the kernel's views need root"
+else
+	# thp: 32 order-9 blocks taken, and given back (the whole machine's
+	# figures move with other programs too: half the move is asked of them)
+	run_json thp
+	f=$TMP/thp.json
+	if grep -q '\[always\]\|\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled 2> /dev/null; then
+		step "$f" 2 '.focus[0].region.anon_huge == 67108864' \
+			"thp: the 64 MiB written are in huge pages (AnonHugePages of the region)"
+		step "$f" 2 '.kernel.anon_huge - $prev.kernel.anon_huge >= 33554432 and
+			$prev.kernel.free_huge - .kernel.free_huge >= 33554432' \
+			"thp: the machine's AnonHugePages grows, its free blocks of 2 MiB and more shrink"
+		# (the free blocks' return is not asked: a test beside this one may
+		# take them as fast as they come back)
+		step "$f" 3 '$prev.kernel.anon_huge - .kernel.anon_huge >= 33554432' \
+			"thp: munmap gives the huge pages back"
+		step "$f" 2 '(.kernel.free_blocks | length) >= 10' "thp: free blocks are listed per order"
+	else
+		skip "thp: transparent huge pages are off here"; skip "thp: the machine's figures"
+		skip "thp: munmap"; skip "thp: free blocks per order"
+	fi
+	# slab: 20000 files made, removed, and the unused dentries and inodes dropped
+	run_json slab
+	f=$TMP/slab.json
+	step "$f" 2 '.error == null and any(.kernel.slab_moves[]; .cache == "dentry" and .change >= 18000)' \
+		"slab: 20000 files make the dentry cache grow by as many"
+	step "$f" 2 '[.kernel.slab_moves[] | select(.cache | test("inode")) | .change] | max >= 18000' \
+		"slab: and an inode cache too"
+	if ls probe-slab-* > /dev/null 2>&1; then fail "slab left its folder behind"
+	else ok "slab removes its folder"; fi
+	# vmalloc: a 4 MiB BPF array map is a vmalloc area of 4 MiB
+	run_json vmalloc
+	f=$TMP/vmalloc.json
+	if jq -e -s '.[1].error == null' "$f" > /dev/null; then
+		step "$f" 1 '.kernel.vmalloc - $prev.kernel.vmalloc >= 3145728 and
+			.kernel.vmalloc_moves[0].change >= 4194304' \
+			"vmalloc: the map is 4 MiB of vmalloc, its caller named ($(jq -r -s '.[1].kernel.vmalloc_moves[0].caller' "$f"))"
+		step "$f" 2 '$prev.kernel.vmalloc - .kernel.vmalloc >= 3145728' \
+			"vmalloc: closed, it is freed"
+	else
+		skip "vmalloc: this kernel refused the BPF map ($(jq -r -s '.[1].error' "$f"))"
+		skip "vmalloc: freed"
+	fi
+
+	# the same, from outside: memscope kernel at each step, the scenario paused
+	on_step() {
+		"$MEMSCOPE_BIN" kernel --json | jq -c --argjson page "$PAGE" '[.meminfo.AnonHugePages,
+			([.buddy[].free_blocks | to_entries[] | select(.key >= 9) | .value * pow(2; .key) * $page] | add),
+			([.slab.caches[] | select(.name == "dentry") | .active_objects] | add // 0),
+			([.vmalloc.by_caller[] | select(.caller == "array_map_alloc") | .ram_bytes] | add // 0)]' \
+			>> "$TMP/outside"
+	}
+	# outside SCENARIO FILTER DESCRIPTION: FILTER holds of the steps' figures
+	# ([AnonHugePages, free in blocks of 2 MiB+, dentries, array_map_alloc's RAM]
+	# a step, as .[N])
+	outside() {
+		: > "$TMP/outside"
+		paused "$1" > /dev/null
+		if jq -e -s "$2" "$TMP/outside" > /dev/null; then ok "$3"
+		else fail "$3"; jq -c -s . "$TMP/outside" | sed 's/^/#   /'; fi
+	}
+	if grep -q '\[always\]\|\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled 2> /dev/null; then
+		outside thp '.[2][0] - .[1][0] >= 33554432 and .[1][1] - .[2][1] >= 33554432 and
+			.[2][0] - .[3][0] >= 33554432' \
+			"thp, from outside: AnonHugePages up and down by 64 MiB, blocks of 2 MiB+ taken"
+	else skip "thp, from outside: transparent huge pages are off here"; fi
+	outside slab '.[2][2] - .[1][2] >= 18000 and .[2][2] - .[4][2] >= 15000' \
+		"slab, from outside: the dentries grow by the 20000 files and go with drop_caches"
+	if jq -e -s '.[1].error == null' "$TMP/vmalloc.json" > /dev/null; then
+		outside vmalloc '.[1][3] - .[0][3] >= 4194304 and .[2][3] == .[0][3]' \
+			"vmalloc, from outside: array_map_alloc holds 4 MiB more while the map lives"
+	else skip "vmalloc, from outside: this kernel refused the BPF map"; fi
+fi
+if can_be_nobody; then
+	expect 0 "thp as nobody" as_nobody "$PROBE" thp --json
+	step "$TMP/out" 1 '.kernel.vmalloc == null and .kernel.slab_moves == null and .kernel.anon_huge != null' \
+		"as nobody: slab and vmalloc null, the rest there"
+else skip "the kernel scenarios as nobody: needs root"; fi
+
 # ---- the process killed between two steps: exit 1, one line
 rm -f "$TMP/in" "$TMP/lines"
 mkfifo "$TMP/in" "$TMP/lines"

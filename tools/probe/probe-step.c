@@ -117,7 +117,7 @@ static const char *size(char *buf, uint64_t bytes)
 	return human_size(buf, 16, bytes);
 }
 
-static const char *delta(char *buf, uint64_t now, uint64_t was)
+const char *probe_delta(char *buf, uint64_t now, uint64_t was)
 {
 	char tmp[16];
 
@@ -182,7 +182,7 @@ static void print_changes(FILE *out, const struct changes *c)
 		if (ms_change_a(ch) && ms_change_b(ch))
 			fprintf(out, "%s~%s %s->%s (%s)", shown > 1 ? ", " : ": ",
 				ms_class_name(ms_region_class(r)), size(a, was),
-				size(b, ms_region_size(r)), delta(d, ms_region_size(r), was));
+				size(b, ms_region_size(r)), probe_delta(d, ms_region_size(r), was));
 		else
 			fprintf(out, "%s%c%s %s", shown > 1 ? ", " : ": ",
 				ms_change_b(ch) ? '+' : '-', ms_class_name(ms_region_class(r)),
@@ -230,14 +230,14 @@ int probe_print_human(FILE *out, const struct probe_view *v)
 	print_calls(out, v, &c);
 	fprintf(out, " | heap %s", heap_of(v->snap) ? size(a, heap_size(v->snap)) : "none");
 	if (v->prev)
-		fprintf(out, " (%s)", delta(b, heap_size(v->snap), heap_size(v->prev)));
+		fprintf(out, " (%s)", probe_delta(b, heap_size(v->snap), heap_size(v->prev)));
 	if (v->prev)
 		print_changes(out, &c);
 	else
 		fprintf(out, " | %zu mappings", ms_snapshot_nr_regions(v->snap));
 	fprintf(out, " | Rss %s", size(a, field(now, MS_RSS)));
 	if (v->prev)
-		fprintf(out, " (%s)", delta(b, field(now, MS_RSS), field(was, MS_RSS)));
+		fprintf(out, " (%s)", probe_delta(b, field(now, MS_RSS), field(was, MS_RSS)));
 	if (v->rep->jemalloc)
 		fprintf(out, " | jemalloc");
 	else
@@ -249,6 +249,7 @@ int probe_print_human(FILE *out, const struct probe_view *v)
 		fputs(" | read back as zeros", out);
 	if (v->rep->threads > 1)
 		fprintf(out, " | %d threads", v->rep->threads);
+	probe_kernel_human(out, v);
 	fputc('\n', out);
 	ms_diff_free(c.d);
 	return ferror(out) ? -EIO : 0;
@@ -289,6 +290,7 @@ static void region_keys(struct jw *w, const struct ms_region *r)
 	bytes(w, "rss", ms_region_counts(r), MS_RSS);
 	bytes(w, "pss", ms_region_counts(r), MS_PSS);
 	uss_json(w, ms_region_counts(r));
+	bytes(w, "anon_huge", ms_region_counts(r), MS_ANON_HUGE);
 }
 
 /* The region as an object, or null. */
@@ -432,6 +434,7 @@ static char *step_json(const struct probe_view *v, const struct changes *c)
 		jw_u64(&w, "child", (uint64_t)v->rep->child);
 	else
 		jw_raw(&w, "child", "null");
+	probe_kernel_json(&w, v);
 	jw_raw(&w, "last", v->rep->last ? "true" : "false");
 	jw_close(&w, '}');
 	return jw_finish(&w);

@@ -17,6 +17,9 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/bpf.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -546,7 +549,107 @@ static void purge(void)
 	step(true, 0, "free the small block");
 }
 
-#define SUBJECT_SCENARIO(name, function, summary) { name, function },
+/* ---- the kernel's allocators, measured from outside with its views ---- */
+
+/* 64 MiB at a 2 MiB boundary, asked to be in huge pages (THP is in madvise
+ * mode on many machines): each fault takes an order-9 block from the buddy
+ * allocator and maps it whole; munmap gives the blocks back. */
+static void thp(void)
+{
+	size_t len = 64 * MiB, align = 2 * MiB;
+	char *raw = mmap(NULL, len + align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0), *m;
+
+	if (raw == MAP_FAILED) {
+		rep.error = errno;
+		step(true, 0, "M = mmap(64 MiB)");
+		return;
+	}
+	m = (char *)(((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1));
+	if (m > raw)
+		munmap(raw, (size_t)(m - raw));
+	munmap(m + len, (size_t)(raw + align - m));
+	if (madvise(m, len, MADV_HUGEPAGE) != 0)
+		rep.error = errno;
+	rep.focus[0] = ADDR(m);
+	step(false, ADDR(m), "M = mmap(64 MiB) at a 2 MiB boundary; madvise(M, MADV_HUGEPAGE)");
+	touch(m, len);
+	rep.focus[0] = ADDR(m);
+	REPORT("write M: a fault a 2 MiB block, each an order-9 block of the buddy allocator");
+	munmap(m, len);
+	rep.focus[0] = ADDR(m);
+	step(true, 0, "munmap(M): the blocks go back");
+}
+
+enum { SLAB_FILES = 20000 };
+
+/* Files made and removed in a folder of our own in the current one: a
+ * dentry and an inode each, from their slab caches; echo 2 > drop_caches
+ * (root) frees the unused ones, the whole machine's. */
+static void slab(void)
+{
+	char dir[] = "probe-slab-XXXXXX", name[32];
+	int dfd, fd;
+
+	if (!mkdtemp(dir) || (dfd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC)) < 0) {
+		rep.error = errno;
+		step(true, 0, "mkdtemp(\"probe-slab-XXXXXX\")");
+		return;
+	}
+	step(false, 0, "D = mkdtemp(\"%s\")", dir);
+	for (int i = 0; i < SLAB_FILES && !rep.error; i++) {
+		snprintf(name, sizeof(name), "f%d", i);
+		fd = openat(dfd, name, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+		if (fd < 0)
+			rep.error = errno;
+		else
+			close(fd);
+	}
+	REPORT("create %d files in D", SLAB_FILES);
+	for (int i = 0; i < SLAB_FILES; i++) {
+		snprintf(name, sizeof(name), "f%d", i);
+		unlinkat(dfd, name, 0);
+	}
+	REPORT("remove them");
+	fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "2", 1) != 1)
+		rep.error = errno;
+	if (fd >= 0)
+		close(fd);
+	nanosleep(&(struct timespec){ 0, 300 * 1000 * 1000 }, NULL);
+	REPORT("echo 2 > /proc/sys/vm/drop_caches, then 0.3 s: unused dentries and inodes freed "
+	       "(after an RCU grace period)");
+	close(dfd);
+	rmdir(dir);
+	step(true, 0, "rmdir(D)");
+}
+
+/* A BPF array map of 1024 values of 4 KiB (root): the kernel allocates
+ * its 4 MiB with vmalloc.  Closed, it is freed after an RCU grace period,
+ * in a work item: the last step waits a little for it. */
+static void vmalloc_scenario(void)
+{
+	union bpf_attr attr;
+	struct timespec wait = { 0, 300 * 1000 * 1000 };
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = BPF_MAP_TYPE_ARRAY;
+	attr.key_size = 4;
+	attr.value_size = 4096;
+	attr.max_entries = 1024;
+	fd = (int)syscall(SYS_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
+	if (fd < 0)
+		rep.error = errno;
+	step(false, fd < 0 ? 0 : (uint64_t)fd,
+	     "M = bpf(BPF_MAP_CREATE): an array of 1024 values of 4 KiB");
+	if (fd >= 0)
+		close(fd);
+	nanosleep(&wait, NULL);
+	step(true, 0, "close(M), then 0.3 s: the map is freed after an RCU grace period");
+}
+
+#define SUBJECT_SCENARIO(name, function, kernel, summary) { name, function },
 static const struct {
 	const char *name;
 	void (*run)(void);

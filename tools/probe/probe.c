@@ -31,9 +31,10 @@ struct probe_opts {
 	const char *allocator; /* "glibc" or "jemalloc" */
 };
 
-#define PROBE_SCENARIO(name, function, summary) { name, summary },
+#define PROBE_SCENARIO(name, function, kernel, summary) { name, summary, kernel },
 static const struct scenario {
 	const char *name, *summary;
+	bool kernel; /* the kernel's views measured too */
 } scenarios[] = { PROBE_SCENARIOS(PROBE_SCENARIO) };
 #define NR_SCENARIOS (sizeof(scenarios) / sizeof(*scenarios))
 
@@ -345,11 +346,29 @@ static void ended(const struct probe_opts *o, struct subject *s, int n)
 		error("the scenario's process ended before its step %d", n);
 }
 
+/* A kernel scenario's views of the machine after a step into *k (the one
+ * before freed); 0, or the error said. */
+static int take_kernel(const struct probe_opts *o, struct ms_ctx *ctx, struct ms_kernel **k)
+{
+	char err[256];
+	int rc;
+
+	ms_kernel_free(*k);
+	*k = NULL;
+	if (!find_scenario(o->scenario)->kernel)
+		return 0;
+	rc = ms_kernel_take(ctx, 0, k, err, sizeof(err));
+	if (rc < 0)
+		error("cannot read the kernel's views: %s", err);
+	return rc;
+}
+
 static int run(const struct probe_opts *o, struct subject *s, bool counting)
 {
 	struct ms_ctx *ctx = ms_ctx_new(NULL);
 	struct probe_report rep[2];
 	struct ms_snapshot *snap[2] = { NULL, NULL }, *child = NULL;
+	struct ms_kernel *kern[2] = { NULL, NULL };
 	int cur = 0, rc = ctx ? 0 : -ENOMEM;
 
 	for (int n = 0; rc == 0; n++, cur ^= 1) {
@@ -365,8 +384,11 @@ static int run(const struct probe_opts *o, struct subject *s, bool counting)
 		ms_snapshot_free(child);
 		child = NULL;
 		if ((rc = take(ctx, s->pid, &snap[cur])) < 0 ||
-		    (rep[cur].child && (rc = take(ctx, (pid_t)rep[cur].child, &child)) < 0))
+		    (rep[cur].child && (rc = take(ctx, (pid_t)rep[cur].child, &child)) < 0) ||
+		    (rc = take_kernel(o, ctx, &kern[cur])) < 0)
 			break;
+		v.kernel = kern[cur];
+		v.prev_kernel = n ? kern[cur ^ 1] : NULL;
 		v.rep = &rep[cur];
 		v.snap = snap[cur];
 		v.prev_rep = n ? &rep[cur ^ 1] : NULL;
@@ -394,6 +416,8 @@ static int run(const struct probe_opts *o, struct subject *s, bool counting)
 	ms_snapshot_free(snap[0]);
 	ms_snapshot_free(snap[1]);
 	ms_snapshot_free(child);
+	ms_kernel_free(kern[0]);
+	ms_kernel_free(kern[1]);
 	ms_ctx_free(ctx);
 	return rc;
 }

@@ -14,22 +14,26 @@
 #include <stdint.h>
 
 /*
- * The scenarios, one table for both programs: X(NAME, FUNCTION, SUMMARY).
- * memscope-probe lists them in --help and refuses any other name;
+ * The scenarios, one table for both programs: X(NAME, FUNCTION, KERNEL,
+ * SUMMARY).  memscope-probe lists them in --help and refuses any other
+ * name, and measures the kernel's views too where KERNEL is 1;
  * probe-subject runs FUNCTION for NAME.
  */
 #define PROBE_SCENARIOS(X) \
-	X("walkthrough", walkthrough, "malloc 30, 40, 200 and 100 KiB, then free three of them") \
-	X("lazy", lazy, "reserve 1 GiB (malloc, then mmap); Rss grows only as pages are written") \
-	X("sbrk", sbrk_scenario, "move the program break by hand; [heap] follows") \
-	X("threshold", threshold, "256 KiB from mmap, then, after a free, from the heap") \
-	X("trim", trim, "free below the top keeps Rss; malloc_trim(0) returns it") \
-	X("fragment", fragment, "a large heap with little in use") \
-	X("threads", threads, "thread stacks with guard pages, and per-thread arenas") \
-	X("shared", shared, "shared and copy-on-write memory across fork: Rss, Pss, USS") \
-	X("coalesce", coalesce, "two neighbouring chunks freed merge; their joint size is served in place") \
-	X("edge", edge, "the mmap threshold's edge: one byte under it the heap, at it a mapping") \
-	X("purge", purge, "freed memory given back: glibc trims, jemalloc purges; a large block mapped")
+	X("walkthrough", walkthrough, 0, "malloc 30, 40, 200 and 100 KiB, then free three of them") \
+	X("lazy", lazy, 0, "reserve 1 GiB (malloc, then mmap); Rss grows only as pages are written") \
+	X("sbrk", sbrk_scenario, 0, "move the program break by hand; [heap] follows") \
+	X("threshold", threshold, 0, "256 KiB from mmap, then, after a free, from the heap") \
+	X("trim", trim, 0, "free below the top keeps Rss; malloc_trim(0) returns it") \
+	X("fragment", fragment, 0, "a large heap with little in use") \
+	X("threads", threads, 0, "thread stacks with guard pages, and per-thread arenas") \
+	X("shared", shared, 0, "shared and copy-on-write memory across fork: Rss, Pss, USS") \
+	X("coalesce", coalesce, 0, "two neighbouring chunks freed merge; their joint size is served in place") \
+	X("edge", edge, 0, "the mmap threshold's edge: one byte under it the heap, at it a mapping") \
+	X("purge", purge, 0, "freed memory given back: glibc trims, jemalloc purges; a large block mapped") \
+	X("thp", thp, 1, "64 MiB in transparent huge pages: order-9 blocks taken from the buddy allocator") \
+	X("slab", slab, 1, "files created and removed: the dentry and inode slab caches grow and shrink") \
+	X("vmalloc", vmalloc_scenario, 1, "a 4 MiB BPF array map: a vmalloc area appears, and goes")
 
 /* The allocators a scenario can run with: glibc's own malloc, or another
  * preloaded into the subject (LD_PRELOAD).  The subject exits with
