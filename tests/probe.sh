@@ -324,6 +324,15 @@ for name in walkthrough lazy sbrk threshold trim fragment threads shared coalesc
 		fail "--pause $name: $steps steps; differ:$differ"
 	fi
 done
+if [ -n "${MEMSCOPE_VALGRIND:-}" ] || [ -n "${SANITIZED:-}" ]; then
+	skip "--pause purge with jemalloc (not under valgrind or the sanitizers)"
+elif [ -s "$TMP/purge.json" ] && jq -e -s '.[0].allocator == "jemalloc"' "$TMP/purge.json" > /dev/null; then
+	steps=0 differ="" name=purge
+	paused purge --allocator jemalloc
+	if [ $steps -ge 5 ] && [ -z "$differ" ]; then
+		ok "--pause purge with jemalloc: memscope snap from outside sees its mappings, $steps steps"
+	else fail "--pause purge with jemalloc: $steps steps; differ:$differ"; fi
+else skip "--pause purge with jemalloc: jemalloc is not installed"; fi
 
 stacks=""
 on_step() {
