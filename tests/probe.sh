@@ -356,8 +356,8 @@ else
 		step "$f" 2 '.focus[0].region.anon_huge == 67108864' \
 			"thp: the 64 MiB written are in huge pages (AnonHugePages of the region)"
 		step "$f" 2 '.kernel.anon_huge - $prev.kernel.anon_huge >= 33554432 and
-			$prev.kernel.free_huge - .kernel.free_huge >= 33554432' \
-			"thp: the machine's AnonHugePages grows, its free blocks of 2 MiB and more shrink"
+			.kernel.free_huge < $prev.kernel.free_huge + 67108864' \
+			"thp: the machine's AnonHugePages grows (the free blocks' fall: from outside, below)"
 		# (the free blocks' return is not asked: a test beside this one may
 		# take them as fast as they come back)
 		step "$f" 3 '$prev.kernel.anon_huge - .kernel.anon_huge >= 33554432' \
@@ -401,11 +401,17 @@ else
 	# outside SCENARIO FILTER DESCRIPTION: FILTER holds of the steps' figures
 	# ([AnonHugePages, free in blocks of 2 MiB+, dentries, array_map_alloc's RAM]
 	# a step, as .[N])
+	# The machine's figures move with every test beside this one: three
+	# runs at most, one in which the scenario's own move shows is enough.
 	outside() {
-		: > "$TMP/outside"
-		paused "$1" > /dev/null
-		if jq -e -s "$2" "$TMP/outside" > /dev/null; then ok "$3"
-		else fail "$3"; jq -c -s . "$TMP/outside" | sed 's/^/#   /'; fi
+		for try in 1 2 3; do
+			: > "$TMP/outside"
+			paused "$1" > /dev/null
+			jq -e -s "$2" "$TMP/outside" > /dev/null && break
+			jq -c -s . "$TMP/outside" > "$TMP/outside.$try"
+		done
+		if [ $try -le 3 ] && jq -e -s "$2" "$TMP/outside" > /dev/null; then ok "$3 (run $try)"
+		else fail "$3"; sed 's/^/#   /' "$TMP"/outside.?; fi
 	}
 	if grep -q '\[always\]\|\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled 2> /dev/null; then
 		outside thp '.[2][0] - .[1][0] >= 33554432 and .[1][1] - .[2][1] >= 33554432 and
