@@ -376,6 +376,9 @@ MS_HIDDEN bool ms_stat_number(const char *stat, int n, uint64_t *v);
 MS_HIDDEN long long ms_status_uid(int piddir);
 /* The root's stat: btime, the boot in unix seconds; -1 when unknown. */
 MS_HIDDEN double ms_boot_time(struct ms_ctx *ctx);
+/* sys/kernel/osrelease under the root, without its newline (malloc'ed);
+ * NULL when it cannot be read */
+MS_HIDDEN char *ms_read_osrelease(struct ms_ctx *ctx);
 /* 0 for a process (of directory piddir, whose stat is stat) with a user
  * address space; -ENODATA for a kernel thread, -ESRCH for a zombie (or a
  * main thread that exited before the others), with the reason in err;

@@ -207,10 +207,7 @@ static int read_views(struct ms_ctx *ctx, struct ms_kernel *k, unsigned flags, c
 		qsort(k->caches, k->nr_caches, sizeof(*k->caches), by_bytes);
 	if (k->nr_callers)
 		qsort(k->callers, k->nr_callers, sizeof(*k->callers), by_ram);
-	if (ms_read_small(ctx->rootfd, "sys/kernel/osrelease", &k->release, NULL) < 0)
-		k->release = NULL;
-	else
-		k->release[strcspn(k->release, "\n")] = '\0';
+	k->release = ms_read_osrelease(ctx);
 	return 0;
 }
 

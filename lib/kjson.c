@@ -161,12 +161,17 @@ static void slab(struct jw *w, const struct ms_kernel *k)
 	jw_close(w, '}');
 }
 
-static void vm_sum(struct jw *w, const char *key, const struct ms_vm_sum *s)
+static void vm_keys(struct jw *w, const struct ms_vm_sum *s)
 {
-	jw_open(w, key, '{');
 	jw_u64(w, "areas", s->areas);
 	jw_u64(w, "bytes", s->bytes);
 	jw_u64(w, "ram_bytes", s->ram);
+}
+
+static void vm_sum(struct jw *w, const char *key, const struct ms_vm_sum *s)
+{
+	jw_open(w, key, '{');
+	vm_keys(w, s);
 	jw_close(w, '}');
 }
 
@@ -192,9 +197,7 @@ static void vmalloc(struct jw *w, const struct ms_kernel *k)
 
 		jw_open(w, NULL, '{');
 		jw_str(w, "caller", c->name);
-		jw_u64(w, "areas", c->s.areas);
-		jw_u64(w, "bytes", c->s.bytes);
-		jw_u64(w, "ram_bytes", c->s.ram);
+		vm_keys(w, &c->s);
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');

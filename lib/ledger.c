@@ -157,16 +157,15 @@ static const char *const order_names[MS_ORDERS_MAX] = {
  * (buddyinfo); what MemFree holds beyond them; the per-CPU lists. */
 static void free_parts(struct ms_kernel *k)
 {
-	uint64_t memfree, buddy = 0, pcp = 0;
+	uint64_t memfree, unaccepted, buddy = 0, pcp = 0;
 	unsigned orders = 0;
 	bool have_pcp = false;
 
 	if (!ms_mem(k, "MemFree", &memfree))
 		return;
 	/* memory not yet accepted from the host is counted free: a part of its own */
-	if (ms_mem(k, "Unaccepted", &buddy))
-		memfree = sub(memfree, buddy);
-	buddy = 0;
+	if (ms_mem(k, "Unaccepted", &unaccepted))
+		memfree = sub(memfree, unaccepted);
 	for (size_t i = 0; i < k->nr_zones; i++) {
 		orders = k->zones[i].nr_orders > orders ? k->zones[i].nr_orders : orders;
 		if (k->zones[i].count[MS_ZONE_PCP] >= 0) {

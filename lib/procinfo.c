@@ -202,7 +202,7 @@ double ms_boot_time(struct ms_ctx *ctx)
 	return btime ? (double)btime : -1;
 }
 
-static char *read_osrelease(struct ms_ctx *ctx)
+char *ms_read_osrelease(struct ms_ctx *ctx)
 {
 	char *rel;
 
@@ -241,7 +241,7 @@ int ms_procinfo_read(struct ms_ctx *ctx, int piddir, struct ms_snapshot *snap,
 	btime = ms_boot_time(ctx);
 	snap->started_at = btime < 0 ? -1 :
 		btime + (double)snap->start_ticks / (double)ctx->hertz;
-	snap->kernel = read_osrelease(ctx);
+	snap->kernel = ms_read_osrelease(ctx);
 	snap->page_size = ctx->page_size;
 	return 0;
 }

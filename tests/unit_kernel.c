@@ -44,23 +44,27 @@ static struct ms_kernel *take(const char *root, unsigned flags)
 	return k;
 }
 
+static bool find_part(const struct ms_kernel *k, const char *name, uint64_t *bytes)
+{
+	for (size_t i = 0; i < ms_kernel_nr_parts(k); i++)
+		if (strcmp(ms_kernel_part(k, i, bytes, NULL, NULL), name) == 0)
+			return true;
+	return false;
+}
+
 static uint64_t part(const struct ms_kernel *k, const char *name)
 {
-	uint64_t bytes;
+	uint64_t bytes = 0;
 
-	for (size_t i = 0; i < ms_kernel_nr_parts(k); i++)
-		if (strcmp(ms_kernel_part(k, i, &bytes, NULL, NULL), name) == 0)
-			return bytes;
-	ck_abort_msg("no part '%s'", name);
-	return 0;
+	ck_assert_msg(find_part(k, name, &bytes), "no part '%s'", name);
+	return bytes;
 }
 
 static bool has_part(const struct ms_kernel *k, const char *name)
 {
-	for (size_t i = 0; i < ms_kernel_nr_parts(k); i++)
-		if (strcmp(ms_kernel_part(k, i, NULL, NULL, NULL), name) == 0)
-			return true;
-	return false;
+	uint64_t bytes;
+
+	return find_part(k, name, &bytes);
 }
 
 /* parts + unaccounted - overcounted == MemTotal, every part once */

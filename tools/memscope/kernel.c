@@ -255,7 +255,6 @@ static int show(const struct opts *o, const struct ms_kernel *k)
 static int emit(const struct opts *o, const struct ms_kernel *k)
 {
 	char *doc = ms_kernel_to_json(k, o->pretty ? MS_JSON_PRETTY : 0);
-	int status = EXIT_OK;
 
 	if (!doc) {
 		error("%s", "cannot write the document: out of memory");
@@ -264,7 +263,7 @@ static int emit(const struct opts *o, const struct ms_kernel *k)
 	fputs(doc, stdout);
 	putchar('\n');
 	free(doc);
-	return finish_output(status);
+	return finish_output(EXIT_OK);
 }
 
 int cmd_kernel(const struct opts *o)
