@@ -15,7 +15,9 @@ mode=${1:-demo}
 jobs=$(nproc 2>/dev/null || echo 2)
 
 packages="gcc make autoconf automake libtool pkg-config libproc2-dev libcjson-dev libcurl4-openssl-dev check procps"
-[ "$mode" = check ] && packages="$packages valgrind util-linux jq chromium openssl clang libclang-rt-14-dev abigail-tools libjemalloc2"
+# memscope-exporter's libraries
+packages="$packages libmicrohttpd-dev libgnutls28-dev libyaml-dev libcrypt-dev zlib1g-dev"
+[ "$mode" = check ] && packages="$packages valgrind util-linux jq chromium openssl clang libclang-rt-14-dev abigail-tools libjemalloc2 curl prometheus python3-prometheus-client"
 # npm, for the copy detector of the tests; a Node.js from elsewhere will do
 [ "$mode" = check ] && ! command -v npm > /dev/null && packages="$packages nodejs npm"
 

@@ -192,6 +192,7 @@ long long ms_proc_uid(const struct ms_proc *p) { return p->uid; }
 const char *ms_proc_user(const struct ms_proc *p) { return p->user; }
 char ms_proc_state(const struct ms_proc *p) { return p->state; }
 long ms_proc_threads(const struct ms_proc *p) { return p->threads; }
+uint64_t ms_proc_vsize(const struct ms_proc *p) { return p->vsize; }
 long long ms_proc_start_ticks(const struct ms_proc *p) { return p->start_ticks; }
 double ms_proc_started_at(const struct ms_proc *p) { return p->started_at; }
 const char *ms_proc_cgroup(const struct ms_proc *p) { return p->cgroup; }

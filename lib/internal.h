@@ -131,6 +131,7 @@ struct ms_proc {
 	char state;
 	long threads;
 	long long start_ticks;
+	uint64_t vsize;          /* stat: the address space's size, bytes */
 	double started_at;       /* < 0 when unknown */
 	long long uid;           /* -1 when unknown */
 	const char *comm, *cmdline, *user, *cgroup; /* in the table's pool */

@@ -143,10 +143,14 @@ static void facts(struct jw *w, const struct ms_snapshot *s)
 {
 	jw_u64(w, "pid", (uint64_t)s->pid);
 	jw_str(w, "comm", s->comm ? s->comm : "");
-	jw_open(w, "argv", '[');
-	for (size_t i = 0; s->argv && s->argv[i]; i++)
-		jw_str(w, NULL, s->argv[i]);
-	jw_close(w, ']');
+	if (!s->argv) { /* not shown: memscope-exporter without show_cmdline */
+		jw_raw(w, "argv", "null");
+	} else {
+		jw_open(w, "argv", '[');
+		for (size_t i = 0; s->argv[i]; i++)
+			jw_str(w, NULL, s->argv[i]);
+		jw_close(w, ']');
+	}
 	jw_str(w, "exe", s->exe);
 	jw_count(w, "uid", s->uid);
 	jw_count(w, "start_ticks", s->start_ticks);

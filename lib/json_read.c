@@ -487,8 +487,8 @@ static int get_facts(struct reader *rd, const cJSON *doc)
 	if (!cJSON_IsNull(started) && (!cJSON_IsNumber(started) ||
 				       !isfinite(started->valuedouble) || started->valuedouble < 0))
 		return bad(rd, "started_at", "expected a number of seconds or null");
-	if (!cJSON_IsArray(argv))
-		return bad(rd, "argv", "expected an array of strings");
+	if (!cJSON_IsArray(argv) && !cJSON_IsNull(argv))
+		return bad(rd, "argv", "expected an array of strings or null");
 	s->pid = (pid_t)pid;
 	s->page_size = (long)page;
 	s->have_smaps = strcmp(source, "smaps") == 0;
@@ -498,8 +498,9 @@ static int get_facts(struct reader *rd, const cJSON *doc)
 	s->comm = strdup(comm);
 	s->exe = exe ? strdup(exe) : NULL;
 	s->kernel = kernel ? strdup(kernel) : NULL;
-	s->argv = calloc((size_t)cJSON_GetArraySize(argv) + 1, sizeof(char *));
-	if (!s->comm || !s->argv || (exe && !s->exe) || (kernel && !s->kernel))
+	if (cJSON_IsArray(argv)) /* null: not shown, and written back so */
+		s->argv = calloc((size_t)cJSON_GetArraySize(argv) + 1, sizeof(char *));
+	if (!s->comm || (cJSON_IsArray(argv) && !s->argv) || (exe && !s->exe) || (kernel && !s->kernel))
 		return -ENOMEM;
 	cJSON_ArrayForEach(e, argv) {
 		if (!cJSON_IsString(e))

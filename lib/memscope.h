@@ -514,6 +514,8 @@ const char *ms_proc_user(const struct ms_proc *p);
 /* stat: state ('R', 'S', 'D', ...), threads, starttime in clock ticks */
 char ms_proc_state(const struct ms_proc *p);
 long ms_proc_threads(const struct ms_proc *p);
+/* stat: the size of its address space in bytes (ps's VSZ) */
+uint64_t ms_proc_vsize(const struct ms_proc *p);
 long long ms_proc_start_ticks(const struct ms_proc *p);
 /* unix seconds; < 0 when unknown */
 double ms_proc_started_at(const struct ms_proc *p);

@@ -34,25 +34,27 @@ struct scratch {
 	char err[256];
 };
 
-/* stat: "pid (comm) S ppid ... flags ... threads ... starttime".  1 for a
+/* stat: "pid (comm) S ppid ... flags ... threads ... starttime vsize".  1 for a
  * row; 0 for a process with no user address space (a kernel thread, a
  * zombie) or a line that does not parse; -ENOMEM. */
 static int from_stat(struct ms_ps *ps, char *stat, struct ms_proc *p)
 {
 	char *open = strchr(stat, '('), *close = strrchr(stat, ')');
 	const char *state;
-	uint64_t ppid, flags, threads;
+	uint64_t ppid, flags, threads, vsize;
 	size_t len;
 
 	if (!open || !close || close < open || !ms_stat_field(stat, 3, &state, &len) ||
 	    !ms_stat_number(stat, 4, &ppid) || !ms_stat_number(stat, 9, &flags) ||
-	    !ms_stat_number(stat, 20, &threads) || ms_stat_start_ticks(stat, &p->start_ticks))
+	    !ms_stat_number(stat, 20, &threads) || !ms_stat_number(stat, 23, &vsize) ||
+	    ms_stat_start_ticks(stat, &p->start_ticks))
 		return 0;
 	if ((flags & MS_PF_KTHREAD) || *state == 'Z' || *state == 'X')
 		return 0;
 	p->state = *state;
 	p->ppid = (pid_t)ppid;
 	p->threads = (long)threads;
+	p->vsize = vsize;
 	p->comm = ms_pool_strndup(ps->pool, open + 1, (size_t)(close - open - 1));
 	return p->comm ? 1 : -ENOMEM;
 }

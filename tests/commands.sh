@@ -25,7 +25,7 @@ arg_of() {
 	--working-set) echo 0 ;; --proc) echo /proc ;; --fail-if) echo 'total.rss > +0' ;;
 	--regions|--timeout|--count|--top) echo 1 ;; --interval) echo 1s ;;
 	--sort) echo pss ;; --user) echo 0 ;; --name) echo x ;; --group-by) echo comm ;; --classes) echo rss ;;
-	--svg|--output) echo "$TMP/never-written" ;;
+	--svg|--output) echo "$TMP/never-written" ;; --cacert) echo /dev/null ;;
 	esac
 }
 operands_of() {

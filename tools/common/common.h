@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+/* USS is not a smaps key; its field number beside enum ms_field */
+#define FIELD_USS (-1)
+
 /* One meaning each, in every program. */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 

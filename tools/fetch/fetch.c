@@ -4,7 +4,7 @@
  * and its dependencies load only when a URL is used (git keeps libcurl out
  * of git itself with its remote helpers for the same reason).
  *
- *   memscope-fetch [--insecure] [--timeout SECONDS] URL
+ *   memscope-fetch [--insecure] [--cacert FILE] [--timeout SECONDS] URL
  *
  * Basic authentication comes from a netrc file ($NETRC, else ~/.netrc), or
  * from MEMSCOPE_HTTP_USER and MEMSCOPE_HTTP_PASSWORD in the environment:
@@ -23,6 +23,7 @@ struct fetch_opts {
 	const char *url;
 	long timeout; /* seconds */
 	bool insecure;
+	const char *cacert; /* the CAs to check the server against */
 };
 
 #define MAX_BODY (1ll << 30) /* a snapshot of 50,000 regions is about 40 MB */
@@ -46,27 +47,29 @@ static int fail(const char *url, const char *what)
 
 /* Options every fetch gets: where, how long, which protocols, whose
  * credentials. */
-static void set_options(CURL *c, const char *url, long timeout, bool insecure, char *errbuf)
+static void set_options(CURL *c, const struct fetch_opts *o, char *errbuf)
 {
 	const char *user = getenv("MEMSCOPE_HTTP_USER");
 	const char *password = getenv("MEMSCOPE_HTTP_PASSWORD");
 	const char *netrc = getenv("NETRC");
 
-	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_URL, o->url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, timeout);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->timeout);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, o->timeout);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)MAX_BODY);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "memscope/" PACKAGE_VERSION);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, out);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	if (insecure) {
+	if (o->cacert)
+		curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert);
+	if (o->insecure) {
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
@@ -83,7 +86,7 @@ static void set_options(CURL *c, const char *url, long timeout, bool insecure, c
 
 static int usage(void)
 {
-	fputs("usage: memscope-fetch [--insecure] [--timeout SECONDS] URL\n"
+	fputs("usage: memscope-fetch [--insecure] [--cacert FILE] [--timeout SECONDS] URL\n"
 	      "\n"
 	      "Writes what an http:// or https:// URL serves to standard output, for\n"
 	      "memscope diff.  Credentials come from $NETRC (else ~/.netrc), or from\n"
@@ -91,6 +94,7 @@ static int usage(void)
 	      "\n"
 	      "options:\n"
 	      "  --insecure           do not check the server's certificate\n"
+	      "  --cacert FILE        check it against the CAs in FILE\n"
 	      "  --timeout SECONDS    give up after SECONDS (1 to 3600; 10)\n"
 	      "  --help               print this help and exit\n"
 	      "  --version            print the version and exit\n",
@@ -111,6 +115,10 @@ static int parse(int argc, char **argv, struct fetch_opts *o)
 			return print_version();
 		if (strcmp(a, "--insecure") == 0) {
 			o->insecure = true;
+		} else if (strcmp(a, "--cacert") == 0) {
+			if (i + 1 == argc)
+				return misuse("'--cacert' needs a value");
+			o->cacert = argv[++i];
 		} else if (strcmp(a, "--timeout") == 0) {
 			if (i + 1 == argc)
 				return misuse("'--timeout' needs a value");
@@ -140,7 +148,7 @@ int main(int argc, char **argv)
 		return status;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 || !(c = curl_easy_init()))
 		return fail(o.url, "libcurl does not start");
-	set_options(c, o.url, o.timeout, o.insecure, errbuf);
+	set_options(c, &o, errbuf);
 	rc = curl_easy_perform(c);
 	curl_easy_cleanup(c);
 	curl_global_cleanup();

@@ -59,6 +59,8 @@ static const struct optdoc {
 	  "give up on a URL after SECONDS (10)" },
 	{ { "insecure", no_argument, NULL, 256 + 'k' }, O_INSECURE, NULL,
 	  "do not check the TLS certificate of an https:// URL" },
+	{ { "cacert", required_argument, NULL, 256 + 'A' }, O_CACERT, "FILE",
+	  "check an https:// URL's certificate against the CAs in FILE" },
 	{ { "interval", required_argument, NULL, 256 + 'i' }, O_INTERVAL, "TIME",
 	  "between samples: 1s, 100ms, 0.5 (watch 1s, run 100ms)" },
 	{ { "count", required_argument, NULL, 256 + 'N' }, O_COUNT, "N",
@@ -259,6 +261,7 @@ static int parse_comparing(int c, struct opts *o)
 			return misuse("--timeout takes seconds (1 to 3600), not '%s'", optarg);
 		return 0;
 	case 256 + 'k': o->insecure = true; return 0;
+	case 256 + 'A': o->cacert = optarg; return 0;
 	case 256 + 'i':
 		if ((o->interval = parse_interval(optarg)) < 0)
 			return misuse("--interval takes a time (1s, 100ms, 0.5; 1ms to 1 day), not '%s'",

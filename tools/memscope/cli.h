@@ -21,7 +21,7 @@ enum {
 	O_INSECURE = 1u << 16, O_INTERVAL = 1u << 17, O_COUNT = 1u << 18, O_SVG = 1u << 19,
 	O_SORT = 1u << 20, O_TOP = 1u << 21, O_USER = 1u << 22, O_NAME = 1u << 23,
 	O_GROUP_BY = 1u << 24, O_FAST = 1u << 25, O_OBJECTS = 1u << 26, O_CLASSES = 1u << 27,
-	O_PAGETYPES = 1u << 28,
+	O_PAGETYPES = 1u << 28, O_CACERT = 1u << 29,
 };
 
 struct opts;
@@ -66,6 +66,7 @@ struct opts {
 	const char **fail_if; /* --fail-if EXPR, in order */
 	int nr_fail_if;
 	bool insecure;        /* --insecure: do not check TLS certificates */
+	const char *cacert;   /* --cacert: the CAs to check them against */
 	long timeout;         /* --timeout SECONDS for URLs */
 	long regions;         /* --regions N: list at most N (0: all) */
 	/* watch, run */
@@ -118,8 +119,6 @@ const char *bytes_cell(char *buf, size_t len, const struct opts *o, uint64_t byt
 /* A byte count as --bytes or human units want it; "-" when unknown. */
 const char *size_cell(char *buf, size_t len, const struct opts *o,
 		      const struct ms_counts *c, int field);
-/* USS is not a smaps key; field number for size_cell() */
-#define FIELD_USS (-1)
 
 /* What --fast says above its table: the columns it leaves out, and why. */
 #define FAST_NOTE "fast read: RSS and SWAP from pagemap, without smaps; PSS, USS and " \

@@ -13,64 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-const struct ps_key ps_keys[] = {
-	{ "rss", MS_RSS }, { "pss", MS_PSS }, { "uss", FIELD_USS }, { "swap", MS_SWAP },
-	{ "swap_pss", MS_SWAP_PSS }, { "pss_anon", MS_PSS_ANON }, { "pss_file", MS_PSS_FILE },
-	{ "pss_shmem", MS_PSS_SHMEM }, { "pid", BY_PID }, { "ppid", BY_PPID },
-	{ "user", BY_USER }, { "comm", BY_COMM }, { "cgroup", BY_CGROUP },
-};
-const size_t ps_nr_keys = sizeof(ps_keys) / sizeof(ps_keys[0]);
-
-bool ps_figure(const struct ms_proc *p, int field, uint64_t *v)
-{
-	const struct ms_counts *c = ms_proc_counts(p);
-
-	if (!c)
-		return false;
-	return field == FIELD_USS ? ms_counts_uss(c, v) : ms_counts_get(c, field, v);
-}
-
-/* The name a fact gives: user, comm or cgroup; NULL when it has none. */
-static const char *fact(const struct ms_proc *p, int by)
-{
-	return by == BY_USER ? ms_proc_user(p) : by == BY_CGROUP ? ms_proc_cgroup(p) :
-	       ms_proc_comm(p);
-}
-
-static int compare_facts(const struct ms_proc *x, const struct ms_proc *y, int by)
-{
-	const char *a = fact(x, by), *b = fact(y, by);
-
-	if (by == BY_PPID && ms_proc_ppid(x) != ms_proc_ppid(y))
-		return ms_proc_ppid(x) < ms_proc_ppid(y) ? -1 : 1;
-	if (by == BY_PID || by == BY_PPID)
-		return 0;
-	if (!a || !b) /* no name: last; users by uid among themselves */
-		return a != b ? (a ? -1 : 1) : by != BY_USER || ms_proc_uid(x) == ms_proc_uid(y) ? 0 :
-		       ms_proc_uid(x) < ms_proc_uid(y) ? -1 : 1;
-	return strcmp(a, b);
-}
-
-int ps_compare(const void *pa, const void *pb, void *arg)
-{
-	const struct ms_proc *x = *(const struct ms_proc *const *)pa;
-	const struct ms_proc *y = *(const struct ms_proc *const *)pb;
-	int by = *(const int *)arg, rc;
-	uint64_t a, b;
-
-	if (by > BY_COMM) { /* a figure */
-		bool ka = ps_figure(x, by, &a), kb = ps_figure(y, by, &b);
-
-		if (ka != kb) /* unknown last */
-			return ka ? -1 : 1;
-		if (ka && a != b)
-			return a > b ? -1 : 1;
-	} else if ((rc = compare_facts(x, y, by)) != 0) {
-		return rc;
-	}
-	return (ms_proc_pid(x) > ms_proc_pid(y)) - (ms_proc_pid(x) < ms_proc_pid(y));
-}
-
 /* The field --sort names; 0, or a usage error said. */
 static int sort_field(const struct opts *o, int *field)
 {
@@ -145,28 +87,6 @@ static int select_rows(const struct opts *o, const struct ms_ps *ps, int field,
 			(*rows)[(*n)++] = ms_ps_proc(ps, i);
 	qsort_r(*rows, *n, sizeof(**rows), ps_compare, &field);
 	return EXIT_OK;
-}
-
-void ps_add_up(const struct ms_proc *const *rows, size_t n, struct sums *s)
-{
-	*s = (struct sums){ .count = n, .denied_only = true };
-	for (size_t k = 0; k < NR_FIGURES; k++)
-		s->known[k] = true;
-	for (size_t i = 0; i < n; i++) {
-		int e = ms_proc_errno(rows[i]);
-
-		if (!ms_proc_counts(rows[i])) {
-			s->why = s->unreadable++ ? s->why : ms_proc_error(rows[i]);
-			s->denied_only &= e == -EACCES || e == -EPERM;
-			continue;
-		}
-		for (size_t k = 0; k < NR_FIGURES; k++) {
-			uint64_t v;
-
-			s->known[k] &= ps_figure(rows[i], ps_keys[k].field, &v);
-			s->v[k] += s->known[k] ? v : 0;
-		}
-	}
 }
 
 /* The rows selected, shown or grouped. */

@@ -15,66 +15,6 @@ static const char *const group_names[] = { [BY_COMM - BY_PID] = "comm",
 
 /* ---- JSON ---- */
 
-/* p's figures, or the sums s when p is NULL */
-static void figures_json(struct jw *w, const struct ms_proc *p, const struct sums *s)
-{
-	for (size_t k = 0; k < NR_FIGURES; k++) {
-		uint64_t v;
-
-		if (p ? ps_figure(p, ps_keys[k].field, &v) : s->known[k])
-			jw_u64(w, ps_keys[k].name, p ? v : s->v[k]);
-		else
-			jw_raw(w, ps_keys[k].name, "null");
-	}
-}
-
-/* --classes: rss, pss, uss and swap of each class, null where unknown */
-static void classes_json(struct jw *w, const struct ms_proc *p)
-{
-	if (!jw_object_or_null(w, "classes", ms_proc_class(p, 0)))
-		return;
-	for (int c = 0; c < MS_CLASS_COUNT; c++) {
-		const struct ms_counts *cc = ms_proc_class(p, c);
-		const int fields[] = { MS_RSS, MS_PSS, FIELD_USS, MS_SWAP };
-		const char *const names[] = { "rss", "pss", "uss", "swap" };
-
-		jw_open(w, ms_class_name(c), '{');
-		for (size_t k = 0; k < 4; k++) {
-			uint64_t v;
-
-			if (fields[k] == FIELD_USS ? ms_counts_uss(cc, &v) : ms_counts_get(cc, fields[k], &v))
-				jw_u64(w, names[k], v);
-			else
-				jw_raw(w, names[k], "null");
-		}
-		jw_close(w, '}');
-	}
-	jw_close(w, '}');
-}
-
-static void row_json(struct jw *w, const struct ms_proc *p, bool classes)
-{
-	jw_open(w, NULL, '{');
-	jw_u64(w, "pid", (uint64_t)ms_proc_pid(p));
-	jw_u64(w, "ppid", (uint64_t)ms_proc_ppid(p));
-	jw_str(w, "comm", ms_proc_comm(p));
-	jw_str(w, "cmdline", ms_proc_cmdline(p));
-	jw_count(w, "uid", ms_proc_uid(p));
-	jw_str(w, "user", ms_proc_user(p));
-	jw_str(w, "state", (char[]){ ms_proc_state(p), '\0' });
-	jw_i64(w, "threads", ms_proc_threads(p));
-	if (ms_proc_started_at(p) < 0)
-		jw_raw(w, "started_at", "null");
-	else
-		jw_double(w, "started_at", ms_proc_started_at(p));
-	jw_str(w, "cgroup", ms_proc_cgroup(p));
-	figures_json(w, p, NULL);
-	if (classes)
-		classes_json(w, p);
-	jw_str(w, "error", ms_proc_error(p));
-	jw_close(w, '}');
-}
-
 static void groups_json(struct jw *w, const struct ps_view *v)
 {
 	char buf[24];
@@ -88,7 +28,7 @@ static void groups_json(struct jw *w, const struct ps_view *v)
 		jw_str(w, "key", ps_group_key(g->first, v->group_by, buf, sizeof(buf)));
 		jw_u64(w, "processes", g->s.count);
 		jw_u64(w, "unreadable", g->s.unreadable);
-		figures_json(w, NULL, &g->s);
+		ps_figures_json(w, NULL, &g->s);
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
@@ -136,7 +76,7 @@ int ps_print_json(const struct opts *o, const struct ps_view *v)
 		jw_str(&w, "classes_source", o->classes == MS_RSS ? "maps+pagemap" : "smaps");
 	jw_open(&w, "processes", '[');
 	for (size_t i = 0; i < rows; i++)
-		row_json(&w, v->rows[i], o->classes != -2);
+		ps_row_json(&w, v->rows[i], o->classes != -2, true);
 	jw_close(&w, ']');
 	if (v->group_by)
 		groups_json(&w, v);
@@ -147,7 +87,7 @@ int ps_print_json(const struct opts *o, const struct ps_view *v)
 		jw_close(&w, ']');
 	}
 	jw_open(&w, "totals", '{');
-	figures_json(&w, NULL, &v->all);
+	ps_figures_json(&w, NULL, &v->all);
 	jw_close(&w, '}');
 	jw_u64(&w, "unreadable", v->all.unreadable);
 	jw_close(&w, '}');

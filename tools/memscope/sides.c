@@ -87,7 +87,7 @@ static void fetch_error(const char *url, const char *helper_err, int status)
 static int fetch(const struct opts *o, const char *url, char **buf, size_t *len)
 {
 	char path[PATH_MAX], timeout[24], *err = NULL;
-	char *argv[6] = { path };
+	char *argv[8] = { path };
 	int out[2], errp[2], status = 0, n = 1, rc;
 	size_t errlen;
 	pid_t pid;
@@ -104,6 +104,10 @@ static int fetch(const struct opts *o, const char *url, char **buf, size_t *len)
 	snprintf(timeout, sizeof(timeout), "%ld", o->timeout ? o->timeout : 10);
 	if (o->insecure)
 		argv[n++] = (char *)"--insecure";
+	if (o->cacert) {
+		argv[n++] = (char *)"--cacert";
+		argv[n++] = (char *)o->cacert;
+	}
 	argv[n++] = (char *)"--timeout";
 	argv[n++] = timeout;
 	argv[n++] = (char *)url;
