@@ -84,7 +84,8 @@ check)
 	MEMSCOPE_VALGRIND=1 MEMSCOPE_TEST_REGIONS=5000 CK_DEFAULT_TIMEOUT=600 \
 		make -s -C build-valgrind check LOG_COMPILER="$PWD/tests/valgrind.sh"
 	echo "== make distcheck"
-	MEMSCOPE_RACE_ROUNDS=4 make -s -C build distcheck > build/distcheck.log 2>&1 ||
+	# the Prometheus server test stays out of distcheck, as of the valgrind pass
+	MEMSCOPE_RACE_ROUNDS=4 MEMSCOPE_NO_SERVERS=1 make -s -C build distcheck > build/distcheck.log 2>&1 ||
 		{ tail -40 build/distcheck.log; exit 1; }
 	grep -A3 "archives ready for distribution" build/distcheck.log
 	# after the rest, in a build of its own (build-fuzz, clang): never under
