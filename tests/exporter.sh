@@ -263,6 +263,12 @@ EOF2
 	status_is 200 "the right user and password" "$url/metrics" --cacert "$TMP/ca.crt" -u alice:s3cret
 	curl -s -D "$TMP/head" -o /dev/null --cacert "$TMP/ca.crt" -u alice:s3cret "$url/metrics"
 	has "$TMP/head" '^Strict-Transport-Security: max-age=31536000' "the configured header is sent"
+	# a renewed certificate is served without a restart
+	(cd "$TMP" && openssl req -newkey rsa:2048 -nodes -subj /CN=renewed -keyout new.key -out new.csr 2> /dev/null &&
+		openssl x509 -req -in new.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
+			-extfile server.ext -out new.crt 2> /dev/null && mv new.key server.key && mv new.crt server.crt)
+	curl -sv -o /dev/null --cacert "$TMP/ca.crt" -u alice:s3cret "$url/-/healthy" 2> "$TMP/v"
+	has "$TMP/v" 'subject: CN=renewed' "a renewed certificate is served without a restart"
 	status_is 401 "a wrong password is 401" "$url/metrics" --cacert "$TMP/ca.crt" -u alice:wrong
 	status_is 401 "an unknown user is 401" "$url/metrics" --cacert "$TMP/ca.crt" -u mallory:s3cret
 	status_is 401 "no credentials is 401" "$url/metrics" --cacert "$TMP/ca.crt"
