@@ -84,7 +84,7 @@ struct collection {
 	int refs;                /* under the cache's lock */
 	double taken_at;         /* unix seconds */
 	double taken_at_mono;    /* when it was done, CLOCK_MONOTONIC */
-	double seconds[3];       /* how long each collector took */
+	double seconds[2];       /* how long each collector took: processes, kernel */
 	struct ms_ps *ps;
 	struct group *groups;
 	size_t ngroups;

@@ -343,13 +343,15 @@ static void kernel(struct out *o, struct exporter *ex, const struct ms_kernel *k
 
 static void self(struct out *o, struct exporter *ex, const struct collection *c)
 {
-	static const char *const collectors[3] = { "processes", "kernel", "render" };
+	static const char *const collectors[2] = { "processes", "kernel" };
 
 	family(o, "memscope_exporter_build_info", "gauge", "The exporter's version; always 1");
 	sample(o, "memscope_exporter_build_info", 1, "version", PACKAGE_VERSION, NULL);
 	family(o, "memscope_exporter_scrape_duration_seconds", "gauge", "How long each collector of the last collection took");
 	for (int i = 0; i < 2; i++)
-		sample(o, "memscope_exporter_scrape_duration_seconds", c->seconds[i], "collector", collectors[i], NULL);
+		if (i == 0 ? ex->set.processes : ex->set.kernel || ex->set.pagetypes)
+			sample(o, "memscope_exporter_scrape_duration_seconds", c->seconds[i], "collector",
+			       collectors[i], NULL);
 	family(o, "memscope_exporter_collector_success", "gauge", "1 when the collector read what it reads, else 0 (the exporter's log says why)");
 	if (ex->set.processes)
 		sample(o, "memscope_exporter_collector_success", !c->ps_err[0], "collector", "processes", NULL);
@@ -359,8 +361,8 @@ static void self(struct out *o, struct exporter *ex, const struct collection *c)
 	sample(o, "memscope_exporter_processes_scanned", (double)c->scanned, NULL);
 	family(o, "memscope_exporter_read_errors_total", "counter", "Reads that failed since the start, by reason (a process's figures absent)");
 	for (int r = 0; r < NR_READ_REASONS; r++)
-		sample(o, o->om ? "memscope_exporter_read_errors_total" : "memscope_exporter_read_errors_total",
-		       (double)ex->errors_total[r], "reason", read_reasons[r], NULL);
+		sample(o, "memscope_exporter_read_errors_total", (double)ex->errors_total[r], "reason",
+		       read_reasons[r], NULL);
 	family(o, "memscope_exporter_config_last_reload_successful", "gauge", "1 when the last load of --config succeeded");
 	sample(o, "memscope_exporter_config_last_reload_successful", ex->reload_ok, NULL);
 	family(o, "memscope_exporter_config_last_reload_success_timestamp_seconds", "gauge", "When --config was last loaded successfully, unix seconds");
