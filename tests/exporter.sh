@@ -19,7 +19,7 @@ start_exporter() {
 	eval "${name}_pid=$!"
 	started="${started:-} $name"
 	i=0
-	until url=$(sed -n 's/.*listening on \(https*:\/\/[^ ]*\)$/\1/p' "$TMP/$name.err" | head -n 1) &&
+	until url=$(sed -n 's/.*listening on \(https*:\/\/[^ ]*\)$/\1/p' "$TMP/$name.err" 2> /dev/null | head -n 1) &&
 		[ -n "$url" ]; do
 		[ $i -lt 300 ] || { fail "$name did not start"; sed 's/^/#   /' "$TMP/$name.err"; finish; exit 1; }
 		sleep 0.1
@@ -44,6 +44,23 @@ expect 0 "--help exits 0" "$EXPORTER" --help
 has "$TMP/out" '^usage: memscope-exporter' "--help prints the usage"
 expect 0 "--version exits 0" "$EXPORTER" --version
 expect 2 "an unknown option is a usage error" "$EXPORTER" --frob
+# the man page's OPTIONS and --help name the same options
+"$EXPORTER" --help | grep -o -- '--[a-zA-Z][a-zA-Z.-]*' | sort -u > "$TMP/help-opts"
+sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$SRCDIR/docs/memscope-exporter.1" | awk 'p { print; p = 0 } /^\.TP/ { p = 1 }' |
+	sed 's/\\-/-/g; s/\\f[BIRP]//g' | grep -o -- '--[a-zA-Z][a-zA-Z.-]*' | sort -u > "$TMP/man-opts"
+if [ -s "$TMP/man-opts" ] && diff "$TMP/help-opts" "$TMP/man-opts" > "$TMP/d"; then ok "the man page and --help name the same options"
+else fail "the man page and --help differ"; sed 's/^/#   /' "$TMP/d"; fi
+expect 0 "--no-collector.kernel works" "$EXPORTER" --once --no-collector.kernel
+if grep -q '^memscope_kernel' "$TMP/out"; then fail "kernel series without the kernel collector"
+else ok "no kernel series without the kernel collector"; fi
+# what only root may read of the kernel is served only when asked
+if grep -q '^memscope_kernel_slab_cache_bytes{\|^memscope_kernel_vmalloc_bytes{' "$TMP/out"
+then fail "slab caches or vmalloc served by default"; else ok "no slab cache or vmalloc series by default"; fi
+if [ "$(id -u)" -eq 0 ]; then
+	expect 0 "--collector.kernel.privileged works" "$EXPORTER" --once --collector.kernel.privileged
+	if grep -q '^memscope_kernel_slab_cache_bytes{' "$TMP/out" && grep -q '^memscope_kernel_vmalloc_bytes{' "$TMP/out"
+	then ok "with it, the slab caches and vmalloc are served"; else fail "no slab caches or vmalloc with --collector.kernel.privileged"; fi
+else skip "needs root"; skip "needs root"; fi
 printf 'groups:\n  - name: x\n    comn: [a]\n' > "$TMP/typo.yml"
 expect 2 "a config with an unknown key is bad input" "$EXPORTER" --once --config "$TMP/typo.yml"
 has "$TMP/err" "line 3: unknown key 'comn' in a group" "the message names the key and its line"
@@ -126,7 +143,9 @@ else fail "HEAD: $(cat "$TMP/code")"; fi
 status_is 200 "/ answers" "$base/"
 status_is 200 "/-/healthy answers" "$base/-/healthy"
 status_is 200 "/api/v1/kernel answers" "$base/api/v1/kernel"
-if jq -e '.schema == "memscope-kernel/1"' "$TMP/body" > /dev/null; then ok "the kernel document"; else fail "not the kernel document"; fi
+if jq -e '.schema == "memscope-kernel/1" and .slab == null and .vmalloc == null and
+	(.errors.slabinfo | test("not served")) and (.ledger | length) > 0' "$TMP/body" > /dev/null
+then ok "the kernel document, without root's views unless asked"; else fail "not the kernel document, or root's views in it"; fi
 status_is 200 "/api/v1/processes answers" "$base/api/v1/processes"
 if jq -e --argjson p "$helper" '.schema == "memscope-ps/1" and any(.processes[]; .pid == $p and .comm == "layout")' "$TMP/body" > /dev/null
 then ok "the process table lists the helper"; else fail "the helper is not in the process table"; fi

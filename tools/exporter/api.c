@@ -24,7 +24,7 @@ static unsigned status_of(int rc)
 	switch (read_reason(rc)) {
 	case READ_PERMISSION: return MHD_HTTP_FORBIDDEN;
 	case READ_GONE: return MHD_HTTP_NOT_FOUND;
-	default: return rc == -ENOMEM ? MHD_HTTP_INTERNAL_SERVER_ERROR : MHD_HTTP_INTERNAL_SERVER_ERROR;
+	default: return rc == -ENODATA ? MHD_HTTP_NOT_FOUND : MHD_HTTP_INTERNAL_SERVER_ERROR;
 	}
 }
 
@@ -143,6 +143,31 @@ int api_snapshot(struct exporter *ex, struct MHD_Connection *conn, const char *a
 	return rc;
 }
 
+/* The document without what only root may read (slabinfo, vmallocinfo),
+ * unless --collector.kernel.privileged: those views null, errors saying why. */
+static char *unprivileged(char *text)
+{
+	static const char *const views[2][2] = { { "slab", "slabinfo" }, { "vmalloc", "vmallocinfo" } };
+	cJSON *doc = cJSON_Parse(text), *errors = cJSON_GetObjectItemCaseSensitive(doc, "errors");
+	char *out = NULL;
+	bool ok = doc && cJSON_IsObject(errors);
+
+	free(text);
+	for (int i = 0; ok && i < 2; i++) {
+		char why[128];
+
+		snprintf(why, sizeof(why), "%s: not served (memscope-exporter --collector.kernel.privileged)",
+			 views[i][1]);
+		cJSON_DeleteItemFromObjectCaseSensitive(errors, views[i][1]);
+		ok = cJSON_ReplaceItemInObjectCaseSensitive(doc, views[i][0], cJSON_CreateNull()) &&
+		     cJSON_AddStringToObject(errors, views[i][1], why);
+	}
+	if (ok)
+		out = cJSON_PrintUnformatted(doc);
+	cJSON_Delete(doc);
+	return out;
+}
+
 int api_kernel(struct exporter *ex, struct MHD_Connection *conn)
 {
 	struct ms_kernel *k = NULL;
@@ -154,5 +179,7 @@ int api_kernel(struct exporter *ex, struct MHD_Connection *conn)
 		return http_error(ex, conn, status_of(rc), "cannot read the kernel's views: %s\n", err);
 	text = ms_kernel_to_json(k, 0);
 	ms_kernel_free(k);
+	if (text && !ex->set.privileged)
+		text = unprivileged(text);
 	return reply_json(ex, conn, text);
 }

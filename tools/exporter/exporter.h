@@ -105,6 +105,7 @@ struct settings {
 	const char **listen;     /* --web.listen-address, repeated */
 	size_t nlisten;
 	bool processes, kernel, pagetypes; /* the collectors */
+	bool privileged;         /* --collector.kernel.privileged: slabinfo, vmallocinfo */
 	bool process_api;        /* --web.enable-process-api */
 	bool once;
 	double cache_ttl;        /* --scrape.cache-ttl, seconds */

@@ -27,14 +27,18 @@ static const char OM_TYPE[] = "application/openmetrics-text; version=1.0.0; char
 
 static void add_headers(struct exporter *ex, struct MHD_Response *r, const char *type)
 {
+	bool nosniff = true;
+
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	for (size_t i = 0; ex->web && i < web_nr_headers(ex->web); i++) {
 		const char *name, *value;
 
 		web_header(ex->web, i, &name, &value);
 		MHD_add_response_header(r, name, value);
+		nosniff &= strcmp(name, "X-Content-Type-Options") != 0;
 	}
+	if (nosniff) /* unless the web config says otherwise */
+		MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 }
 
 int http_reply(struct exporter *ex, struct MHD_Connection *conn, unsigned status,

@@ -38,6 +38,9 @@ static int usage(void)
 	      "  --collector.NAME                  turn a collector on: processes, kernel, pagetypeinfo\n"
 	      "  --no-collector.NAME               turn it off (processes and kernel are on,\n"
 	      "                                    pagetypeinfo off: it holds each zone's lock)\n"
+	      "  --collector.kernel.privileged     serve what slabinfo and vmallocinfo show (root-only\n"
+	      "                                    files): the slab caches and vmalloc (off)\n"
+	      "  --no-collector.kernel.privileged  do not\n"
 	      "  --scrape.cache-ttl TIME           scrapes within TIME share a collection (1s)\n"
 	      "  --scrape.timeout TIME             per-class reads stop after TIME (10s)\n"
 	      "  --kernel.top N                    the largest slab caches given a series (10)\n"
@@ -51,7 +54,7 @@ static int usage(void)
 
 enum { O_LISTEN = 256, O_WEBCONFIG, O_TELEMETRY, O_PROCAPI, O_MAXCONN, O_PERIP, O_TIMEOUT,
        O_CONFIG, O_TTL, O_DEADLINE, O_TOP, O_PROC, O_ONCE, O_VERSION, O_HELP,
-       O_ON_PROC, O_OFF_PROC, O_ON_KERNEL, O_OFF_KERNEL, O_ON_PT, O_OFF_PT };
+       O_ON_PROC, O_OFF_PROC, O_ON_KERNEL, O_OFF_KERNEL, O_ON_PT, O_OFF_PT, O_ON_PRIV, O_OFF_PRIV };
 
 static const struct option options[] = {
 	{ "web.listen-address", required_argument, NULL, O_LISTEN },
@@ -68,6 +71,8 @@ static const struct option options[] = {
 	{ "no-collector.kernel", no_argument, NULL, O_OFF_KERNEL },
 	{ "collector.pagetypeinfo", no_argument, NULL, O_ON_PT },
 	{ "no-collector.pagetypeinfo", no_argument, NULL, O_OFF_PT },
+	{ "collector.kernel.privileged", no_argument, NULL, O_ON_PRIV },
+	{ "no-collector.kernel.privileged", no_argument, NULL, O_OFF_PRIV },
 	{ "scrape.cache-ttl", required_argument, NULL, O_TTL },
 	{ "scrape.timeout", required_argument, NULL, O_DEADLINE },
 	{ "kernel.top", required_argument, NULL, O_TOP },
@@ -132,6 +137,7 @@ static int switch_option(struct settings *s, int c)
 	case O_ON_PROC: case O_OFF_PROC: s->processes = c == O_ON_PROC; break;
 	case O_ON_KERNEL: case O_OFF_KERNEL: s->kernel = c == O_ON_KERNEL; break;
 	case O_ON_PT: case O_OFF_PT: s->pagetypes = c == O_ON_PT; break;
+	case O_ON_PRIV: case O_OFF_PRIV: s->privileged = c == O_ON_PRIV; break;
 	default: return -1;
 	}
 	return 0;

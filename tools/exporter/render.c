@@ -162,7 +162,7 @@ static void sample(struct out *o, const char *name, double value, ...)
 	if (value == (double)(uint64_t)value)
 		buf_printf(&o->b, "%s %.0f\n", first ? "" : "}", value);
 	else
-		buf_printf(&o->b, "%s %.9g\n", first ? "" : "}", value);
+		buf_printf(&o->b, "%s %.6f\n", first ? "" : "}", value);
 }
 
 /* ---- process groups ---- */
@@ -200,14 +200,24 @@ static void group_figures(struct out *o, const struct collection *c)
 		       "group", c->groups[i].name, NULL);
 }
 
+static const char *const class_help[4] = {
+	"Resident bytes of the group's regions of the class (maps and pagemap, or smaps Rss)",
+	"Proportional set size of the group's regions of the class (smaps Pss)",
+	"Unique set size of the group's regions of the class (smaps Private_Clean + Private_Dirty)",
+	"Bytes of the group's regions of the class swapped out (pagemap, or smaps Swap)" };
+static const char *const pid_help[4] = {
+	"Resident bytes of the process (smaps_rollup Rss)",
+	"Proportional set size of the process (smaps_rollup Pss)",
+	"Unique set size of the process (smaps_rollup Private_Clean + Private_Dirty)",
+	"Bytes of the process swapped out (smaps_rollup Swap)" };
+
 static void class_figures(struct out *o, const struct collection *c)
 {
 	char name[64];
 
 	for (int k = 0; k < 4; k++) {
 		snprintf(name, sizeof(name), "memscope_class_%s_bytes", fig_names[k]);
-		family(o, name, "gauge", k < 2 || k == 3 ? fig_help[k] :
-		       "Unique set size of the class's regions (smaps)");
+		family(o, name, "gauge", class_help[k]);
 		for (size_t i = 0; i < c->ngroups; i++) {
 			const struct group *g = &c->groups[i];
 
@@ -224,7 +234,7 @@ static void pid_figures(struct out *o, const struct collection *c)
 
 	for (int k = 0; k < 4; k++) {
 		snprintf(name, sizeof(name), "memscope_process_%s_bytes", fig_names[k]);
-		family(o, name, "gauge", fig_help[k]);
+		family(o, name, "gauge", pid_help[k]);
 		for (size_t i = 0; i < c->ngroups; i++) {
 			const struct group *g = &c->groups[i];
 
@@ -294,18 +304,23 @@ static void buddy(struct out *o, const struct ms_kernel *k, bool types)
 	}
 }
 
-static void slab(struct out *o, const struct ms_kernel *k, long top)
+/* meminfo's slab totals: anyone may read them */
+static void slab_totals(struct out *o, const struct ms_kernel *k)
 {
-	uint64_t total = 0, v;
+	uint64_t v;
 
-	for (size_t i = 0; i < ms_kernel_nr_caches(k); i++)
-		total += ms_cache_bytes(ms_kernel_cache(k, i));
-	family(o, "memscope_kernel_slab_bytes", "gauge", "Bytes in slab caches (slabinfo: slabs x pages per slab x page size)");
-	sample(o, "memscope_kernel_slab_bytes", (double)total, NULL);
+	family(o, "memscope_kernel_slab_bytes", "gauge", "Bytes in slab caches (meminfo Slab)");
+	if (ms_kernel_meminfo(k, "Slab", &v))
+		sample(o, "memscope_kernel_slab_bytes", (double)v, NULL);
 	family(o, "memscope_kernel_slab_reclaimable_bytes", "gauge", "Slab the kernel can reclaim (meminfo SReclaimable)");
 	if (ms_kernel_meminfo(k, "SReclaimable", &v))
 		sample(o, "memscope_kernel_slab_reclaimable_bytes", (double)v, NULL);
-	family(o, "memscope_kernel_slab_cache_bytes", "gauge", "Bytes of the largest slab caches (slabinfo; --kernel.top of them)");
+}
+
+/* slabinfo (root only): the largest caches */
+static void slab_caches(struct out *o, const struct ms_kernel *k, long top)
+{
+	family(o, "memscope_kernel_slab_cache_bytes", "gauge", "Bytes of the largest slab caches (slabinfo: slabs x pages per slab x page size; --kernel.top of them)");
 	for (size_t i = 0; i < ms_kernel_nr_caches(k) && i < (size_t)top; i++) {
 		const struct ms_slab_cache *sc = ms_kernel_cache(k, i);
 		char *name = utf8_clean(ms_cache_name(sc));
@@ -326,17 +341,23 @@ static void vmalloc(struct out *o, const struct ms_kernel *k)
 			sample(o, "memscope_kernel_vmalloc_bytes", (double)ram, "kind", ms_vmalloc_kind_name(kind), NULL);
 }
 
+/* The kernel's views; those only root may read (slabinfo, vmallocinfo)
+ * only with --collector.kernel.privileged, pagetypeinfo only with its
+ * collector. */
 static void kernel(struct out *o, struct exporter *ex, const struct ms_kernel *k)
 {
-	ledger(o, k);
-	if (view_known(k, MS_KV_BUDDYINFO))
-		buddy(o, k, false);
+	if (ex->set.kernel) {
+		ledger(o, k);
+		if (view_known(k, MS_KV_BUDDYINFO))
+			buddy(o, k, false);
+		slab_totals(o, k);
+	}
+	if (ex->set.kernel && ex->set.privileged && view_known(k, MS_KV_SLABINFO))
+		slab_caches(o, k, ex->set.kernel_top);
+	if (ex->set.kernel && ex->set.privileged && view_known(k, MS_KV_VMALLOCINFO))
+		vmalloc(o, k);
 	if (ex->set.pagetypes && view_known(k, MS_KV_PAGETYPEINFO))
 		buddy(o, k, true);
-	if (view_known(k, MS_KV_SLABINFO))
-		slab(o, k, ex->set.kernel_top);
-	if (view_known(k, MS_KV_VMALLOCINFO))
-		vmalloc(o, k);
 }
 
 /* ---- the exporter itself ---- */
@@ -357,7 +378,7 @@ static void self(struct out *o, struct exporter *ex, const struct collection *c)
 		sample(o, "memscope_exporter_collector_success", !c->ps_err[0], "collector", "processes", NULL);
 	if (ex->set.kernel)
 		sample(o, "memscope_exporter_collector_success", c->kernel != NULL, "collector", "kernel", NULL);
-	family(o, "memscope_exporter_processes_scanned", "gauge", "Processes with an address space read by the last collection");
+	family(o, "memscope_exporter_processes_scanned", "gauge", "Processes with an address space the last collection listed, readable or not");
 	sample(o, "memscope_exporter_processes_scanned", (double)c->scanned, NULL);
 	family(o, "memscope_exporter_read_errors_total", "counter", "Reads that failed since the start, by reason (a process's figures absent)");
 	for (int r = 0; r < NR_READ_REASONS; r++)
