@@ -12,12 +12,12 @@ set -eu
 procs=${1:-1000} runs=${2:-21}
 . "$(dirname "$0")/lib.sh"
 ${CC:-cc} -O2 -o "$out/many" "$top/bench/many.c"
-${CC:-cc} -O2 -o "$out/floor" "$top/bench/psfloor.c"
+${CC:-cc} -O2 -o "$out/psfloor" "$top/bench/psfloor.c"
 start_helper "$out/many" "$procs" 256
 
 i=0
 while [ $i -lt "$runs" ]; do
-	time_one floor "$out/floor"
+	time_one floor "$out/psfloor"
 	time_one memscope "$memscope" ps
 	time_one json "$memscope" ps --json
 	time_one ps ps -eo pid,rss,comm
@@ -26,7 +26,7 @@ while [ $i -lt "$runs" ]; do
 done
 base=$(median floor)
 load
-echo "$("$out/floor") processes; median of $runs runs"
+echo "$("$out/psfloor") processes; median of $runs runs"
 printf '%-40s %10s %8s %10s\n' command ms "× floor" ""
 row "the floor (the same reads, nothing else)" floor "$base"
 row "memscope ps" memscope "$base"
