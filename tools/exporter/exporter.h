@@ -48,8 +48,14 @@ struct watch {
 	size_t n;
 	bool show_cmdline;       /* the command line in the process API */
 	long max_groups;         /* past this, "other" */
-	bool needs_cgroup, needs_exe, needs_user;
+	bool needs_cgroup, needs_exe;
 };
+/* The words a group's name may hold: {{.Comm}} {{.ExeBase}} {{.ExeFull}}
+ * {{.Username}} {{.Cgroup}}, in that order; the index of the one s starts
+ * with, or NR_TEMPLATE_WORDS. */
+#define NR_TEMPLATE_WORDS 5
+extern const char *const template_words[NR_TEMPLATE_WORDS];
+size_t template_word(const char *s);
 /* path NULL: the default (every process by comm).  0, or -1 and err. */
 int watch_load(const char *path, struct watch **out, char *err, size_t errlen);
 void watch_free(struct watch *w);

@@ -87,19 +87,15 @@ static const char *word_value(size_t word, const struct facts *f)
 /* The group's name: the rule's template filled, as valid UTF-8. */
 static char *expand(const char *name, const struct facts *f)
 {
-	static const char *const words[] = { "{{.Comm}}", "{{.ExeBase}}", "{{.ExeFull}}",
-		"{{.Username}}", "{{.Cgroup}}" };
 	struct buf b = { 0 };
 	char *raw, *clean;
 
 	while (*name) {
-		size_t i = 0;
+		size_t i = template_word(name);
 
-		while (i < 5 && strncmp(name, words[i], strlen(words[i])) != 0)
-			i++;
-		if (i < 5) {
+		if (i < NR_TEMPLATE_WORDS) {
 			buf_add(&b, word_value(i, f), strlen(word_value(i, f)));
-			name += strlen(words[i]);
+			name += strlen(template_words[i]);
 		} else {
 			buf_add(&b, name++, 1);
 		}

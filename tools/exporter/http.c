@@ -106,7 +106,7 @@ static bool wants_openmetrics(struct MHD_Connection *conn)
 static int gzip(const char *body, size_t len, char **out, size_t *outlen)
 {
 	z_stream z = { 0 };
-	size_t cap = deflateBound(&z, len) + 64;
+	size_t cap;
 	int rc;
 
 	if (deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)

@@ -11,8 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const template_words[] = { "{{.Comm}}", "{{.ExeBase}}", "{{.ExeFull}}",
-	"{{.Username}}", "{{.Cgroup}}" };
+const char *const template_words[NR_TEMPLATE_WORDS] = { "{{.Comm}}", "{{.ExeBase}}",
+	"{{.ExeFull}}", "{{.Username}}", "{{.Cgroup}}" };
+
+size_t template_word(const char *s)
+{
+	size_t i = 0;
+
+	while (i < NR_TEMPLATE_WORDS && strncmp(s, template_words[i], strlen(template_words[i])) != 0)
+		i++;
+	return i;
+}
 
 struct wload {
 	const char *path;
@@ -58,10 +67,10 @@ static int patterns(struct wload *l, const struct ynode *n, const char *key, boo
 		} else {
 			char **w = realloc(list->words, (list->nwords + 1) * sizeof(*w));
 
+			if (w)
+				list->words = w;
 			if (!w || !(w[list->nwords] = strdup(item->value)))
-				return w ? (list->words = w, bad(l, item, "%s", strerror(ENOMEM))) :
-				       bad(l, item, "%s", strerror(ENOMEM));
-			list->words = w;
+				return bad(l, item, "%s", strerror(ENOMEM));
 			list->nwords++;
 		}
 	}
@@ -76,11 +85,9 @@ static int rule_name(struct wload *l, const struct ynode *n, struct watch_rule *
 	if (n->kind != Y_SCALAR || !n->value[0])
 		return bad(l, n, "%s: a group's name, or a template", "name");
 	for (s = n->value; (s = strstr(s, "{{"));) {
-		size_t i = 0;
+		size_t i = template_word(s);
 
-		while (i < 5 && strncmp(s, template_words[i], strlen(template_words[i])) != 0)
-			i++;
-		if (i == 5)
+		if (i == NR_TEMPLATE_WORDS)
 			return bad(l, n, "%s: templates take {{.Comm}}, {{.ExeBase}}, {{.ExeFull}}, "
 				   "{{.Username}} and {{.Cgroup}}", "name");
 		s += strlen(template_words[i]);
@@ -110,7 +117,7 @@ static int rule_key(struct wload *l, const char *key, const struct ynode *v,
 	if (strcmp(key, "exe") == 0)
 		return w->needs_exe = true, patterns(l, v, key, false, &r->exe);
 	if (strcmp(key, "user") == 0)
-		return w->needs_user = true, patterns(l, v, key, false, &r->user);
+		return patterns(l, v, key, false, &r->user);
 	if (strcmp(key, "cmdline") == 0)
 		return patterns(l, v, key, true, &r->cmdline);
 	if (strcmp(key, "cgroup") == 0)
@@ -140,7 +147,6 @@ static int rule(struct wload *l, const struct ynode *n, struct watch *w)
 	if (!r->name)
 		return bad(l, n, "%s: a group needs a name", "groups");
 	w->needs_exe |= strstr(r->name, "{{.Exe") != NULL;
-	w->needs_user |= strstr(r->name, "{{.Username}}") != NULL;
 	w->needs_cgroup |= strstr(r->name, "{{.Cgroup}}") != NULL;
 	return 0;
 }
