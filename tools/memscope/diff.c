@@ -8,28 +8,13 @@
  * pipeline.
  */
 #include "cli.h"
+#include "diffdoc.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The byte fields a diff shows, in order; FIELD_USS is no smaps key. */
-static const int shown[] = { MS_SIZE, MS_RSS, MS_PSS, FIELD_USS, MS_SWAP };
-static const char *const shown_names[] = { "size", "rss", "pss", "uss", "swap" };
-#define NR_SHOWN 5
-
-/* A field of a count set; false when unknown. */
-static bool get(const struct ms_counts *c, int field, int64_t *v)
-{
-	uint64_t u;
-
-	if (field == FIELD_USS ? !ms_counts_uss(c, &u) : !ms_counts_get(c, field, &u))
-		return false;
-	*v = (int64_t)u;
-	return true;
-}
 
 /* "+64K", "-1.2M", "0"; with --bytes "+65536": a sign and a magnitude. */
 static const char *sign_cell(char *buf, size_t len, const struct opts *o, bool neg, uint64_t m)
@@ -68,33 +53,15 @@ static void total_row(const struct opts *o, const char *name, const struct ms_to
 	int64_t va, vb, rss = 0;
 
 	printf("%-14s", name);
-	for (int i = 0; i < NR_SHOWN; i++) {
-		bool known = get(ms_total_counts(a), shown[i], &va) && get(ms_total_counts(b), shown[i], &vb);
+	for (int i = 0; i < DIFF_NR_SHOWN; i++) {
+		bool known = diff_get(ms_total_counts(a), diff_shown[i], &va) &&
+			     diff_get(ms_total_counts(b), diff_shown[i], &vb);
 
 		printf(" %10s", known ? signed_cell(buf, sizeof(buf), o, vb - va) : "-");
 	}
 	printf(" %+7lld", (long long)ms_total_count(b) - (long long)ms_total_count(a));
-	printf(" %10s\n", get(ms_total_counts(b), MS_RSS, &rss) ? bytes_cell(buf, sizeof(buf), o,
+	printf(" %10s\n", diff_get(ms_total_counts(b), MS_RSS, &rss) ? bytes_cell(buf, sizeof(buf), o,
 			  (uint64_t)rss) : "-");
-}
-
-static const char *kind_name(enum ms_change_kind k)
-{
-	static const char *const names[] = { "added", "removed", "grown", "shrunk" };
-
-	return names[k];
-}
-
-/* How much a region's size changed: a side that is not there has none. */
-static int64_t size_change(const struct ms_change *ch)
-{
-	return (int64_t)ms_region_size(ms_change_b(ch)) - (int64_t)ms_region_size(ms_change_a(ch));
-}
-
-/* How much shown field i changed, in *d; false when a side lacks it. */
-static bool field_change(const struct ms_change *ch, int i, int64_t *d)
-{
-	return shown[i] == FIELD_USS ? ms_change_uss(ch, d) : ms_change_delta(ch, shown[i], d);
 }
 
 static void change_row(const struct opts *o, const struct ms_change *ch)
@@ -103,12 +70,12 @@ static void change_row(const struct opts *o, const struct ms_change *ch)
 	char buf[32], range[48], *copy;
 
 	snprintf(range, sizeof(range), "%" PRIx64 "-%" PRIx64, ms_region_start(r), ms_region_end(r));
-	printf("%-8s %-13s %-27s", kind_name(ms_change_kind(ch)), ms_class_name(ms_region_class(r)),
+	printf("%-8s %-13s %-27s", diff_kind_name(ms_change_kind(ch)), ms_class_name(ms_region_class(r)),
 	       range);
-	printf(" %10s", signed_cell(buf, sizeof(buf), o, size_change(ch)));
-	for (int i = 1; i < NR_SHOWN; i++) {
+	printf(" %10s", signed_cell(buf, sizeof(buf), o, diff_size_change(ch)));
+	for (int i = 1; i < DIFF_NR_SHOWN; i++) {
 		int64_t d;
-		bool known = field_change(ch, i, &d);
+		bool known = diff_field_change(ch, i, &d);
 
 		printf(" %10s", known ? signed_cell(buf, sizeof(buf), o, d) : "-");
 	}
@@ -147,14 +114,6 @@ static void print_human(const struct opts *o, const struct ms_snapshot *a,
 
 /* ---- JSON ---- */
 
-static void num_or_null(struct jw *w, const char *key, bool known, int64_t v)
-{
-	if (known)
-		jw_i64(w, key, v);
-	else
-		jw_raw(w, key, "null");
-}
-
 /* A gate's delta or threshold: whole bytes exactly, a part of a byte (a
  * percentage of A) as a number. */
 static void amount(struct jw *w, const char *key, double v)
@@ -170,85 +129,6 @@ static void amount(struct jw *w, const char *key, double v)
 	if (v < 0)
 		*--p = '-';
 	jw_raw(w, key, p);
-}
-
-static void figures(struct jw *w, const struct ms_counts *c)
-{
-	int64_t v = 0;
-
-	for (int i = 0; i < NR_SHOWN; i++)
-		num_or_null(w, shown_names[i], get(c, shown[i], &v), v);
-}
-
-static void total(struct jw *w, const char *key, const struct ms_total *a,
-		  const struct ms_total *b)
-{
-	int64_t va = 0, vb = 0;
-
-	jw_open(w, key, '{');
-	for (int side = 0; side < 2; side++) {
-		const struct ms_total *t = side ? b : a;
-
-		jw_open(w, side ? "b" : "a", '{');
-		figures(w, ms_total_counts(t));
-		jw_u64(w, "count", ms_total_count(t));
-		jw_close(w, '}');
-	}
-	jw_open(w, "delta", '{');
-	for (int i = 0; i < NR_SHOWN; i++) {
-		bool known = get(ms_total_counts(a), shown[i], &va) && get(ms_total_counts(b), shown[i], &vb);
-
-		num_or_null(w, shown_names[i], known, vb - va);
-	}
-	jw_i64(w, "count", (int64_t)ms_total_count(b) - (int64_t)ms_total_count(a));
-	jw_close(w, '}');
-	jw_close(w, '}');
-}
-
-static void side_region(struct jw *w, const char *key, const struct ms_region *r)
-{
-	if (!jw_object_or_null(w, key, r))
-		return;
-	figures(w, ms_region_counts(r));
-	jw_hex(w, "start", ms_region_start(r));
-	jw_hex(w, "end", ms_region_end(r));
-	jw_str(w, "perms", ms_region_perms(r));
-	jw_close(w, '}');
-}
-
-static void change(struct jw *w, const struct ms_change *ch)
-{
-	const struct ms_region *r = ms_change_region(ch);
-
-	jw_open(w, NULL, '{');
-	jw_str(w, "change", kind_name(ms_change_kind(ch)));
-	jw_str(w, "class", ms_class_name(ms_region_class(r)));
-	jw_str(w, "name", ms_region_path(r));
-	jw_raw(w, "deleted", ms_region_deleted(r) ? "true" : "false");
-	side_region(w, "a", ms_change_a(ch));
-	side_region(w, "b", ms_change_b(ch));
-	jw_open(w, "delta", '{');
-	jw_i64(w, "size", size_change(ch));
-	for (int i = 1; i < NR_SHOWN; i++) {
-		int64_t v;
-		bool known = field_change(ch, i, &v);
-
-		num_or_null(w, shown_names[i], known, v);
-	}
-	jw_close(w, '}');
-	jw_close(w, '}');
-}
-
-static void side(struct jw *w, const char *key, const char *spec, const struct ms_snapshot *s)
-{
-	jw_open(w, key, '{');
-	jw_str(w, "source", spec);
-	jw_u64(w, "pid", (uint64_t)ms_snapshot_pid(s));
-	if (ms_snapshot_taken_at(s) > 0)
-		jw_double(w, "taken_at", ms_snapshot_taken_at(s));
-	else
-		jw_raw(w, "taken_at", "null");
-	jw_close(w, '}');
 }
 
 static void gates_json(struct jw *w, const struct gate *gates, int n)
@@ -272,20 +152,7 @@ static int print_json(const struct opts *o, const struct ms_snapshot *a,
 	struct jw w = { 0 };
 	char *text;
 
-	jw_open(&w, NULL, '{');
-	jw_str(&w, "schema", "memscope-diff/1");
-	side(&w, "a", o->sides[0], a);
-	side(&w, "b", o->sides[1], b);
-	jw_open(&w, "classes", '{');
-	for (int c = 0; c < MS_CLASS_COUNT; c++)
-		total(&w, ms_class_name((enum ms_class)c), ms_snapshot_class(a, c),
-		      ms_snapshot_class(b, c));
-	jw_close(&w, '}');
-	total(&w, "total", ms_snapshot_totals(a), ms_snapshot_totals(b));
-	jw_open(&w, "regions", '[');
-	for (size_t k = 0; k < ms_diff_count(d); k++)
-		change(&w, ms_diff_change(d, k));
-	jw_close(&w, ']');
+	diff_json_begin(&w, o->sides, a, b, d);
 	gates_json(&w, gates, o->nr_fail_if);
 	jw_close(&w, '}');
 	text = jw_finish(&w);
