@@ -10,34 +10,6 @@
 command -v curl > /dev/null && command -v jq > /dev/null || skip_all "needs curl and jq"
 PY=/usr/bin/python3 # Debian's, beside python3-prometheus-client
 
-# start_exporter NAME ARGS...: runs it until the test ends; its URL in $url
-start_exporter() {
-	name=$1
-	shift
-	"$@" 2> "$TMP/$name.err" &
-	KILL_AT_EXIT="${KILL_AT_EXIT:-} $!"
-	eval "${name}_pid=$!"
-	started="${started:-} $name"
-	i=0
-	until url=$(sed -n 's/.*listening on \(https*:\/\/[^ ]*\)$/\1/p' "$TMP/$name.err" 2> /dev/null | head -n 1) &&
-		[ -n "$url" ]; do
-		[ $i -lt 300 ] || { fail "$name did not start"; sed 's/^/#   /' "$TMP/$name.err"; finish; exit 1; }
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
-# code URL [CURL-ARGS...]: the HTTP status, the body in $TMP/body
-code() {
-	u=$1
-	shift
-	curl -s -o "$TMP/body" -w '%{http_code}' --max-time 20 "$@" "$u"
-}
-status_is() { # WANT DESCRIPTION URL [CURL-ARGS...]
-	want=$1 desc=$2
-	shift 2
-	got=$(code "$@")
-	if [ "$got" = "$want" ]; then ok "$desc"; else fail "$desc (HTTP $got, expected $want)"; head -c 300 "$TMP/body" | sed 's/^/#   /'; fi
-}
 
 # ---- the command line
 expect 0 "--help exits 0" "$EXPORTER" --help
@@ -320,13 +292,5 @@ EOF2
 else
 	skip "needs openssl and Python's crypt"
 fi
-# ---- SIGTERM stops each cleanly (under valgrind: with nothing lost)
-for name in $started; do
-	eval "p=\$${name}_pid"
-	kill -TERM "$p"
-	wait "$p"
-	st=$?
-	if [ $st -eq 0 ]; then ok "$name exits 0 on SIGTERM"
-	else fail "$name exited $st on SIGTERM"; tail -5 "$TMP/$name.err" | sed 's/^/#   /'; fi
-done
+stop_exporters
 finish

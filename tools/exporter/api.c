@@ -38,7 +38,7 @@ static bool show_cmdline(struct exporter *ex)
 	return show;
 }
 
-static int reply_json(struct exporter *ex, struct MHD_Connection *conn, char *text)
+int api_reply_json(struct exporter *ex, struct MHD_Connection *conn, char *text)
 {
 	if (!text)
 		return http_error(ex, conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot make the JSON: %s\n",
@@ -82,7 +82,7 @@ int api_processes(struct exporter *ex, struct MHD_Connection *conn)
 	jw_close(&w, '}');
 	free(rows);
 	ms_ps_free(ps);
-	return reply_json(ex, conn, jw_finish(&w));
+	return api_reply_json(ex, conn, jw_finish(&w));
 }
 
 /* The snapshot document with its argv null: the command line may hold
@@ -119,7 +119,7 @@ static int snapshot_pages(struct exporter *ex, struct MHD_Connection *conn, pid_
 	ms_snapshot_free(snap);
 	if (text && !show_cmdline(ex))
 		text = without_argv(text);
-	return reply_json(ex, conn, text);
+	return api_reply_json(ex, conn, text);
 }
 
 int api_snapshot(struct exporter *ex, struct MHD_Connection *conn, const char *arg)
@@ -181,5 +181,5 @@ int api_kernel(struct exporter *ex, struct MHD_Connection *conn)
 	ms_kernel_free(k);
 	if (text && !ex->set.privileged)
 		text = unprivileged(text);
-	return reply_json(ex, conn, text);
+	return api_reply_json(ex, conn, text);
 }

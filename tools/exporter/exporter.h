@@ -108,6 +108,7 @@ struct settings {
 	const char *config;      /* --config */
 	const char *web_config;  /* --web.config.file */
 	const char *telemetry;   /* --web.telemetry-path */
+	const char *ui_dir;      /* --web.ui-dir: the page's files */
 	const char **listen;     /* --web.listen-address, repeated */
 	size_t nlisten;
 	bool processes, kernel, pagetypes; /* the collectors */
@@ -134,6 +135,8 @@ struct exporter {
 	double reload_at;        /* the last successful load */
 	pthread_mutex_t pages;   /* one page-by-page read at a time */
 	struct web *web;         /* NULL: plain HTTP, no users */
+	int ui_fd;               /* the page's folder, or -1 */
+	bool diffing;            /* a diff upload is under way (under lock) */
 };
 
 /* A collection no older than the cache allows, shared: collected now by
@@ -192,6 +195,10 @@ void web_tls_options(struct exporter *ex, struct MHD_OptionItem *opts, size_t n)
  * or -1 (said). */
 int http_start(struct exporter *ex);
 void http_stop(void);
+struct MHD_Response;
+/* The headers every response has: its type, the web config's, and the
+ * defaults (a Content-Security-Policy, nosniff) it does not replace. */
+void http_headers(struct exporter *ex, struct MHD_Response *r, const char *type);
 /* Queues a response; MHD_YES or MHD_NO */
 int http_reply(struct exporter *ex, struct MHD_Connection *conn, unsigned status,
 	       const char *type, char *body, size_t len);
@@ -201,6 +208,21 @@ int http_error(struct exporter *ex, struct MHD_Connection *conn, unsigned status
 int api_processes(struct exporter *ex, struct MHD_Connection *conn);
 int api_snapshot(struct exporter *ex, struct MHD_Connection *conn, const char *pid);
 int api_kernel(struct exporter *ex, struct MHD_Connection *conn);
+/* text (NULL: no memory) as a JSON answer, freed */
+int api_reply_json(struct exporter *ex, struct MHD_Connection *conn, char *text);
+/* POST /api/v1/diff (diff.c): before the body, the checks and *up to read
+ * it into (NULL when an answer was queued); each part of the body; the
+ * answer once it is all in; the upload freed when the request ends. */
+struct upload;
+int diff_begin(struct exporter *ex, struct MHD_Connection *conn, struct upload **up);
+int diff_feed(struct upload *up, const char *data, size_t len);
+int diff_answer(struct exporter *ex, struct MHD_Connection *conn, struct upload *up);
+void diff_upload_free(struct upload *up);
+/* The page (static.c): its folder opened (the fd, or -1 said); whether
+ * url names one of its files ("/" its index); the file served. */
+int ui_open(struct exporter *ex);
+bool ui_path(const char *url);
+int ui_serve(struct exporter *ex, struct MHD_Connection *conn, const char *url);
 /* Sockets for "host:port", "[v6]:port", ":port", listening; their number
  * into *n, or -1 (said). */
 int listen_on(const char *addr, int *fds, int max);

@@ -25,9 +25,20 @@ static size_t nr_daemons;
 static const char TEXT_TYPE[] = "text/plain; version=0.0.4; charset=utf-8";
 static const char OM_TYPE[] = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
-static void add_headers(struct exporter *ex, struct MHD_Response *r, const char *type)
+/* The page's scripts and styles come from its own files alone, and it
+ * talks to this exporter alone (docs/web.md). */
+static const char *const default_headers[][2] = {
+	{ "Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; "
+	  "img-src 'self' data:; connect-src 'self'; form-action 'none'; base-uri 'none'; "
+	  "frame-ancestors 'none'" },
+	{ "X-Content-Type-Options", "nosniff" },
+	{ "Referrer-Policy", "no-referrer" },
+};
+#define NR_DEFAULT_HEADERS (sizeof(default_headers) / sizeof(default_headers[0]))
+
+void http_headers(struct exporter *ex, struct MHD_Response *r, const char *type)
 {
-	bool nosniff = true;
+	bool set[NR_DEFAULT_HEADERS] = { false };
 
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	for (size_t i = 0; ex->web && i < web_nr_headers(ex->web); i++) {
@@ -35,10 +46,12 @@ static void add_headers(struct exporter *ex, struct MHD_Response *r, const char 
 
 		web_header(ex->web, i, &name, &value);
 		MHD_add_response_header(r, name, value);
-		nosniff &= strcmp(name, "X-Content-Type-Options") != 0;
+		for (size_t k = 0; k < NR_DEFAULT_HEADERS; k++)
+			set[k] |= strcmp(name, default_headers[k][0]) == 0;
 	}
-	if (nosniff) /* unless the web config says otherwise */
-		MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	for (size_t k = 0; k < NR_DEFAULT_HEADERS; k++)
+		if (!set[k]) /* unless the web config says otherwise */
+			MHD_add_response_header(r, default_headers[k][0], default_headers[k][1]);
 }
 
 int http_reply(struct exporter *ex, struct MHD_Connection *conn, unsigned status,
@@ -51,9 +64,7 @@ int http_reply(struct exporter *ex, struct MHD_Connection *conn, unsigned status
 		free(body);
 		return MHD_NO;
 	}
-	add_headers(ex, r, type);
-	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	http_headers(ex, r, type);
 	if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	rc = MHD_queue_response(conn, status, r);
@@ -161,7 +172,7 @@ static int metrics(struct exporter *ex, struct MHD_Connection *conn)
 	collection_put(ex, c);
 	if (!r)
 		return MHD_NO;
-	add_headers(ex, r, om ? OM_TYPE : TEXT_TYPE);
+	http_headers(ex, r, om ? OM_TYPE : TEXT_TYPE);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept, Accept-Encoding");
 	rc = MHD_queue_response(conn, MHD_HTTP_OK, r);
 	MHD_destroy_response(r);
@@ -186,13 +197,36 @@ static int landing(struct exporter *ex, struct MHD_Connection *conn)
 					   (size_t)n);
 }
 
+static const char DIFF_PATH[] = "/api/v1/diff";
+
+/* 405, with the methods a path takes */
+static int not_allowed(struct exporter *ex, struct MHD_Connection *conn, const char *methods)
+{
+	char *text = NULL;
+	int n = asprintf(&text, "only %s\n", methods);
+	struct MHD_Response *r = n < 0 ? NULL :
+		MHD_create_response_from_buffer((size_t)n, text, MHD_RESPMEM_MUST_FREE);
+	int rc;
+
+	if (!r) {
+		free(text);
+		return MHD_NO;
+	}
+	http_headers(ex, r, "text/plain; charset=utf-8");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, strcmp(methods, "POST") == 0 ? "POST" :
+				"GET, HEAD");
+	rc = MHD_queue_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
 static int route(struct exporter *ex, struct MHD_Connection *conn, const char *url)
 {
 	static const char snap[] = "/api/v1/snapshot/";
 
 	if (strcmp(url, ex->set.telemetry) == 0)
 		return metrics(ex, conn);
-	if (strcmp(url, "/") == 0)
+	if (strcmp(url, "/") == 0 && ex->ui_fd < 0)
 		return landing(ex, conn);
 	if (strcmp(url, "/-/healthy") == 0)
 		return http_reply(ex, conn, MHD_HTTP_OK, "text/plain; charset=utf-8", strdup("OK\n"), 3);
@@ -202,9 +236,31 @@ static int route(struct exporter *ex, struct MHD_Connection *conn, const char *u
 		return api_processes(ex, conn);
 	if (ex->set.process_api && strncmp(url, snap, sizeof(snap) - 1) == 0)
 		return api_snapshot(ex, conn, url + sizeof(snap) - 1);
+	if (ex->set.process_api && strcmp(url, DIFF_PATH) == 0)
+		return not_allowed(ex, conn, "POST");
+	if (ex->ui_fd >= 0 && ui_path(url))
+		return ui_serve(ex, conn, url);
 	return http_error(ex, conn, MHD_HTTP_NOT_FOUND, "not found%s\n",
 			  strncmp(url, "/api/v1/", 8) == 0 && !ex->set.process_api ?
 			  " (the process API is off: --web.enable-process-api)" : "");
+}
+
+/* A POST to the diff's path, its headers in: checked, then its body read
+ * into *state; ex there once an answer is queued (the body then left
+ * unread: libmicrohttpd closes the connection after the answer). */
+static int start_upload(struct exporter *ex, struct MHD_Connection *conn, void **state)
+{
+	struct upload *up = NULL;
+	int rc = MHD_YES, denied = ex->web ? web_check(ex, conn) : 0;
+
+	if (denied)
+		rc = denied < 0 ? MHD_NO : MHD_YES;
+	else if (!ex->set.process_api)
+		rc = route(ex, conn, DIFF_PATH); /* 404, saying why */
+	else
+		rc = diff_begin(ex, conn, &up);
+	*state = up ? (void *)up : (void *)ex;
+	return rc;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
@@ -212,15 +268,22 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			      size_t *upload_size, void **state)
 {
 	struct exporter *ex = cls;
-	int denied;
+	int denied, rc;
 
 	(void)version;
-	(void)upload;
+	if (!*state && strcmp(method, "POST") == 0 && strcmp(url, DIFF_PATH) == 0)
+		return (enum MHD_Result)start_upload(ex, conn, state);
+	if (*state && *state != ex) { /* a diff's body, then its answer */
+		if (!*upload_size)
+			return (enum MHD_Result)diff_answer(ex, conn, *state);
+		rc = diff_feed(*state, upload, *upload_size);
+		*upload_size = 0;
+		return (enum MHD_Result)rc;
+	}
 	if (!*state) { /* the headers: answer once they are all in */
 		*state = ex;
 		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-			return (enum MHD_Result)http_error(ex, conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-							   "only GET and HEAD\n");
+			return (enum MHD_Result)not_allowed(ex, conn, "GET and HEAD");
 		return MHD_YES;
 	}
 	if (*upload_size) /* a GET with a body: not ours to read */
@@ -253,6 +316,16 @@ static void say_where(int fd, bool tls)
 	}
 }
 
+/* A request's end: a diff's upload freed. */
+static void completed(void *cls, struct MHD_Connection *conn, void **state,
+		      enum MHD_RequestTerminationCode why)
+{
+	(void)conn, (void)why;
+	if (*state && *state != cls)
+		diff_upload_free(*state);
+	*state = NULL;
+}
+
 static struct MHD_Daemon *start_one(struct exporter *ex, int fd)
 {
 	const struct settings *s = &ex->set;
@@ -271,6 +344,7 @@ static struct MHD_Daemon *start_one(struct exporter *ex, int fd)
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->conn_timeout,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
 				MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
+				MHD_OPTION_NOTIFY_COMPLETED, completed, ex,
 				MHD_OPTION_ARRAY, tls,
 				MHD_OPTION_END);
 }

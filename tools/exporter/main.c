@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DEFAULT_LISTEN "127.0.0.1:18742"
 
@@ -29,6 +30,7 @@ static int usage(void)
 	      "                                    repeatable (" DEFAULT_LISTEN ")\n"
 	      "  --web.config.file FILE            TLS and basic authentication (exporter-toolkit's format)\n"
 	      "  --web.telemetry-path PATH         the metrics' path (/metrics)\n"
+	      "  --web.ui-dir DIR                  the page's files (" WEB_DIR ")\n"
 	      "  --web.enable-process-api          serve /api/v1/processes and /api/v1/snapshot/PID,\n"
 	      "                                    which show address layouts and command lines\n"
 	      "  --web.max-connections N           connections at once (64)\n"
@@ -52,7 +54,7 @@ static int usage(void)
 	return finish_output(EXIT_OK);
 }
 
-enum { O_LISTEN = 256, O_WEBCONFIG, O_TELEMETRY, O_PROCAPI, O_MAXCONN, O_PERIP, O_TIMEOUT,
+enum { O_LISTEN = 256, O_WEBCONFIG, O_UIDIR, O_TELEMETRY, O_PROCAPI, O_MAXCONN, O_PERIP, O_TIMEOUT,
        O_CONFIG, O_TTL, O_DEADLINE, O_TOP, O_PROC, O_ONCE, O_VERSION, O_HELP,
        O_ON_PROC, O_OFF_PROC, O_ON_KERNEL, O_OFF_KERNEL, O_ON_PT, O_OFF_PT, O_ON_PRIV, O_OFF_PRIV };
 
@@ -60,6 +62,7 @@ static const struct option options[] = {
 	{ "web.listen-address", required_argument, NULL, O_LISTEN },
 	{ "web.config.file", required_argument, NULL, O_WEBCONFIG },
 	{ "web.telemetry-path", required_argument, NULL, O_TELEMETRY },
+	{ "web.ui-dir", required_argument, NULL, O_UIDIR },
 	{ "web.enable-process-api", no_argument, NULL, O_PROCAPI },
 	{ "web.max-connections", required_argument, NULL, O_MAXCONN },
 	{ "web.max-connections-per-ip", required_argument, NULL, O_PERIP },
@@ -112,6 +115,7 @@ static int value_option(struct settings *s, int c, const char *v, const char *na
 		s->telemetry = v;
 		return 0;
 	case O_CONFIG: s->config = v; return 0;
+	case O_UIDIR: s->ui_dir = v; return 0;
 	case O_PROC: s->proc = v; return 0;
 	case O_TTL: case O_DEADLINE: {
 		double t = strcmp(v, "0") == 0 ? 0 : parse_interval(v);
@@ -150,8 +154,8 @@ static int parse(int argc, char **argv, struct settings *s)
 	static const char *default_listen[] = { DEFAULT_LISTEN };
 	int c, idx;
 
-	*s = (struct settings){ .telemetry = "/metrics", .processes = true, .kernel = true,
-				.cache_ttl = 1, .deadline = 10, .kernel_top = 10, .max_conns = 64,
+	*s = (struct settings){ .telemetry = "/metrics", .ui_dir = WEB_DIR, .processes = true,
+				.kernel = true, .cache_ttl = 1, .deadline = 10, .kernel_top = 10, .max_conns = 64,
 				.max_per_ip = 8, .conn_timeout = 10 };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", options, &idx)) != -1) {
@@ -222,6 +226,7 @@ static int serve(struct exporter *ex)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL); /* every thread started after */
 	signal(SIGPIPE, SIG_IGN);
+	ui_open(ex);
 	if (http_start(ex) < 0) {
 		http_stop();
 		return EXIT_FAIL;
@@ -239,7 +244,7 @@ static int serve(struct exporter *ex)
 int main(int argc, char **argv)
 {
 	struct exporter ex = { .lock = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER,
-			       .pages = PTHREAD_MUTEX_INITIALIZER };
+			       .pages = PTHREAD_MUTEX_INITIALIZER, .ui_fd = -1 };
 	int status;
 
 	set_program_name("memscope-exporter");
@@ -251,5 +256,7 @@ int main(int argc, char **argv)
 	watch_free(ex.watch);
 	web_free(ex.web);
 	ms_ctx_free(ex.ctx);
+	if (ex.ui_fd >= 0)
+		close(ex.ui_fd);
 	return status;
 }
