@@ -225,6 +225,13 @@ static int operands(int argc, char **argv, struct opts *o)
 		o->sides[1] = argv[optind + 1];
 		return check_combinations(o);
 	}
+	if (is(o, "report")) {
+		if (argc - optind < 1 || argc - optind > 2)
+			return misuse("%s", "'report' takes one snapshot or two: memscope report [OPTIONS] A [B]");
+		o->sides[0] = argv[optind];
+		o->sides[1] = optind + 1 < argc ? argv[optind + 1] : NULL;
+		return check_combinations(o);
+	}
 	if (is(o, "ps") || is(o, "kernel")) {
 		if (optind < argc)
 			return misuse("unexpected argument '%s'", argv[optind]);

@@ -141,9 +141,11 @@ int cmd_watch(const struct opts *o);
 int cmd_run(const struct opts *o);
 int cmd_ps(const struct opts *o);
 int cmd_kernel(const struct opts *o);
+int cmd_report(const struct opts *o);
 
-/* A side of diff (a file, "-", a PID, a URL) as a snapshot; an exit
- * status: EXIT_OK, or EXIT_USAGE for any side that cannot be had. */
+/* A side of diff or report (a file, "-", a PID, a URL) as a snapshot; an
+ * exit status: EXIT_OK, EXIT_FAIL for a process gone or not ours to read,
+ * EXIT_USAGE for any other side that cannot be had. */
 int load_side(const struct opts *o, const char *spec, struct ms_snapshot **snap);
 
 /* ---- --fail-if (gate.c) ---- */

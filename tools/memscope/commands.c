@@ -23,6 +23,8 @@ const struct command commands[] = {
 	  cmd_layout, O_PROC | O_COLOR, true },
 	{ "diff", "A B", "what changed between two snapshots (files, -, PIDs, URLs)",
 	  cmd_diff, O_BYTES | O_JSON | O_FAIL_IF | O_REGIONS | O_TIMEOUT | O_INSECURE | O_CACERT, true },
+	{ "report", "A [B]", "a page for a browser: a snapshot drawn, or two and their diff (HTML)",
+	  cmd_report, O_OUTPUT | O_TIMEOUT | O_INSECURE | O_CACERT, true },
 	{ "watch", "PID", "a sample per interval: memory per class, and the change",
 	  cmd_watch, O_PROC | O_BYTES | O_JSON | O_INTERVAL | O_COUNT | O_SVG, true },
 	{ "ps", "", "a row per process: RSS, PSS, USS and swap (smaps_rollup)",

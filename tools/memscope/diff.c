@@ -214,10 +214,11 @@ int cmd_diff(const struct opts *o)
 		error("only one side can be '-' (standard input)");
 		status = EXIT_USAGE;
 	}
-	if (status == EXIT_OK)
-		status = load_side(o, o->sides[0], &a);
-	if (status == EXIT_OK)
-		status = load_side(o, o->sides[1], &b);
+	/* 1 means an expression held: a side that cannot be had is 2 */
+	if (status == EXIT_OK && load_side(o, o->sides[0], &a) != EXIT_OK)
+		status = EXIT_USAGE;
+	if (status == EXIT_OK && load_side(o, o->sides[1], &b) != EXIT_OK)
+		status = EXIT_USAGE;
 	if (status == EXIT_OK && ms_snapshot_diff(a, b, &d) < 0) {
 		error("cannot compare: %s", strerror(ENOMEM));
 		status = EXIT_USAGE;

@@ -152,7 +152,7 @@ int load_side(const struct opts *o, const char *spec, struct ms_snapshot **snap)
 		struct opts live = *o;
 
 		live.pid = (pid_t)strtol(spec, NULL, 10);
-		return take_snapshot(&live, 0, NULL, NULL, snap) == EXIT_OK ? EXIT_OK : EXIT_USAGE;
+		return take_snapshot(&live, 0, NULL, NULL, snap);
 	}
 	if (is_url(spec)) {
 		rc = fetch(o, spec, &buf, &len);
