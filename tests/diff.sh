@@ -35,6 +35,10 @@ check() {
 expect 0 "diff a b --json" "$MEMSCOPE" diff --json "$TMP/a.json" "$TMP/b.json"
 cp "$TMP/out" "$TMP/ab.json"
 check "$TMP/ab.json" '.schema == "memscope-diff/1"' "schema memscope-diff/1"
+jq -c '[.totals | .size, .rss, .pss, .uss, .swap, .count]' "$TMP/a.json" > "$TMP/a.totals"
+jq -c '[.total.a | .size, .rss, .pss, .uss, .swap, .count]' "$TMP/ab.json" > "$TMP/ab.totals"
+if cmp -s "$TMP/a.totals" "$TMP/ab.totals"; then ok "A's figures in the diff are A's totals, each under its key"
+else fail "A's figures differ: $(cat "$TMP/ab.totals"), A has $(cat "$TMP/a.totals")"; fi
 check "$TMP/ab.json" '.classes.heap.delta == {"size": 0, "rss": 65536, "pss": 65536, "uss": 65536, "swap": 0, "count": 0}' \
 	"written 64 KiB: heap Rss, Pss and USS +65536 exactly, size 0"
 check "$TMP/ab.json" '[.regions[] | select(.class == "heap")] | length == 1 and .[0].change == "grown" and .[0].delta.rss == 65536' \

@@ -47,8 +47,13 @@ static void figures(struct jw *w, const struct ms_counts *c)
 {
 	int64_t v = 0;
 
-	for (int i = 0; i < DIFF_NR_SHOWN; i++)
-		num_or_null(w, diff_shown_names[i], diff_get(c, diff_shown[i], &v), v);
+	for (int i = 0; i < DIFF_NR_SHOWN; i++) {
+		/* known first: the order a call's arguments are evaluated in is
+		 * the compiler's */
+		bool known = diff_get(c, diff_shown[i], &v);
+
+		num_or_null(w, diff_shown_names[i], known, v);
+	}
 }
 
 static void total(struct jw *w, const char *key, const struct ms_total *a,

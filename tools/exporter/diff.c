@@ -122,7 +122,7 @@ int diff_feed(struct upload *up, const char *data, size_t len)
 static unsigned read_side(struct upload *up, int i, struct ms_snapshot **snap, char *err,
 			  size_t errlen)
 {
-	char why[256];
+	char why[256] = "";
 	int rc;
 
 	if (!up->side[i].s) {
@@ -134,8 +134,10 @@ static unsigned read_side(struct upload *up, int i, struct ms_snapshot **snap, c
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		return MHD_HTTP_INTERNAL_SERVER_ERROR;
 	}
+	if (rc == 0)
+		return 0;
 	snprintf(err, errlen, "'%c' is not a snapshot: %s", "ab"[i], why);
-	return rc < 0 ? MHD_HTTP_BAD_REQUEST : 0;
+	return MHD_HTTP_BAD_REQUEST;
 }
 
 /* The body is in: the document, or why not. */
