@@ -46,9 +46,13 @@ build() { # build DIR CONFIGURE-ARGS...
 install_missing
 [ -x configure ] || ./autogen.sh > /dev/null
 
-# the copy detector (tests/shape-copies.sh), at the version its lock file pins
+# the copy detector (tests/shape-copies.sh) and the browser tests' driver
+# (tests/web.sh: playwright-core, with Debian's chromium), at the versions
+# their lock files pin
 [ "$mode" = check ] && [ ! -x tests/shape/node_modules/.bin/jscpd ] &&
 	npm ci --prefix tests/shape --no-audit --no-fund --loglevel=error
+[ "$mode" = check ] && [ ! -d tests/web/node_modules/playwright-core ] &&
+	npm ci --prefix tests/web --no-audit --no-fund --loglevel=error
 
 case $mode in
 demo)

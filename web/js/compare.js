@@ -83,10 +83,11 @@
 			u.el("ul", {className: "sides"}, sideLine("A", diff.a), sideLine("B", diff.b)),
 			u.el("p", {className: "totals"}, "from A to B: RSS ", u.size(t.rss, true), " · PSS ", u.size(t.pss, true),
 				" · USS ", u.size(t.uss, true), " · virtual ", u.size(t.size, true), " · swap ", u.size(t.swap, true)),
-			u.el("h2", null, "Per class"), classTable(diff),
-			u.el("h2", null, diff.regions.length ? "Regions that changed (" + diff.regions.length + "), largest change first" :
-				"No region changed"),
-			diff.regions.length ? regionTable(diff) : null);
+			u.el("div", {className: "cmp-cols"},
+				u.el("div", null, u.el("h2", null, "Per class"), classTable(diff)),
+				u.el("div", null, u.el("h2", null, diff.regions.length ? "Regions that changed (" + diff.regions.length +
+					"), largest change first" : "No region changed"),
+				diff.regions.length ? regionTable(diff) : null)));
 	}
 
 	function readFile(file) {

@@ -13,7 +13,7 @@
 	/* a box grows with the log of its size: 4 KiB is 26 px, 4 MiB 56 px */
 	function regionHeight(r, page) {
 		var pages = Math.max(1, r.size / page);
-		return Math.round(26 + Math.min(40, 3 * Math.log2(pages)));
+		return Math.round(26 + Math.min(40, 3 * Math.log2(pages))) + (r.pages ? 16 : 0); /* room for the strip */
 	}
 
 	/* rows from the highest address down: regions, and a gap row wherever
@@ -57,7 +57,7 @@
 	}
 
 	function mark(r) {
-		if (r["class"] === "heap") return u.el("span", {className: "sp-mark sp-mark-top", title: "the program break, rounded up to a page: brk grows the heap upwards"}, "← break (page-rounded) ↑");
+		if (r["class"] === "heap") return u.el("span", {className: "sp-mark sp-mark-top", title: "the program break, rounded up to a page: brk grows the heap upwards"}, "← break ↑ (page-rounded)");
 		if (r["class"] === "stack") return u.el("span", {className: "sp-mark sp-mark-bottom", title: "the lowest address the main thread's stack reaches now: it grows downwards"}, "← stack top ↓");
 		return null;
 	}

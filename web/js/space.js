@@ -82,7 +82,7 @@
 	}
 
 	/* the change per class since the page opened, from the diff document */
-	function growthPanel(diff) {
+	function growthPanel(diff, since) {
 		var rows = u.CLASSES.filter(function (c) {
 			var d = diff.classes[c] && diff.classes[c].delta;
 			return d && (d.size || d.rss || d.pss || d.uss || d.swap || d.count);
@@ -93,7 +93,8 @@
 		var t = diff.total.delta;
 		rows.push({cells: ["total"].concat(BYTES.map(function (k) { return u.size(t[k], true); })), props: {className: "total"}});
 		return u.el("div", null, u.table([{label: "class"}].concat(FIGURE_COLUMNS), rows, {className: "figs delta"}),
-			u.el("p", {className: "note"}, diff.regions.length + " regions changed since " + u.when(diff.a.taken_at)));
+			u.el("p", {className: "note"}, diff.regions.length + (diff.regions.length === 1 ? " region" : " regions") +
+				" changed since " + since + ", " + u.when(diff.a.taken_at)));
 	}
 
 	function growthMap(diff) {
@@ -230,8 +231,9 @@
 		this.growth = growthMap(diff);
 		this.fig.setGrowth(this.growth);
 		this.growthBox.hidden = false;
-		u.clear(this.growthBox).appendChild(u.el("h2", null, "Since the page opened"));
-		this.growthBox.appendChild(growthPanel(diff));
+		var since = this.opt.report ? "snapshot A" : "the page opened";
+		u.clear(this.growthBox).appendChild(u.el("h2", null, "Since " + since));
+		this.growthBox.appendChild(growthPanel(diff, since));
 		this.show(this.pinned);
 	};
 
