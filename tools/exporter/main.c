@@ -34,7 +34,7 @@ static int usage(void)
 	      "  --web.enable-process-api          serve /api/v1/processes and /api/v1/snapshot/PID,\n"
 	      "                                    which show address layouts and command lines\n"
 	      "  --web.max-connections N           connections at once (64)\n"
-	      "  --web.max-connections-per-ip N    connections at once from one address (8)\n"
+	      "  --web.max-connections-per-ip N    connections at once from one address (32)\n"
 	      "  --web.timeout SECONDS             an idle connection's life (10)\n"
 	      "  --config FILE                     what to watch (YAML); reloaded on SIGHUP\n"
 	      "  --collector.NAME                  turn a collector on: processes, kernel, pagetypeinfo\n"
@@ -156,7 +156,7 @@ static int parse(int argc, char **argv, struct settings *s)
 
 	*s = (struct settings){ .telemetry = "/metrics", .ui_dir = WEB_DIR, .processes = true,
 				.kernel = true, .cache_ttl = 1, .deadline = 10, .kernel_top = 10, .max_conns = 64,
-				.max_per_ip = 8, .conn_timeout = 10 };
+				.max_per_ip = 32, .conn_timeout = 10 };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", options, &idx)) != -1) {
 		if (c == O_HELP)
