@@ -124,10 +124,16 @@ has "$TMP/out" '"delta":65536,"threshold":9223372036854775808\}' "is an exact in
 check "$TMP/out" '.fail_if == [{"expr": "heap.rss > +1KiB", "holds": true, "delta": 65536, "threshold": 1024}]' \
 	"--json lists the expressions and what they gave"
 
+# a line break in an expression is shown as \012: the message stays one line
+expect 2 "a --fail-if holding a line break is refused" "$MEMSCOPE" diff --fail-if "heap.rss > +
+1KiB" "$TMP/a.json" "$TMP/b.json"
+one_line "$TMP/err" "in one line, the break written as an octal escape"
+expect 1 "a --fail-if after a tab holds" "$MEMSCOPE" diff --fail-if "	heap.rss >= +0" "$TMP/a.json" "$TMP/b.json"
+one_line "$TMP/err" "said in one line, the tab written as an octal escape"
 for bad in 'heap.rss > 10MiB' 'heap.rss >> +1KiB' 'nothing.rss > +1KiB' 'heap.bogus > +1KiB' \
 	'heap.rss > +1XB' 'heap.count > +1KiB' 'heap.rss' '' 'heap.rss > +' 'heap.rss > +1 KiB' \
 	'heap.rss > +16E' 'heap.rss < -16EiB' 'heap.rss > +20000P' 'heap.rss > +1e30B' 'heap.rss > +1e300TB' \
-	'heap.count > +1e30' 'heap.count > +18446744073709551616' 'heap.rss > +1KK' 'heap.rss > +1k'; do
+	'heap.count > +1e30' 'heap.count > +18446744073709551616' 'total.rss < -55555555555555555555%' 'heap.rss > +1KK' 'heap.rss > +1k'; do
 	expect 2 "malformed --fail-if '$bad'" "$MEMSCOPE" diff --fail-if "$bad" "$TMP/a.json" "$TMP/b.json"
 	one_line "$TMP/err" "one line for '$bad'"
 done

@@ -184,16 +184,33 @@ static int check_gates(const struct opts *o, struct gate *gates, const struct ms
 	return EXIT_OK;
 }
 
+/* Each --fail-if parsed into gates[i]; an exit status, a bad one said.
+ * An expression is shown with its control bytes as \ooo: one line. */
+static int parse_gates(const struct opts *o, struct gate *gates)
+{
+	char err[256], *copy;
+
+	for (int i = 0; i < o->nr_fail_if; i++)
+		if (gate_parse(o->fail_if[i], &gates[i], err, sizeof(err)) < 0) {
+			error("bad --fail-if '%s': %s", safe_name(o->fail_if[i], &copy), err);
+			free(copy);
+			return EXIT_USAGE;
+		}
+	return EXIT_OK;
+}
+
 /* After the output, the expressions that held, one line each. */
 static void report_gates(const struct opts *o, const struct gate *gates)
 {
-	char d[32], t[32];
+	char d[32], t[32], *copy;
 
 	for (int i = 0; i < o->nr_fail_if; i++)
-		if (gates[i].holds)
-			error("fail-if '%s' held: the change was %s, the threshold %s", gates[i].text,
-			      amount_cell(d, sizeof(d), o, gates[i].delta),
+		if (gates[i].holds) {
+			error("fail-if '%s' held: the change was %s, the threshold %s",
+			      safe_name(gates[i].text, &copy), amount_cell(d, sizeof(d), o, gates[i].delta),
 			      amount_cell(t, sizeof(t), o, gates[i].threshold));
+			free(copy);
+		}
 }
 
 int cmd_diff(const struct opts *o)
@@ -201,15 +218,11 @@ int cmd_diff(const struct opts *o)
 	struct ms_snapshot *a = NULL, *b = NULL;
 	struct gate *gates = calloc((size_t)o->nr_fail_if + 1, sizeof(*gates));
 	struct ms_diff *d = NULL;
-	char err[256];
 	bool held = false;
 	int status = gates ? EXIT_OK : EXIT_USAGE;
 
-	for (int i = 0; status == EXIT_OK && i < o->nr_fail_if; i++)
-		if (gate_parse(o->fail_if[i], &gates[i], err, sizeof(err)) < 0) {
-			error("bad --fail-if '%s': %s", o->fail_if[i], err);
-			status = EXIT_USAGE;
-		}
+	if (status == EXIT_OK)
+		status = parse_gates(o, gates);
 	if (status == EXIT_OK && strcmp(o->sides[0], "-") == 0 && strcmp(o->sides[1], "-") == 0) {
 		error("only one side can be '-' (standard input)");
 		status = EXIT_USAGE;

@@ -38,9 +38,14 @@ static const struct {
  * either way, and a threshold that far is a typing error. */
 #define TOO_FAR 0x1p64
 
+/* err made of fmt and what, a part of the expression: its control bytes
+ * written \ooo, so that the message stays one line (tests/fuzz/failif.c) */
 static int bad(char *err, size_t len, const char *fmt, const char *what)
 {
-	snprintf(err, len, fmt, what);
+	char *copy;
+
+	snprintf(err, len, fmt, safe_name(what, &copy));
+	free(copy);
 	return -EINVAL;
 }
 
@@ -93,8 +98,9 @@ static int parse_field(const char *s, size_t n, struct gate *g, char *err, size_
 
 static int set_value(struct gate *g, double v, const char *s, char *err, size_t len)
 {
-	if (!g->percent && fabs(v) >= TOO_FAR)
-		return bad(err, len, "'%s' is too large: a change is less than 16E (2^64 bytes)", s);
+	if (fabs(v) >= TOO_FAR) /* a percentage too: a typing error */
+		return bad(err, len, g->percent ? "'%s' is too large a percentage" :
+			   "'%s' is too large: a change is less than 16E (2^64 bytes)", s);
 	g->value = v;
 	return 0;
 }
