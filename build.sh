@@ -95,7 +95,7 @@ check)
 	# after the rest, in a build of its own (build-fuzz, clang): never under
 	# distcheck or valgrind
 	echo "== each fuzz target for 30 seconds"
-	for target in smaps snapshot kernel failif; do
+	for target in smaps snapshot kernel failif request; do
 		tests/fuzz/run.sh $target 30
 	done
 	;;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/fuzz/run.sh TARGET SECONDS [LIBFUZZER-OPTION...]
 #
-# Runs a fuzz target (smaps, snapshot, kernel or failif) for SECONDS on its corpus, one
+# Runs a fuzz target (smaps, snapshot, kernel, failif or request) for SECONDS on its corpus, one
 # process, and says what it found.  The target is built first when needed,
 # in build-fuzz beside the sources (FUZZ_BUILD: another folder), configured
 # with --enable-fuzzing CC=clang.  New inputs go to BUILD/fuzz-TARGET/corpus,
@@ -10,12 +10,12 @@
 # status is libFuzzer's: 0 when nothing was found.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
-[ $# -ge 2 ] || { echo "usage: tests/fuzz/run.sh smaps|snapshot|kernel|failif SECONDS [OPTION...]" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: tests/fuzz/run.sh smaps|snapshot|kernel|failif|request SECONDS [OPTION...]" >&2; exit 2; }
 target=$1 seconds=$2
 shift 2
 case $target in
-smaps | snapshot | kernel | failif) ;;
-*) echo "run.sh: no fuzz target '$target' (smaps, snapshot, kernel, failif)" >&2; exit 2 ;;
+smaps | snapshot | kernel | failif | request) ;;
+*) echo "run.sh: no fuzz target '$target' (smaps, snapshot, kernel, failif, request)" >&2; exit 2 ;;
 esac
 build=${FUZZ_BUILD:-$top/build-fuzz}
 

@@ -218,10 +218,16 @@ int diff_begin(struct exporter *ex, struct MHD_Connection *conn, struct upload *
 int diff_feed(struct upload *up, const char *data, size_t len);
 int diff_answer(struct exporter *ex, struct MHD_Connection *conn, struct upload *up);
 void diff_upload_free(struct upload *up);
-/* The page (static.c): its folder opened (the fd, or -1 said); whether
- * url names one of its files ("/" its index); the file served. */
-int ui_open(struct exporter *ex);
+/* What a request asks for (request.c): the q of type's entry in an
+ * Accept header (-1 when absent); the content type of a name the page may
+ * have (NULL for any other name); whether url names one of its files ("/"
+ * its index). */
+double http_accept_q(const char *accept, const char *type);
+const char *ui_type(const char *name);
 bool ui_path(const char *url);
+/* The page (static.c): its folder opened (the fd, or -1 said); the file
+ * served. */
+int ui_open(struct exporter *ex);
 int ui_serve(struct exporter *ex, struct MHD_Connection *conn, const char *url);
 /* Sockets for "host:port", "[v6]:port", ":port", listening; their number
  * into *n, or -1 (said). */

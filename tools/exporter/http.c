@@ -87,28 +87,10 @@ int http_error(struct exporter *ex, struct MHD_Connection *conn, unsigned status
 	return http_reply(ex, conn, status, "text/plain; charset=utf-8", text, (size_t)n);
 }
 
-/* The q of the media type's entry in an Accept header; -1 when absent. */
-static double accept_q(const char *accept, const char *type)
-{
-	size_t tl = strlen(type);
-
-	for (const char *s = accept; s && *s; s = strchr(s, ',') ? strchr(s, ',') + 1 : NULL) {
-		const char *q, *end = strchr(s, ',');
-
-		while (*s == ' ')
-			s++;
-		if (strncasecmp(s, type, tl) != 0 || (s[tl] && s[tl] != ';' && s[tl] != ',' && s[tl] != ' '))
-			continue;
-		q = strstr(s, "q=");
-		return q && (!end || q < end) ? strtod(q + 2, NULL) : 1.0;
-	}
-	return -1;
-}
-
 static bool wants_openmetrics(struct MHD_Connection *conn)
 {
 	const char *a = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
-	double om = accept_q(a, "application/openmetrics-text"), text = accept_q(a, "text/plain");
+	double om = http_accept_q(a, "application/openmetrics-text"), text = http_accept_q(a, "text/plain");
 
 	return om > 0 && om >= text;
 }
@@ -146,7 +128,7 @@ static bool wants_gzip(struct MHD_Connection *conn)
 	const char *a = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						    MHD_HTTP_HEADER_ACCEPT_ENCODING);
 
-	return accept_q(a, "gzip") > 0;
+	return http_accept_q(a, "gzip") > 0;
 }
 
 static int metrics(struct exporter *ex, struct MHD_Connection *conn)

@@ -19,43 +19,12 @@
 
 #define MAX_FILE (8 << 20)
 
-static const char *const types[][2] = {
-	{ ".html", "text/html; charset=utf-8" },
-	{ ".css", "text/css; charset=utf-8" },
-	{ ".js", "text/javascript; charset=utf-8" },
-	{ ".svg", "image/svg+xml" },
-	{ ".png", "image/png" },
-};
-
 int ui_open(struct exporter *ex)
 {
 	ex->ui_fd = open(ex->set.ui_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (ex->ui_fd < 0)
 		error("the page is not served: cannot open '%s': %s", ex->set.ui_dir, strerror(errno));
 	return ex->ui_fd;
-}
-
-/* The content type of a name the page may have; NULL for any other name:
- * [a-z0-9_-]+ words, one '/' at most, one '.' before the extension. */
-static const char *page_type(const char *name)
-{
-	size_t n = strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-");
-	const char *ext;
-
-	if (n && name[n] == '/')
-		name += n + 1, n = strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-");
-	ext = name + n;
-	if (!n || *ext != '.')
-		return NULL;
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (strcmp(ext, types[i][0]) == 0)
-			return types[i][1];
-	return NULL;
-}
-
-bool ui_path(const char *url)
-{
-	return strcmp(url, "/") == 0 || page_type(url + 1);
 }
 
 /* The file read whole into *body; 0, or an HTTP status. */
@@ -107,7 +76,7 @@ int ui_serve(struct exporter *ex, struct MHD_Connection *conn, const char *url)
 		free(body);
 		return MHD_NO;
 	}
-	http_headers(ex, r, page_type(name));
+	http_headers(ex, r, ui_type(name));
 	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
 	rc = MHD_queue_response(conn, status ? status : MHD_HTTP_OK, r);
