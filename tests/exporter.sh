@@ -224,17 +224,7 @@ if can_be_nobody; then
 else skip "cannot run as nobody"; skip "cannot run as nobody"; fi
 
 # ---- TLS and basic authentication
-if command -v openssl > /dev/null && "$PY" -W ignore -c 'import crypt' 2> /dev/null; then
-	cd "$TMP" || exit 1
-	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=test-ca -keyout ca.key -out ca.crt 2> /dev/null
-	for who in server client; do
-		openssl req -newkey rsa:2048 -nodes -subj "/CN=$who" -keyout $who.key -out $who.csr 2> /dev/null
-		printf 'subjectAltName=IP:127.0.0.1\n' > $who.ext
-		openssl x509 -req -in $who.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
-			-extfile $who.ext -out $who.crt 2> /dev/null
-	done
-	cd "$OLDPWD" || exit 1
-	hash=$("$PY" -W ignore -c 'import crypt; print(crypt.crypt("s3cret", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024)))')
+if tls_files; then
 	cat > "$TMP/web.yml" << EOF2
 tls_server_config:
   cert_file: $TMP/server.crt

@@ -13,7 +13,6 @@
 [ -x /usr/bin/chromium ] || skip_all "needs Debian's chromium (/usr/bin/chromium)"
 [ -d "$SRCDIR/tests/web/node_modules/playwright-core" ] && command -v node > /dev/null ||
 	skip_all "playwright-core is not installed (npm ci --prefix tests/web)"
-PY=/usr/bin/python3
 
 # ---- the processes the page looks at
 run_helper "$HELPERS/grow" "$TMP"
@@ -50,16 +49,9 @@ start_exporter plain "$EXPORTER" --web.listen-address 127.0.0.1:0 --web.enable-p
 	--web.ui-dir "$SRCDIR/web" --config "$TMP/watch.yml"
 BASE=$url
 
-# ---- a second one over TLS with basic auth (as tests/exporter.sh makes it)
+# ---- a second one over TLS with basic auth (tls_files: tests/setup)
 TLS_URL=
-if command -v openssl > /dev/null && "$PY" -W ignore -c 'import crypt' 2> /dev/null; then
-	(cd "$TMP" &&
-		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=test-ca -keyout ca.key -out ca.crt &&
-		openssl req -newkey rsa:2048 -nodes -subj /CN=server -keyout server.key -out server.csr &&
-		printf 'subjectAltName=IP:127.0.0.1\n' > server.ext &&
-		openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
-			-extfile server.ext -out server.crt) > /dev/null 2>&1
-	hash=$("$PY" -W ignore -c 'import crypt; print(crypt.crypt("s3cret", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024)))')
+if tls_files; then
 	cat > "$TMP/web.yml" << EOF
 tls_server_config:
   cert_file: $TMP/server.crt

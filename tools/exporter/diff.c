@@ -41,6 +41,18 @@ static enum MHD_Result field(void *cls, enum MHD_ValueKind kind, const char *key
 	return up->side[i].failed ? MHD_NO : MHD_YES;
 }
 
+/* Sets whether a diff is under way; whether one was. */
+static bool claim(struct exporter *ex, bool on)
+{
+	bool was;
+
+	pthread_mutex_lock(&ex->lock);
+	was = ex->diffing;
+	ex->diffing = on;
+	pthread_mutex_unlock(&ex->lock);
+	return was;
+}
+
 void diff_upload_free(struct upload *up)
 {
 	if (!up)
@@ -51,9 +63,7 @@ void diff_upload_free(struct upload *up)
 		free(up->side[i].s);
 		free(up->name[i]);
 	}
-	pthread_mutex_lock(&up->ex->lock);
-	up->ex->diffing = false;
-	pthread_mutex_unlock(&up->ex->lock);
+	claim(up->ex, false);
 	free(up);
 }
 
@@ -76,7 +86,6 @@ int diff_begin(struct exporter *ex, struct MHD_Connection *conn, struct upload *
 {
 	const char *len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						      MHD_HTTP_HEADER_CONTENT_LENGTH);
-	bool busy;
 
 	*up = NULL;
 	if (cross_origin(conn))
@@ -85,17 +94,11 @@ int diff_begin(struct exporter *ex, struct MHD_Connection *conn, struct upload *
 		return http_error(ex, conn, MHD_HTTP_CONTENT_TOO_LARGE,
 				  "two snapshots of %llu MiB at most\n",
 				  (unsigned long long)(MAX_BODY >> 20));
-	pthread_mutex_lock(&ex->lock);
-	busy = ex->diffing;
-	ex->diffing = true;
-	pthread_mutex_unlock(&ex->lock);
-	if (busy)
+	if (claim(ex, true)) /* another's: leave it set */
 		return http_error(ex, conn, MHD_HTTP_SERVICE_UNAVAILABLE,
 				  "another diff is running; try again\n");
 	if (!(*up = calloc(1, sizeof(**up)))) {
-		pthread_mutex_lock(&ex->lock);
-		ex->diffing = false;
-		pthread_mutex_unlock(&ex->lock);
+		claim(ex, false);
 		return MHD_NO;
 	}
 	(*up)->ex = ex;

@@ -16,16 +16,12 @@
 
 extern const char report_head[], report_tail[];
 
-struct report {
-	const char *json;        /* the memscope-report/1 document */
-};
-
 /* {"schema": "memscope-report/1", "snapshots": [A, B], "diff": D or null} */
 static char *report_json(const struct opts *o, struct ms_snapshot *const snap[2], int n)
 {
 	struct ms_diff *d = NULL;
 	struct jw w = { 0 };
-	char *text, *out;
+	char *text;
 
 	if (n == 2 && ms_snapshot_diff(snap[0], snap[1], &d) < 0)
 		return NULL;
@@ -50,8 +46,7 @@ static char *report_json(const struct opts *o, struct ms_snapshot *const snap[2]
 	}
 	jw_close(&w, '}');
 	ms_diff_free(d);
-	out = jw_finish(&w);
-	return out;
+	return jw_finish(&w);
 }
 
 /* The JSON as the text of a <script> element: '<' (so never "</script"
@@ -77,16 +72,16 @@ static int put_json(int fd, const char *s)
 	return rc ? rc : write_all(fd, run, strlen(run));
 }
 
+/* the page with arg, the memscope-report/1 document, inside */
 static int put_report(int fd, void *arg)
 {
-	const struct report *r = arg;
 	static const char open_tag[] = "<script type=\"application/json\" id=\"memscope-data\">";
 	int rc = write_all(fd, report_head, strlen(report_head));
 
 	if (rc == 0)
 		rc = write_all(fd, open_tag, strlen(open_tag));
 	if (rc == 0)
-		rc = put_json(fd, r->json);
+		rc = put_json(fd, arg);
 	if (rc == 0)
 		rc = write_all(fd, "</script>\n", 10);
 	return rc ? rc : write_all(fd, report_tail, strlen(report_tail));
@@ -96,24 +91,24 @@ int cmd_report(const struct opts *o)
 {
 	struct ms_snapshot *snap[2] = { NULL, NULL };
 	int n = o->sides[1] ? 2 : 1, status = EXIT_OK, rc;
-	struct report r = { NULL };
+	char *json = NULL;
 
 	for (int i = 0; i < n && status == EXIT_OK; i++)
 		status = load_side(o, o->sides[i], &snap[i]);
-	if (status == EXIT_OK && !(r.json = report_json(o, snap, n))) {
+	if (status == EXIT_OK && !(json = report_json(o, snap, n))) {
 		error("cannot make the report: %s", strerror(ENOMEM));
 		status = EXIT_USAGE;
 	}
 	/* as every command's: output that cannot be written is 1 */
-	if (status == EXIT_OK && o->output && (rc = write_atomically_with(o->output, put_report, &r)) < 0) {
+	if (status == EXIT_OK && o->output && (rc = write_atomically_with(o->output, put_report, json)) < 0) {
 		error("cannot write '%s': %s", o->output, strerror(-rc));
 		status = EXIT_FAIL;
 	} else if (status == EXIT_OK && !o->output) {
-		if ((rc = put_report(STDOUT_FILENO, &r)) < 0 && rc != -EPIPE)
+		if ((rc = put_report(STDOUT_FILENO, json)) < 0 && rc != -EPIPE)
 			error("cannot write the output: %s", strerror(-rc));
 		status = finish_output(rc < 0 ? EXIT_FAIL : EXIT_OK);
 	}
-	free((char *)r.json);
+	free(json);
 	ms_snapshot_free(snap[0]);
 	ms_snapshot_free(snap[1]);
 	return status;
