@@ -43,6 +43,21 @@ build() { # build DIR CONFIGURE-ARGS...
 	(cd "$dir" && "$OLDPWD/configure" -q "$@" && make -s -j"$jobs")
 }
 
+# what a failed test printed, so that a CI log shows why and not only how many
+show_failures() { # show_failures DIR
+	grep -rlE "^:test-result: (FAIL|ERROR)" --include="*.trs" "$1" 2>/dev/null |
+		while read -r trs; do
+			echo "== ${trs%.trs}.log (its last 60 lines)"
+			tail -60 "${trs%.trs}.log"
+		done
+}
+
+check_in() { # check_in DIR MAKE-ARGS...: make check in DIR, failures shown
+	dir=$1
+	shift
+	make -s -C "$dir" check "$@" || { show_failures "$dir"; exit 1; }
+}
+
 install_missing
 [ -x configure ] || ./autogen.sh > /dev/null
 
@@ -78,19 +93,19 @@ demo)
 	;;
 check)
 	build build --enable-werror
-	make -s -C build check
+	check_in build
 	echo "== the same tests under ASan and UBSan"
 	build build-asan --enable-werror --enable-sanitizers CFLAGS="-O1 -g"
 	# tests/exit-race.sh: 20 kill rounds a command here, 4 under valgrind
-	MEMSCOPE_RACE_ROUNDS=20 make -s -C build-asan check
+	MEMSCOPE_RACE_ROUNDS=20 check_in build-asan
 	echo "== the same tests under valgrind"
 	build build-valgrind --enable-werror CFLAGS="-O0 -g"
 	MEMSCOPE_VALGRIND=1 MEMSCOPE_TEST_REGIONS=5000 CK_DEFAULT_TIMEOUT=600 \
-		make -s -C build-valgrind check LOG_COMPILER="$PWD/tests/valgrind.sh"
+		check_in build-valgrind LOG_COMPILER="$PWD/tests/valgrind.sh"
 	echo "== make distcheck"
 	# the Prometheus server test stays out of distcheck, as of the valgrind pass
 	MEMSCOPE_RACE_ROUNDS=4 MEMSCOPE_NO_SERVERS=1 make -s -C build distcheck > build/distcheck.log 2>&1 ||
-		{ tail -40 build/distcheck.log; exit 1; }
+		{ tail -40 build/distcheck.log; show_failures build; exit 1; }
 	grep -A3 "archives ready for distribution" build/distcheck.log
 	# after the rest, in a build of its own (build-fuzz, clang): never under
 	# distcheck or valgrind
