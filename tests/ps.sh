@@ -194,6 +194,10 @@ if can_be_nobody; then
 	has "$TMP/out" "^ +$parent root +- +- +- +- " "the table shows - for what it cannot read"
 	has "$TMP/out" '^2 processes could not be read \(permission denied\): run as root to see all$' \
 		"the footer says how many, why, and what to do"
+	# a row without classes once made the column heads read through NULL
+	expect 0 "ps --classes rss as nobody, the table" as_nobody "$MEMSCOPE" ps --classes rss \
+		--name "^$own/sharers "
+	has "$TMP/out" "^ +$parent root +$own/sharers " "a row per process, without class figures"
 else
 	skip "another user's processes: needs root and setpriv"
 fi

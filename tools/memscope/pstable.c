@@ -116,14 +116,18 @@ static void print_figures(const struct opts *o, const struct ms_proc *p, const s
 	}
 }
 
-/* --classes: which classes have a column (those some row shown has) */
+/* --classes: which classes have a column (those some row shown has; a
+ * process gone or unreadable before its classes were read has none) */
 static bool class_shown(const struct ps_view *v, int c)
 {
 	uint64_t x;
 
-	for (size_t i = 0; i < v->shown; i++)
-		if (ms_counts_get(ms_proc_class(v->rows[i], c), MS_SIZE, &x) && x)
+	for (size_t i = 0; i < v->shown; i++) {
+		const struct ms_counts *cc = ms_proc_class(v->rows[i], c);
+
+		if (cc && ms_counts_get(cc, MS_SIZE, &x) && x)
 			return true;
+	}
 	return false;
 }
 
