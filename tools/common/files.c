@@ -32,12 +32,10 @@ int write_all(int fd, const char *s, size_t len)
 }
 
 /* Writes what put() writes to fd, and closes it.  0 or -errno. */
-static int put_and_close(int fd, put_fn *put, void *arg, bool sync)
+static int put_and_close(int fd, put_fn *put, void *arg)
 {
 	int rc = put(fd, arg);
 
-	if (rc == 0 && sync && fsync(fd) < 0)
-		rc = -errno;
 	if (close(fd) < 0 && rc == 0)
 		rc = -errno;
 	return rc;
@@ -93,11 +91,15 @@ static int replace(const char *path, put_fn *put, void *arg, const struct stat *
 
 	if (fd < 0)
 		return fd;
-	rc = take_over(fd, old);
-	if (rc < 0)
-		close(fd);
-	else
-		rc = put_and_close(fd, put, arg, true);
+	/* the mode after the content: an unprivileged writer's write clears
+	 * setgid on a file its group may run */
+	rc = put(fd, arg);
+	if (rc == 0)
+		rc = take_over(fd, old);
+	if (rc == 0 && fsync(fd) < 0)
+		rc = -errno;
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
 	if (rc == 0 && rename(tmp, path) < 0)
 		rc = -errno;
 	if (rc < 0)
@@ -166,7 +168,7 @@ static int write_in_place(const char *path, put_fn *put, void *arg, const char *
 		close(fd);
 		return write_file(path, real, put, arg);
 	}
-	return put_and_close(fd, put, arg, false);
+	return put_and_close(fd, put, arg);
 }
 
 /* A regular file or a new one, where path's links lead (real). */
