@@ -363,6 +363,22 @@ static int take_kernel(const struct probe_opts *o, struct ms_ctx *ctx, struct ms
 	return rc;
 }
 
+/* A step's lines on stdout; 0, or < 0 said, but for a reader gone (a
+ * closed pipe: SIGPIPE is ignored for the subject's pipes), which ends
+ * the probe quietly, as memscope ends */
+static int print_step(const struct probe_opts *o, const struct probe_view *v)
+{
+	int rc = o->json ? probe_print_json(stdout, v) : probe_print_human(stdout, v);
+
+	if (rc == 0 && fflush(stdout) != 0)
+		rc = errno == EPIPE ? -EPIPE : -EIO;
+	else if (rc < 0 && ferror(stdout) && errno == EPIPE)
+		rc = -EPIPE;
+	if (rc < 0 && rc != -EPIPE)
+		error("cannot write the output: %s", strerror(-rc));
+	return rc;
+}
+
 static int run(const struct probe_opts *o, struct subject *s, bool counting)
 {
 	struct ms_ctx *ctx = ms_ctx_new(NULL);
@@ -395,13 +411,8 @@ static int run(const struct probe_opts *o, struct subject *s, bool counting)
 		v.prev = n ? snap[cur ^ 1] : NULL;
 		v.child = child;
 		v.have_calls = counting && read_counters(s, v.calls);
-		rc = o->json ? probe_print_json(stdout, &v) : probe_print_human(stdout, &v);
-		if (rc == 0 && fflush(stdout) != 0)
-			rc = -EIO;
-		if (rc < 0) {
-			error("cannot write the output: %s", strerror(-rc));
+		if ((rc = print_step(o, &v)) < 0)
 			break;
-		}
 		if (rep[cur].last && o->hold)
 			wait_eof();
 		else if (o->pause)
