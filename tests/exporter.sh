@@ -221,6 +221,15 @@ if can_be_nobody; then
 		! grep -q '^memscope_group_resident_bytes{group="layout"}' "$TMP/body"
 	then ok "unreadable processes are errors by reason, never zeros"
 	else fail "unreadable processes are not counted as errors"; grep 'layout\|errors' "$TMP/body" | sed 's/^/#   /'; fi
+elif [ "$(id -u)" -ne 0 ]; then
+	# an ordinary user: a process of root's (with memory: no kernel thread)
+	rootpid=$(ps -u 0 -o pid=,vsz= | awk '$2 > 0 { print $1; exit }')
+	start_exporter user "$EXPORTER" --web.listen-address 127.0.0.1:0 --web.enable-process-api
+	status_is 403 "a process of root's is 403 to a user" "$url/api/v1/snapshot/$rootpid"
+	code "$url/metrics" > /dev/null
+	if grep -Eq '^memscope_exporter_read_errors_total\{reason="permission"\} [1-9]' "$TMP/body"
+	then ok "unreadable processes are errors by reason, never zeros"
+	else fail "unreadable processes are not counted as errors"; grep 'errors' "$TMP/body" | sed 's/^/#   /'; fi
 else skip "cannot run as nobody"; skip "cannot run as nobody"; fi
 
 # ---- TLS and basic authentication

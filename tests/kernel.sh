@@ -6,7 +6,37 @@
 # a saved tree that does not parse is bad input.
 . "$SETUP"
 command -v jq > /dev/null || skip_all "needs jq"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (slabinfo and vmallocinfo)"
+# unprivileged: the user this runs as, or nobody when root
+unprivileged=
+if [ "$(id -u)" -ne 0 ]; then unprivileged=env
+elif can_be_nobody; then unprivileged=as_nobody; fi
+if [ -n "$unprivileged" ]; then
+	$unprivileged "$MEMSCOPE" kernel --json > "$TMP/k.json" 2> "$TMP/err"
+	if jq -e '.slab == null and .vmalloc == null and
+		(.errors.slabinfo | test("permission denied")) and
+		(.errors.vmallocinfo | test("permission denied")) and (.buddy | length) > 0' \
+		"$TMP/k.json" > /dev/null
+	then ok "unprivileged, slab and vmalloc are null with the reason"
+	else fail "unprivileged: $(jq -c .errors "$TMP/k.json")"; sed 's/^/#   /' "$TMP/err"; fi
+	$unprivileged "$MEMSCOPE" kernel > "$TMP/out" 2> "$TMP/err"
+	has "$TMP/out" '^not read: slabinfo: permission denied' "unprivileged, the screen says what it could not read"
+else skip "needs setpriv to be nobody"; skip "the same, on the screen"; fi
+
+mkdir -p "$TMP/tree"
+printf 'MemTotal 1000 kB\n' > "$TMP/tree/meminfo"
+expect 2 "a meminfo that does not parse is bad input" "$MEMSCOPE" kernel --proc "$TMP/tree"
+has "$TMP/err" "^memscope: cannot read the memory of '$TMP/tree': meminfo: line 1 does not parse$" \
+	"and says which file and line"
+one_line "$TMP/err" "in one line"
+rm "$TMP/tree/meminfo"
+expect 1 "a tree without meminfo cannot be read" "$MEMSCOPE" kernel --proc "$TMP/tree"
+
+[ "$(id -u)" -eq 0 ] || {
+	skip "the rest needs root (slabinfo and vmallocinfo)"
+	finish
+	exit
+}
+
 
 expect 0 "memscope kernel --json exits 0" "$MEMSCOPE" kernel --json
 cp "$TMP/out" "$TMP/k.json"
@@ -85,24 +115,4 @@ if jq -e '.pagetypes.zones[0].free_blocks | has("Movable")' "$TMP/k.json" > /dev
 then ok "--pagetypes reads the free blocks per migrate type"
 else fail "--pagetypes has no migrate types"; fi
 
-if can_be_nobody; then
-	as_nobody "$MEMSCOPE" kernel --json > "$TMP/k.json" 2> "$TMP/err"
-	if jq -e '.slab == null and .vmalloc == null and
-		(.errors.slabinfo | test("permission denied")) and
-		(.errors.vmallocinfo | test("permission denied")) and (.buddy | length) > 0' \
-		"$TMP/k.json" > /dev/null
-	then ok "as nobody, slab and vmalloc are null with the reason"
-	else fail "as nobody: $(jq -c .errors "$TMP/k.json")"; sed 's/^/#   /' "$TMP/err"; fi
-	as_nobody "$MEMSCOPE" kernel > "$TMP/out" 2> "$TMP/err"
-	has "$TMP/out" '^not read: slabinfo: permission denied' "as nobody the screen says what it could not read"
-else skip "needs setpriv to be nobody"; skip "the same, on the screen"; fi
-
-mkdir -p "$TMP/tree"
-printf 'MemTotal 1000 kB\n' > "$TMP/tree/meminfo"
-expect 2 "a meminfo that does not parse is bad input" "$MEMSCOPE" kernel --proc "$TMP/tree"
-has "$TMP/err" "^memscope: cannot read the memory of '$TMP/tree': meminfo: line 1 does not parse$" \
-	"and says which file and line"
-one_line "$TMP/err" "in one line"
-rm "$TMP/tree/meminfo"
-expect 1 "a tree without meminfo cannot be read" "$MEMSCOPE" kernel --proc "$TMP/tree"
 finish

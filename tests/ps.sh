@@ -198,6 +198,14 @@ if can_be_nobody; then
 	expect 0 "ps --classes rss as nobody, the table" as_nobody "$MEMSCOPE" ps --classes rss \
 		--name "^$own/sharers "
 	has "$TMP/out" "^ +$parent root +$own/sharers " "a row per process, without class figures"
+elif [ "$(id -u)" -ne 0 ]; then
+	# an ordinary user: root's processes are another user's
+	expect 0 "ps of root's processes as a user" "$MEMSCOPE" ps --json --user 0
+	if jq -e '.processes as $p | ($p | length) > 0 and
+		all($p[]; .rss == null and .pss == null and .uss == null and .error == "permission denied") and
+		.unreadable >= ($p | length) and .totals.rss == 0' "$TMP/out" > /dev/null
+	then ok "as a user, root's processes: figures null, the reason, counted apart"
+	else fail "root's processes as a user: $(jq -c '.processes[:3], .unreadable' "$TMP/out")"; fi
 else
 	skip "another user's processes: needs root and setpriv"
 fi

@@ -97,8 +97,14 @@ has "$TMP/err" "cannot write '$TMP/none/x.json'" "says so"
 
 # ---- the SVG in a browser
 browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+# a profile of its own: the user running the tests may have no home to write to
+headless() {
+	timeout 120 "$browser" --headless --no-sandbox --disable-gpu --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$TMP/chromium" "$@"
+}
 if [ -n "$browser" ]; then
-	timeout 120 "$browser" --headless --no-sandbox --disable-gpu --dump-dom "file://$TMP/walk.svg" \
+	headless --dump-dom "file://$TMP/walk.svg" \
 		> "$TMP/dom" 2> /dev/null
 	if grep -q '<svg' "$TMP/dom" && ! grep -q 'parsererror' "$TMP/dom"; then
 		ok "Chromium opens the SVG without a parse error"
@@ -109,8 +115,7 @@ if [ -n "$browser" ]; then
 		grep -Eq "<path class=\"series\" data-class=\"$c\" [^>]* d=\"M[0-9.]+ [0-9.]+ (L[0-9.]+ [0-9.]+ ){3,}" "$TMP/dom" &&
 			ok "the browser's document draws the $c series" || fail "no $c series in the browser's document"
 	done
-	timeout 120 "$browser" --headless --no-sandbox --disable-gpu --window-size=900,480 \
-		--screenshot="$TMP/walk.png" "file://$TMP/walk.svg" > /dev/null 2>&1
+	headless --window-size=900,480 --screenshot="$TMP/walk.png" "file://$TMP/walk.svg" > /dev/null 2>&1
 	if [ "$(wc -c < "$TMP/walk.png" 2> /dev/null || echo 0)" -gt 10000 ]; then
 		ok "a screenshot of the chart ($(wc -c < "$TMP/walk.png") bytes of PNG)"
 	else
