@@ -5,8 +5,9 @@
 #                      walkthrough and memscope at work
 #   ./build.sh check   install what is missing, build with warnings as errors,
 #                      run every test, then the same under ASan+UBSan and
-#                      valgrind, then make distcheck, then each fuzz target
-#                      for 30 seconds (clang, libFuzzer; tests/fuzz/run.sh)
+#                      valgrind, then make distcheck, then (as root) every
+#                      test as an ordinary user, then each fuzz target for
+#                      30 seconds (clang, libFuzzer; tests/fuzz/run.sh)
 #
 # Packages come from Debian (apt-get, as root or through sudo).
 set -eu
@@ -58,6 +59,32 @@ check_in() { # check_in DIR MAKE-ARGS...: make check in DIR, failures shown
 	make -s -C "$dir" check "$@" || { show_failures "$dir"; exit 1; }
 }
 
+# The tests as an ordinary user: the distribution built and installed by
+# root in a folder that user can reach (the clone may sit in root's home),
+# then every test run by the user, and make installcheck against root's
+# install.  The user, memscope-test, is made if missing.
+user_pass() {
+	user=memscope-test
+	id "$user" > /dev/null 2>&1 ||
+		useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$user"
+	top=$(mktemp -d /tmp/memscope-user.XXXXXX)
+	chmod 755 "$top"
+	tar -xzf build/memscope-*.tar.gz -C "$top"
+	src=$(echo "$top"/memscope-*)
+	# the copy detector and the browser driver, as the clone has them
+	cp -a tests/shape/node_modules "$src/tests/shape/"
+	cp -a tests/web/node_modules "$src/tests/web/"
+	mkdir "$top/build"
+	(cd "$top/build" && "$src/configure" -q --enable-werror --prefix="$top/inst" &&
+		make -s -j"$jobs" && make -s install && make -s -j"$jobs" check TESTS=) > /dev/null
+	mkdir "$top/home"
+	chown -R "$user:" "$top/build" "$top/home"
+	as_user() { setpriv --reuid="$user" --regid="$user" --init-groups env HOME="$top/home" "$@"; }
+	as_user make -s -C "$top/build" check || { show_failures "$top/build"; exit 1; }
+	as_user make -s -C "$top/build" installcheck > /dev/null
+	rm -rf "$top"
+}
+
 install_missing
 [ -x configure ] || ./autogen.sh > /dev/null
 
@@ -107,6 +134,12 @@ check)
 	MEMSCOPE_RACE_ROUNDS=4 MEMSCOPE_NO_SERVERS=1 make -s -C build distcheck > build/distcheck.log 2>&1 ||
 		{ tail -40 build/distcheck.log; show_failures build; exit 1; }
 	grep -A3 "archives ready for distribution" build/distcheck.log
+	if [ "$(id -u)" -eq 0 ]; then
+		echo "== the tests as an ordinary user (installed by root)"
+		user_pass
+	else
+		echo "== the tests as root: not run (build.sh is not root); this pass was the ordinary user's"
+	fi
 	# after the rest, in a build of its own (build-fuzz, clang): never under
 	# distcheck or valgrind
 	echo "== each fuzz target for 30 seconds"
