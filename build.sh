@@ -18,7 +18,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 packages="gcc make autoconf automake libtool pkg-config libproc2-dev libcjson-dev libcurl4-openssl-dev check procps"
 # memscope-exporter's libraries
 packages="$packages libmicrohttpd-dev libgnutls28-dev libyaml-dev libcrypt-dev zlib1g-dev"
-[ "$mode" = check ] && packages="$packages valgrind util-linux jq chromium openssl clang libclang-rt-14-dev abigail-tools libjemalloc2 curl prometheus python3-prometheus-client"
+[ "$mode" = check ] && packages="$packages valgrind util-linux jq chromium openssl clang libclang-rt-14-dev abigail-tools libjemalloc2 curl prometheus python3-prometheus-client wrk"
 # npm, for the copy detector of the tests; a Node.js from elsewhere will do
 [ "$mode" = check ] && ! command -v npm > /dev/null && packages="$packages nodejs npm"
 
@@ -120,11 +120,12 @@ demo)
 	;;
 check)
 	build build --enable-werror
-	check_in build
+	# tests/exporter-load.sh (MEMSCOPE_LOAD): the plain and sanitizer passes
+	MEMSCOPE_LOAD=1 check_in build
 	echo "== the same tests under ASan and UBSan"
 	build build-asan --enable-werror --enable-sanitizers CFLAGS="-O1 -g"
 	# tests/exit-race.sh: 20 kill rounds a command here, 4 under valgrind
-	MEMSCOPE_RACE_ROUNDS=20 check_in build-asan
+	MEMSCOPE_LOAD=1 MEMSCOPE_RACE_ROUNDS=20 check_in build-asan
 	echo "== the same tests under valgrind"
 	build build-valgrind --enable-werror CFLAGS="-O0 -g"
 	MEMSCOPE_VALGRIND=1 MEMSCOPE_TEST_REGIONS=5000 CK_DEFAULT_TIMEOUT=600 \
@@ -143,7 +144,7 @@ check)
 	# after the rest, in a build of its own (build-fuzz, clang): never under
 	# distcheck or valgrind
 	echo "== each fuzz target for 30 seconds"
-	for target in smaps snapshot kernel failif request; do
+	for target in smaps snapshot kernel failif request config; do
 		tests/fuzz/run.sh $target 30
 	done
 	;;

@@ -1,21 +1,21 @@
 #!/bin/sh
 # tests/fuzz/run.sh TARGET SECONDS [LIBFUZZER-OPTION...]
 #
-# Runs a fuzz target (smaps, snapshot, kernel, failif or request) for SECONDS on its corpus, one
-# process, and says what it found.  The target is built first when needed,
-# in build-fuzz beside the sources (FUZZ_BUILD: another folder), configured
-# with --enable-fuzzing CC=clang.  New inputs go to BUILD/fuzz-TARGET/corpus,
-# a crash to BUILD/fuzz-TARGET/ (crash-..., replayed with
-# BUILD/tests/fuzz/fuzz_TARGET FILE); the tree is left as it was.  The exit
-# status is libFuzzer's: 0 when nothing was found.
+# Runs a fuzz target (smaps, snapshot, kernel, failif, request or config)
+# for SECONDS on its corpus, one process, and says what it found.  The
+# target is built first when needed, in build-fuzz beside the sources
+# (FUZZ_BUILD: another folder), configured with --enable-fuzzing CC=clang.
+# New inputs go to BUILD/fuzz-TARGET/corpus, a crash to BUILD/fuzz-TARGET/
+# (crash-..., replayed with BUILD/tests/fuzz/fuzz_TARGET FILE); the tree is
+# left as it was.  The exit status is libFuzzer's: 0 when nothing was found.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
-[ $# -ge 2 ] || { echo "usage: tests/fuzz/run.sh smaps|snapshot|kernel|failif|request SECONDS [OPTION...]" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: tests/fuzz/run.sh smaps|snapshot|kernel|failif|request|config SECONDS [OPTION...]" >&2; exit 2; }
 target=$1 seconds=$2
 shift 2
 case $target in
-smaps | snapshot | kernel | failif | request) ;;
-*) echo "run.sh: no fuzz target '$target' (smaps, snapshot, kernel, failif, request)" >&2; exit 2 ;;
+smaps | snapshot | kernel | failif | request | config) ;;
+*) echo "run.sh: no fuzz target '$target' (smaps, snapshot, kernel, failif, request, config)" >&2; exit 2 ;;
 esac
 build=${FUZZ_BUILD:-$top/build-fuzz}
 

@@ -25,6 +25,12 @@ struct ynode {
 /* Reads path into a tree (*root NULL for an empty file); 0, or -1 with err
  * saying why ("FILE: line N: ..."). */
 int ynode_load(const char *path, struct ynode **root, char *err, size_t errlen);
+/* The same from len bytes of text, named name in messages. */
+int ynode_parse(const char *name, const void *text, size_t len, struct ynode **root, char *err,
+		size_t errlen);
+/* A message about a file made one line: control characters (a quoted key
+ * may hold a newline) become '?'. */
+void ynode_one_line(char *msg);
 void ynode_free(struct ynode *n);
 /* "true"/"false" into *b; false when it is neither */
 bool ynode_bool(const struct ynode *n, bool *b);
@@ -58,6 +64,9 @@ extern const char *const template_words[NR_TEMPLATE_WORDS];
 size_t template_word(const char *s);
 /* path NULL: the default (every process by comm).  0, or -1 and err. */
 int watch_load(const char *path, struct watch **out, char *err, size_t errlen);
+/* The same from len bytes of text, named name in messages. */
+int watch_parse(const char *name, const void *text, size_t len, struct watch **out,
+		char *err, size_t errlen);
 void watch_free(struct watch *w);
 
 /* ---- one collection of figures (collect.c, groups.c) ---- */
@@ -178,6 +187,11 @@ char *buf_finish(struct buf *b, size_t *len);
 struct web;
 /* Reads path (exporter-toolkit's format); 0, or -1 and err. */
 int web_load(const char *path, struct web **out, char *err, size_t errlen);
+/* The same from len bytes of text, named name in messages, read for its
+ * keys alone: the certificates and CAs it names are not read, so that it
+ * serves no TLS (for tests). */
+int web_parse(const char *name, const void *text, size_t len, struct web **out, char *err,
+	      size_t errlen);
 void web_free(struct web *w);
 bool web_tls(const struct web *w);
 size_t web_nr_headers(const struct web *w);

@@ -35,7 +35,212 @@ static int bad(struct wload *l, const struct ynode *n, const char *fmt, const ch
 
 	snprintf(msg, sizeof(msg), fmt, what);
 	snprintf(l->err, l->errlen, "'%s': line %lu: %s", l->path, n ? n->line : 1ul, msg);
+	ynode_one_line(l->err);
 	return -1;
+}
+
+/* What glibc's regcomp() is given is bounded, for some patterns take it
+ * gigabytes and minutes, or overflow its stack:
+ * - it writes counted repetitions out, x{1000} as a thousand x's and x+
+ *   as xx*, each copy costing memory and time that grow faster than their
+ *   number: ((x{1000}){1000}) takes gigabytes, (){32767} overflows the
+ *   stack, twenty nested (...)+ take a second and a gigabyte;
+ * - its closure of what matches nothing takes time exponential in the
+ *   loops over what may match nothing behind alternatives: (|(a*)+) twenty
+ *   times over, 120 bytes, takes seconds, each one more doubling them;
+ * - each anchor (^, $, \b...) copies what may follow it without matching
+ *   a character, once for each way through it: \b then (a?|b?) 150 times
+ *   over takes 2 GB, and \b.?{0,255} seconds.
+ * So a pattern is taken up to RE_MAX bytes long, and up to RE_MAX
+ * characters and operators with its repetitions written out (a bracket
+ * expression or an escaped character counting as one); with no quantifier
+ * but {n} after what may match nothing ((a*)+ says no more than a*); and
+ * with anchors or back-references only if anchors x forks^3 is at most
+ * RE_FORKS, forks being |, ?, *, +, groups, optional copies and anchors
+ * (^ and $ with some 160 of them, say).  Then regcomp() takes a few
+ * milliseconds and megabytes, tens at worst. */
+#define RE_MAX 1024
+#define RE_TEXT_(n) #n
+#define RE_TEXT(n) RE_TEXT_(n)
+#define RE_FORKS (1u << 23)
+
+/* The end of the bracket expression at s, as glibc reads it: a first ']'
+ * (after '^') is a member, and "[.", "[=", "[:" run to ".]", "=]", ":]". */
+static const char *bracket_end(const char *s)
+{
+	s += 1 + (s[1] == '^');
+	s += *s == ']';
+	while (*s && *s != ']') {
+		if (s[0] == '[' && s[1] && strchr(".=:", s[1])) {
+			char d = s[1];
+
+			for (s += 2; *s && !(s[0] == d && s[1] == ']'); s++)
+				;
+			s += *s ? 2 : 0;
+		} else {
+			s++;
+		}
+	}
+	return *s ? s + 1 : s;
+}
+
+/* A quantifier: the copies glibc makes of what it repeats, at least one
+ * (what is repeated no times is built first), the optional ones among
+ * them (1 for a loop), and whether it may repeat nothing.  x+ is xx*. */
+struct quantifier {
+	size_t copies, optional;
+	bool none;
+};
+
+/* The quantifier at s ("*", "+", "?", "{m}", "{m,}", "{m,n}" or "{,n}"),
+ * its end into *end; false when s is none.  Numbers stop growing past
+ * 100000. */
+static bool quantifier(const char *s, const char **end, struct quantifier *q)
+{
+	size_t num[2] = { 0, 0 }, digits[2] = { 0, 0 }, i = 0;
+
+	if (*s == '*' || *s == '+' || *s == '?') {
+		*q = (struct quantifier){ *s == '+' ? 2 : 1, 1, *s != '+' };
+		*end = s + 1;
+		return true;
+	}
+	if (*s != '{')
+		return false;
+	for (s++; (*s >= '0' && *s <= '9') || (*s == ',' && i == 0); s++) {
+		if (*s == ',') {
+			i = 1;
+			continue;
+		}
+		digits[i]++;
+		if (num[i] < 100000)
+			num[i] = num[i] * 10 + (size_t)(*s - '0');
+	}
+	if (*s != '}')
+		return false;
+	*end = s + 1;
+	if (i == 1 && digits[1] == 0) /* a loop */
+		*q = (struct quantifier){ num[0] + 1, 1, num[0] == 0 };
+	else if (i == 1 && num[1] > num[0])
+		*q = (struct quantifier){ num[1], num[1] - num[0], num[0] == 0 };
+	else
+		*q = (struct quantifier){ num[0], 0, num[0] == 0 };
+	q->copies += q->copies == 0;
+	return true;
+}
+
+/* What re_check() counts of a pattern, or of a part of it, with its
+ * counted repetitions written out: its characters and operators, the
+ * forks among them (|, ?, *, +, (, anchors, optional copies), and the
+ * anchors and back-references (\b and \B count twice: glibc makes each an
+ * alternative of two anchors). */
+struct re_count {
+	size_t size, forks, anchors;
+};
+
+static void re_add(struct re_count *to, struct re_count n, size_t times)
+{
+	to->size += n.size * times;
+	to->forks += n.forks * times;
+	to->anchors += n.anchors * times;
+}
+
+/* The counts of the atom at s (a character or an escape), which may match
+ * nothing when it is an anchor or a back-reference. */
+static struct re_count re_atom(const char *s)
+{
+	if (*s == '\\' && (s[1] == 'b' || s[1] == 'B'))
+		return (struct re_count){ 1, 3, 2 };
+	if (*s == '^' || *s == '$' || (*s == '\\' && s[1] && strchr("<>`'123456789", s[1])))
+		return (struct re_count){ 1, 1, 1 };
+	return (struct re_count){ 1, 0, 0 };
+}
+
+/* A group re_check() is in: the counts when it opened, whether its branch
+ * before it may match nothing, and whether a branch of the group before
+ * it did. */
+struct re_group {
+	struct re_count start;
+	bool before, some;
+};
+
+enum { RE_OK, RE_LARGE, RE_EMPTY_REPEATED, RE_FORKED };
+
+/* Whether pattern s is one regcomp() may be given.  last: the counts of
+ * what a quantifier there repeats (size 0: nothing), empty: whether it may
+ * match nothing, before: whether the branch before it may, some: whether a
+ * branch before in the group may. */
+static int re_check(const char *s)
+{
+	struct re_group open[RE_MAX + 2];
+	struct re_count total = { 0, 0, 0 }, last = { 0, 0, 0 }, one;
+	size_t depth = 0;
+	bool before = true, empty = true, some = false;
+	struct quantifier q;
+	const char *end;
+
+	while (*s && total.size <= RE_MAX) {
+		if (*s == '(' && depth <= RE_MAX) {
+			open[depth++] = (struct re_group){ total, before && empty, some };
+			re_add(&total, (struct re_count){ 1, 1, 0 }, 1);
+			before = empty = true, some = false, last.size = 0, s++;
+		} else if (*s == ')' && depth) {
+			empty = some || (before && empty), depth--, total.size++;
+			last = (struct re_count){ total.size - open[depth].start.size,
+				total.forks - open[depth].start.forks,
+				total.anchors - open[depth].start.anchors };
+			before = open[depth].before, some = open[depth].some, s++;
+		} else if (*s == '|') {
+			some |= before && empty, total.size++, total.forks++;
+			before = empty = true, last.size = 0, s++;
+		} else if (last.size && quantifier(s, &end, &q)) {
+			if (empty && q.optional)
+				return RE_EMPTY_REPEATED;
+			one = (struct re_count){ 1, q.optional, 0 };
+			re_add(&total, last, q.copies - 1), re_add(&total, one, 1);
+			re_add(&one, last, q.copies), last = one;
+			empty |= q.none, s = end;
+		} else { /* a character, '.', '^', '$', an escape, a bracket expression */
+			last = *s == '[' ? (struct re_count){ 1, 0, 0 } : re_atom(s);
+			re_add(&total, last, 1);
+			before = before && empty, empty = last.anchors > 0;
+			s = *s == '[' ? bracket_end(s) : s + 1 + (*s == '\\' && s[1]);
+		}
+	}
+	if (total.size > RE_MAX)
+		return RE_LARGE;
+	return (uint64_t)total.anchors * total.forks * total.forks * total.forks > RE_FORKS ?
+	       RE_FORKED : RE_OK;
+}
+
+/* Pattern item compiled into list (its size checked first). */
+static int compile(struct wload *l, const struct ynode *item, const char *key,
+		   struct pattern_list *list)
+{
+	regex_t *r = realloc(list->res, (list->nres + 1) * sizeof(*r));
+	char why[128];
+	int rc;
+
+	if (!r)
+		return bad(l, item, "%s", strerror(ENOMEM));
+	list->res = r;
+	if (strlen(item->value) > RE_MAX)
+		return bad(l, item, "%s: a regular expression longer than " RE_TEXT(RE_MAX)
+			   " bytes", key);
+	if ((rc = re_check(item->value)) == RE_LARGE)
+		return bad(l, item, "%s: a regular expression too large: over " RE_TEXT(RE_MAX)
+			   " characters and operators with its repetitions written out", key);
+	if (rc == RE_EMPTY_REPEATED)
+		return bad(l, item, "%s: a regular expression with a quantifier other than {n} "
+			   "after what may match nothing, as in (a*)+, (x|)? or (a?){0,3}", key);
+	if (rc == RE_FORKED)
+		return bad(l, item, "%s: a regular expression with anchors or back-references "
+			   "and too many |, ?, *, + or groups", key);
+	if ((rc = regcomp(&r[list->nres], item->value, REG_EXTENDED | REG_NOSUB))) {
+		regerror(rc, &r[list->nres], why, sizeof(why));
+		return bad(l, item, "not a regular expression: %s", why);
+	}
+	list->nres++;
+	return 0;
 }
 
 /* A scalar, or a sequence of scalars, into list (regexes with res). */
@@ -52,18 +257,8 @@ static int patterns(struct wload *l, const struct ynode *n, const char *key, boo
 		if (item->kind != Y_SCALAR)
 			return bad(l, item, "%s: a word or a list of words", key);
 		if (res) {
-			regex_t *r = realloc(list->res, (list->nres + 1) * sizeof(*r));
-			char why[128];
-			int rc;
-
-			if (!r)
-				return bad(l, item, "%s", strerror(ENOMEM));
-			list->res = r;
-			if ((rc = regcomp(&r[list->nres], item->value, REG_EXTENDED | REG_NOSUB))) {
-				regerror(rc, &r[list->nres], why, sizeof(why));
-				return bad(l, item, "not a regular expression: %s", why);
-			}
-			list->nres++;
+			if (compile(l, item, key, list) < 0)
+				return -1;
 		} else {
 			char **w = realloc(list->words, (list->nwords + 1) * sizeof(*w));
 
@@ -92,6 +287,7 @@ static int rule_name(struct wload *l, const struct ynode *n, struct watch_rule *
 				   "{{.Username}} and {{.Cgroup}}", "name");
 		s += strlen(template_words[i]);
 	}
+	free(r->name);
 	r->name = strdup(n->value);
 	return r->name ? 0 : bad(l, n, "%s", strerror(ENOMEM));
 }
@@ -108,20 +304,20 @@ static int rule_number(struct wload *l, const struct ynode *v, const char *key, 
 }
 
 static int rule_key(struct wload *l, const char *key, const struct ynode *v,
-		    struct watch_rule *r, struct watch *w)
+		    struct watch_rule *r)
 {
 	if (strcmp(key, "name") == 0)
 		return rule_name(l, v, r);
 	if (strcmp(key, "comm") == 0)
 		return patterns(l, v, key, false, &r->comm);
 	if (strcmp(key, "exe") == 0)
-		return w->needs_exe = true, patterns(l, v, key, false, &r->exe);
+		return patterns(l, v, key, false, &r->exe);
 	if (strcmp(key, "user") == 0)
 		return patterns(l, v, key, false, &r->user);
 	if (strcmp(key, "cmdline") == 0)
 		return patterns(l, v, key, true, &r->cmdline);
 	if (strcmp(key, "cgroup") == 0)
-		return w->needs_cgroup = true, patterns(l, v, key, true, &r->cgroup);
+		return patterns(l, v, key, true, &r->cgroup);
 	if (strcmp(key, "pids") == 0)
 		return rule_number(l, v, key, &r->pids);
 	if (strcmp(key, "classes") == 0) {
@@ -142,12 +338,14 @@ static int rule(struct wload *l, const struct ynode *n, struct watch *w)
 		return bad(l, n, "%s: each group is a map of keys", "groups");
 	r = &w->rules[w->n++];
 	for (size_t i = 0; i + 1 < n->n; i += 2)
-		if (rule_key(l, n->kids[i]->value, n->kids[i + 1], r, w) < 0)
+		if (rule_key(l, n->kids[i]->value, n->kids[i + 1], r) < 0)
 			return -1;
 	if (!r->name)
 		return bad(l, n, "%s: a group needs a name", "groups");
-	w->needs_exe |= strstr(r->name, "{{.Exe") != NULL;
-	w->needs_cgroup |= strstr(r->name, "{{.Cgroup}}") != NULL;
+	/* read for every process only when a selector or the name uses it
+	 * (exe: [] selects every process, as no exe: does) */
+	w->needs_exe |= r->exe.nwords || strstr(r->name, "{{.Exe");
+	w->needs_cgroup |= r->cgroup.nres || strstr(r->name, "{{.Cgroup}}");
 	return 0;
 }
 
@@ -206,25 +404,23 @@ static int defaults(struct watch *w)
 	return 0;
 }
 
-int watch_load(const char *path, struct watch **out, char *err, size_t errlen)
+/* The watch a file's tree describes (root NULL: an empty file), root
+ * freed; rc: how reading the file went (-1: err says why). */
+static int watch_from(const char *name, int rc, struct ynode *root, struct watch **out,
+		      char *err, size_t errlen)
 {
-	struct wload l = { .path = path, .err = err, .errlen = errlen };
+	struct wload l = { .path = name, .err = err, .errlen = errlen };
 	struct watch *w = calloc(1, sizeof(*w));
-	struct ynode *root = NULL;
-	int rc = 0;
 
 	*out = NULL;
-	if (!w || defaults(w) < 0) {
+	if (rc == 0 && (!w || defaults(w) < 0)) {
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
-		watch_free(w);
-		return -1;
+		rc = -1;
 	}
-	if (path && (rc = ynode_load(path, &root, err, errlen)) == 0 && root) {
-		if (root->kind != Y_MAP)
-			rc = bad(&l, root, "%s", "a map of keys (groups, show_cmdline, max_groups)");
-		for (size_t i = 0; rc == 0 && i + 1 < root->n; i += 2)
-			rc = top_key(&l, root->kids[i]->value, root->kids[i + 1], w);
-	}
+	if (rc == 0 && root && root->kind != Y_MAP)
+		rc = bad(&l, root, "%s", "a map of keys (groups, show_cmdline, max_groups)");
+	for (size_t i = 0; rc == 0 && root && i + 1 < root->n; i += 2)
+		rc = top_key(&l, root->kids[i]->value, root->kids[i + 1], w);
 	ynode_free(root);
 	if (rc < 0) {
 		watch_free(w);
@@ -232,6 +428,23 @@ int watch_load(const char *path, struct watch **out, char *err, size_t errlen)
 	}
 	*out = w;
 	return 0;
+}
+
+int watch_load(const char *path, struct watch **out, char *err, size_t errlen)
+{
+	struct ynode *root = NULL;
+	int rc = path ? ynode_load(path, &root, err, errlen) : 0;
+
+	return watch_from(path, rc, root, out, err, errlen);
+}
+
+int watch_parse(const char *name, const void *text, size_t len, struct watch **out,
+		char *err, size_t errlen)
+{
+	struct ynode *root = NULL;
+	int rc = ynode_parse(name, text, len, &root, err, errlen);
+
+	return watch_from(name, rc, root, out, err, errlen);
 }
 
 void watch_free(struct watch *w)

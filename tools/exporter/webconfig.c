@@ -29,6 +29,7 @@ static int bad(struct wctx *c, const struct ynode *n, const char *what, const ch
 {
 	snprintf(c->err, c->errlen, "'%s': line %lu: %s%s%s", c->path, n ? n->line : 1ul, key,
 		 key[0] ? ": " : "", what);
+	ynode_one_line(c->err);
 	return -1;
 }
 
@@ -85,6 +86,9 @@ static int header(struct wctx *c, const char *name, const struct ynode *v, struc
 			   "Content-Security-Policy)", name);
 	if (v->kind != Y_SCALAR || strpbrk(v->value, "\r\n"))
 		return bad(c, v, "a one-line value", name);
+	for (size_t k = 0; k < w->nheaders; k++) /* names are the same in any case */
+		if (strcmp(w->headers[k].name, settable[i]) == 0)
+			return bad(c, v, "given twice", name);
 	w->headers[w->nheaders].name = strdup(settable[i]);
 	w->headers[w->nheaders].value = strdup(v->value);
 	if (!w->headers[w->nheaders].name || !w->headers[w->nheaders].value)
@@ -161,31 +165,30 @@ static int whole(struct wctx *c, struct web *w)
 	return 0;
 }
 
-int web_load(const char *path, struct web **out, char *err, size_t errlen)
+/* The web configuration a file's tree describes (root NULL: an empty
+ * file), its files not read yet; root freed.  rc: how reading the file
+ * went (-1: err says why). */
+static int web_from(struct wctx *c, int rc, struct ynode *root, struct web **out)
 {
-	struct wctx c = { .path = path, .err = err, .errlen = errlen };
 	struct web *w = calloc(1, sizeof(*w));
-	struct ynode *root = NULL;
-	int rc = w ? 0 : -1;
 
 	*out = NULL;
-	if (!w)
-		snprintf(err, errlen, "%s", strerror(ENOMEM));
+	if (rc == 0 && !w) {
+		snprintf(c->err, c->errlen, "%s", strerror(ENOMEM));
+		rc = -1;
+	}
 	if (w) {
 		w->min_version = 2; /* TLS 1.2, as exporter-toolkit */
 		w->max_version = 3;
 		pthread_mutex_init(&w->lock, NULL);
 		pthread_mutex_init(&w->bcrypt, NULL);
-		rc = ynode_load(path, &root, err, errlen);
 	}
 	if (rc == 0 && root && root->kind != Y_MAP)
-		rc = bad(&c, root, "a map of keys", "");
+		rc = bad(c, root, "a map of keys", "");
 	for (size_t i = 0; rc == 0 && root && i + 1 < root->n; i += 2)
-		rc = section(&c, root->kids[i]->value, root->kids[i + 1], w);
+		rc = section(c, root->kids[i]->value, root->kids[i + 1], w);
 	if (rc == 0)
-		rc = whole(&c, w);
-	if (rc == 0 && w->tls)
-		rc = web_tls_load(w, err, errlen);
+		rc = whole(c, w);
 	ynode_free(root);
 	if (rc < 0) {
 		web_free(w);
@@ -193,6 +196,32 @@ int web_load(const char *path, struct web **out, char *err, size_t errlen)
 	}
 	*out = w;
 	return 0;
+}
+
+int web_load(const char *path, struct web **out, char *err, size_t errlen)
+{
+	struct wctx c = { .path = path, .err = err, .errlen = errlen };
+	struct ynode *root = NULL;
+	int rc = ynode_load(path, &root, err, errlen);
+
+	if (web_from(&c, rc, root, out) < 0)
+		return -1;
+	if ((*out)->tls && web_tls_load(*out, err, errlen) < 0) {
+		web_free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int web_parse(const char *name, const void *text, size_t len, struct web **out, char *err,
+	      size_t errlen)
+{
+	struct wctx c = { .path = name, .err = err, .errlen = errlen };
+	struct ynode *root = NULL;
+	int rc = ynode_parse(name, text, len, &root, err, errlen);
+
+	return web_from(&c, rc, root, out);
 }
 
 void web_free(struct web *w)

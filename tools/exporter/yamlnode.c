@@ -2,7 +2,8 @@
  * yamlnode.c - a YAML file as a small tree of maps, sequences and scalars,
  * from libyaml's parser events, so that each configuration file is walked
  * by code that says what it means.  Anchors and aliases are refused: a
- * configuration has no use for them, and they make "billion laughs".
+ * configuration has no use for them, and they make "billion laughs".  So
+ * is a key given twice in a map, which YAML forbids and libyaml lets by.
  */
 #include "exporter.h"
 
@@ -20,10 +21,50 @@ struct loader {
 	size_t errlen;
 };
 
+void ynode_one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < ' ' || *s == 0x7f)
+			*s = '?';
+}
+
 static int fail(struct loader *ld, unsigned long line, const char *what)
 {
 	snprintf(ld->err, ld->errlen, "'%s': line %lu: %s", ld->path, line, what);
+	ynode_one_line(ld->err);
 	return -1;
+}
+
+static int key_order(const void *a, const void *b)
+{
+	const struct ynode *x = *(struct ynode *const *)a, *y = *(struct ynode *const *)b;
+	int c = strcmp(x->value, y->value);
+
+	return c ? c : x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* A key given twice in map n, said with both lines: a second value would
+ * quietly replace the first (or, in a list the file builds, add to it). */
+static int twice(struct loader *ld, const struct ynode *n)
+{
+	size_t nkeys = n->n / 2;
+	struct ynode **keys = malloc((nkeys + 1) * sizeof(*keys));
+	char what[160];
+	int rc = 0;
+
+	if (!keys)
+		return fail(ld, n->line, strerror(ENOMEM));
+	for (size_t i = 0; i < nkeys; i++)
+		keys[i] = n->kids[2 * i];
+	qsort(keys, nkeys, sizeof(*keys), key_order);
+	for (size_t i = 1; rc == 0 && i < nkeys; i++)
+		if (strcmp(keys[i - 1]->value, keys[i]->value) == 0) {
+			snprintf(what, sizeof(what), "key '%s' given twice (first on line %lu)",
+				 keys[i]->value, keys[i - 1]->line);
+			rc = fail(ld, keys[i]->line, what);
+		}
+	free(keys);
+	return rc;
 }
 
 static int add_kid(struct ynode *parent, struct ynode *kid)
@@ -51,7 +92,9 @@ static int children(struct loader *ld, struct ynode *n, yaml_event_type_t end, i
 				    ld->parser.problem : "malformed YAML");
 		if (ev.type == end) {
 			yaml_event_delete(&ev);
-			return n->kind == Y_MAP && n->n % 2 ? fail(ld, n->line, "a key without value") : 0;
+			if (n->kind == Y_MAP && n->n % 2)
+				return fail(ld, n->line, "a key without value");
+			return n->kind == Y_MAP ? twice(ld, n) : 0;
 		}
 		if (node(ld, &ev, &kid, depth + 1) < 0 || add_kid(n, kid) < 0) {
 			ynode_free(kid);
@@ -126,6 +169,19 @@ static int document(struct loader *ld, struct ynode **root)
 	}
 }
 
+/* The document ld's parser reads into *root, the parser then deleted. */
+static int load(struct loader *ld, struct ynode **root)
+{
+	int rc = document(ld, root);
+
+	yaml_parser_delete(&ld->parser);
+	if (rc < 0) {
+		ynode_free(*root);
+		*root = NULL;
+	}
+	return rc;
+}
+
 int ynode_load(const char *path, struct ynode **root, char *err, size_t errlen)
 {
 	struct loader ld = { .path = path, .err = err, .errlen = errlen };
@@ -138,16 +194,27 @@ int ynode_load(const char *path, struct ynode **root, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	yaml_parser_initialize(&ld.parser);
-	yaml_parser_set_input_file(&ld.parser, f);
-	rc = document(&ld, root);
-	yaml_parser_delete(&ld.parser);
-	fclose(f);
-	if (rc < 0) {
-		ynode_free(*root);
-		*root = NULL;
+	if (!yaml_parser_initialize(&ld.parser)) {
+		fclose(f);
+		return fail(&ld, 1, strerror(ENOMEM));
 	}
+	yaml_parser_set_input_file(&ld.parser, f);
+	rc = load(&ld, root);
+	fclose(f);
 	return rc;
+}
+
+int ynode_parse(const char *name, const void *text, size_t len, struct ynode **root, char *err,
+		size_t errlen)
+{
+	struct loader ld = { .path = name, .err = err, .errlen = errlen };
+
+	*root = NULL;
+	err[0] = '\0';
+	if (!yaml_parser_initialize(&ld.parser))
+		return fail(&ld, 1, strerror(ENOMEM));
+	yaml_parser_set_input_string(&ld.parser, text, len);
+	return load(&ld, root);
 }
 
 void ynode_free(struct ynode *n)
