@@ -1,7 +1,9 @@
 /*
  * probe-kernel.c - what a kernel scenario's step did to the machine, from
  * the kernel's views (ms_kernel_take(), docs/kernel.md): huge pages in use,
- * the buddy allocator's free blocks per order, slab and vmalloc in total,
+ * the buddy allocator's free blocks per order, the free pages waiting on
+ * the per-CPU lists (where a freed huge page may wait too, and be taken
+ * again without the buddy's counts moving), slab and vmalloc in total,
  * and the slab caches and vmalloc callers that moved most since the step
  * before.  The views are the whole machine's: other programs move them too,
  * which is why the moves are listed by name, largest first.
@@ -133,6 +135,25 @@ static uint64_t free_huge(const struct ms_kernel *k)
 	return bytes * (uint64_t)ms_kernel_page_size(k);
 }
 
+/* bytes free on the per-CPU lists (zoneinfo's pagesets); false if unknown */
+static bool free_pcp(const struct ms_kernel *k, uint64_t *bytes)
+{
+	uint64_t pages = 0;
+	bool known = false;
+
+	/* a zone without pages has no pagesets: its count is unknown */
+	for (size_t i = 0; i < ms_kernel_nr_zones(k); i++) {
+		int64_t c = ms_zone_count(ms_kernel_zone(k, i), MS_ZONE_PCP);
+
+		if (c >= 0) {
+			pages += (uint64_t)c;
+			known = true;
+		}
+	}
+	*bytes = pages * (uint64_t)ms_kernel_page_size(k);
+	return known;
+}
+
 static void moves_json(struct jw *w, const char *key, const char *name_key, bool known,
 		       const struct move *top)
 {
@@ -155,7 +176,7 @@ void probe_kernel_json(struct jw *w, const struct probe_view *v)
 {
 	const struct ms_kernel *k = v->kernel;
 	struct move top[MOVES];
-	uint64_t blocks[16], ram;
+	uint64_t blocks[16], ram, pcp;
 	unsigned orders;
 
 	if (!k) {
@@ -170,6 +191,10 @@ void probe_kernel_json(struct jw *w, const struct probe_view *v)
 	for (unsigned o = 0; o < orders; o++)
 		jw_u64(w, NULL, blocks[o]);
 	jw_close(w, ']');
+	if (free_pcp(k, &pcp))
+		jw_u64(w, "free_pcp", pcp);
+	else
+		jw_raw(w, "free_pcp", "null");
 	jw_u64(w, "slab", mem(k, "Slab"));
 	if (ms_kernel_vmalloc(k, MS_VM_KIND_COUNT, NULL, NULL, &ram))
 		jw_u64(w, "vmalloc", ram);
@@ -195,7 +220,8 @@ static void moves_human(FILE *out, const struct move *top, bool bytes)
 	}
 }
 
-/* " | THP 64M (+64M) | free in 2M blocks 4.8G (-64M) | slab ... | vmalloc ..." */
+/* " | THP 64M (+64M) | free in blocks of 2M+ 4.8G (-64M) | per-CPU lists
+ * 420M (+0) | slab ... | vmalloc ..." */
 void probe_kernel_human(FILE *out, const struct probe_view *v)
 {
 	const struct ms_kernel *k = v->kernel, *p = v->prev_kernel ? v->prev_kernel : v->kernel;
@@ -209,6 +235,9 @@ void probe_kernel_human(FILE *out, const struct probe_view *v)
 		probe_delta(b, mem(k, "AnonHugePages"), mem(p, "AnonHugePages")));
 	fprintf(out, " | free in blocks of 2M+ %s (%s)", human_size(a, sizeof(a), free_huge(k)),
 		probe_delta(b, free_huge(k), free_huge(p)));
+	if (free_pcp(k, &ram) && free_pcp(p, &was))
+		fprintf(out, " | per-CPU lists %s (%s)", human_size(a, sizeof(a), ram),
+			probe_delta(b, ram, was));
 	fprintf(out, " | slab %s (%s)", human_size(a, sizeof(a), mem(k, "Slab")),
 		probe_delta(b, mem(k, "Slab"), mem(p, "Slab")));
 	if (slab_moves(k, v->prev_kernel, top))
