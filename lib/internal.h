@@ -124,6 +124,7 @@ struct ms_snapshot {
 	/* a field added at the end stays out of the ABI (lib/abi/opaque.suppr) */
 	bool fast;               /* MS_SNAP_FAST: maps, with Rss and Swap from
 				    pagemap (source "maps+pagemap") */
+	uint64_t mm_sig;         /* private: with mm, its ms_mm's sig */
 };
 
 struct ms_proc {
@@ -151,7 +152,7 @@ struct ms_psobjects {
 };
 /* Adds the objects of process pid (its smaps read whole); a process that
  * cannot be read now adds none.  0 or -ENOMEM. */
-MS_HIDDEN int ms_psobjects_add(struct ms_ctx *ctx, pid_t pid, struct ms_psobjects *into);
+MS_HIDDEN int ms_psobjects_add(struct ms_ctx *ctx, int piddir, pid_t pid, struct ms_psobjects *into);
 /* Sorts and sums the entries of each file; -EOVERFLOW past 2^63. */
 MS_HIDDEN int ms_psobjects_fold(struct ms_psobjects *o);
 
@@ -307,13 +308,23 @@ MS_HIDDEN int ms_read_stat(const struct ms_ctx *ctx, int piddir, pid_t pid, char
  * which. */
 MS_HIDDEN int ms_gone(const struct ms_ctx *ctx, pid_t pid, const char *file, char *err,
 		      size_t errlen);
-/* The address space a read begins on (pid.c says how): *mm, an fd to keep
- * until the read is checked, or -1 for a saved tree.  0 or a negative errno,
- * with the reason in err. */
-MS_HIDDEN int ms_mm_open(struct ms_ctx *ctx, int piddir, int *mm, char *err, size_t errlen);
-/* After a read: 0 when the address space mm was opened on lives; -ESRCH
- * (exited) or -ESTALE (replaced by exec), with the reason in err. */
-MS_HIDDEN int ms_mm_check(struct ms_ctx *ctx, int piddir, int mm, char *err, size_t errlen);
+/* The address space a read is of (pid.c says how). */
+struct ms_mm {
+	int fd;       /* its maps, kept until the read is checked; -1 for a saved tree */
+	uint64_t sig; /* stat's figures of the address space the PID had just
+			 before the open (pid.c); 0 when not read */
+};
+/* The address space a read begins on, into mm; with sig, its figures too (a
+ * read of more than one file of it needs them: an exec by a vfork child
+ * leaves the one held alive).  0 or a negative errno, with the reason in
+ * err. */
+MS_HIDDEN int ms_mm_open(struct ms_ctx *ctx, int piddir, bool sig, struct ms_mm *mm,
+			 char *err, size_t errlen);
+/* After a read: 0 when the address space mm was opened on lives and is the
+ * PID's still; -ESRCH (exited) or -ESTALE (replaced by exec), with the
+ * reason in err. */
+MS_HIDDEN int ms_mm_check(struct ms_ctx *ctx, int piddir, const struct ms_mm *mm, char *err,
+			  size_t errlen);
 
 /* ---- smaps.c ---- */
 struct ms_region_vec {
@@ -456,6 +467,9 @@ struct ms_take_hooks {
 	void *arg;            /* of both */
 };
 /* ms_snapshot_take_each(), and begin() called on each try. */
+MS_HIDDEN int ms_snapshot_take_dir(struct ms_ctx *ctx, int piddir, pid_t pid, unsigned flags,
+				  const struct ms_take_hooks *hooks, struct ms_snapshot **out,
+				  char *err, size_t errlen);
 MS_HIDDEN int ms_snapshot_take_hooked(struct ms_ctx *ctx, pid_t pid, unsigned flags,
 				      const struct ms_take_hooks *hooks,
 				      struct ms_snapshot **out, char *err, size_t errlen);

@@ -95,16 +95,69 @@ int ms_read_small(int dirfd, const char *name, char **out, size_t *outlen)
  * read again at the end, tells without any timing guess whether the whole
  * read was of one live address space.
  */
-int ms_mm_open(struct ms_ctx *ctx, int piddir, int *mm, char *err, size_t errlen)
+/*
+ * The figures stat takes from the address space (fields 26-28: start and end
+ * of code, start of the stack; 45-51: data, brk, arguments, environment),
+ * folded into one: an exec makes a new address space and, with addresses
+ * randomised, new figures.  That is how a read tells that the PID's address
+ * space is no longer the one it held (a vfork child that exec'd: the one
+ * held lives on in its parent).  0 when they cannot be read.
+ */
+static uint64_t mm_sig(int piddir)
 {
-	*mm = -1;
+	char buf[2048], *p;
+	int fd = ms_pid_openat(piddir, "stat"), field = 2;
+	ssize_t n;
+	uint64_t sig = 14695981039346656037ull; /* FNV-1a */
+
+	if (fd < 0)
+		return 0;
+	do
+		n = read(fd, buf, sizeof(buf) - 1);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* after comm, which may hold anything */
+	if (!p)
+		return 0;
+	for (p++; *p && field <= 51; p++) {
+		if (*p == ' ')
+			field++;
+		if ((field >= 26 && field <= 28) || (field >= 45 && field <= 51))
+			sig = (sig ^ (unsigned char)*p) * 1099511628211ull;
+	}
+	return sig ? sig : 1;
+}
+
+/*
+ * The address space a read is of.  The kernel takes a process's mm when one
+ * of its maps, smaps or pagemap files is opened, and every later read of
+ * that descriptor needs the mm's users to be alive: once the process has
+ * exited, or exec'd (which drops the old mm), reads end at once with a plain
+ * end of file, while for a live process a read from offset 0 always finds
+ * at least one mapping.  So maps, opened before anything else is read and
+ * read again at the end, tells without any timing guess whether the whole
+ * read was of one live address space.  But a vfork child shares its
+ * parent's mm until it execs, and then the mm held lives on: for that, the
+ * address space's figures in stat are read before the open and again at
+ * the end (mm_sig()).  Read before, equal after: no exec came between.
+ */
+int ms_mm_open(struct ms_ctx *ctx, int piddir, bool sig, struct ms_mm *mm, char *err,
+	       size_t errlen)
+{
+	mm->fd = -1;
+	mm->sig = 0;
 	if (!ctx->live) /* a saved tree cannot change under us */
 		return 0;
-	*mm = ms_pid_openat(piddir, "maps");
-	if (*mm >= 0)
+	if (sig)
+		mm->sig = mm_sig(piddir);
+	mm->fd = ms_pid_openat(piddir, "maps");
+	if (mm->fd >= 0)
 		return 0;
-	return ms_fail(err, errlen, *mm, *mm == -ESRCH ? "no such process" :
-		       "cannot open maps: %s", strerror(-*mm));
+	return ms_fail(err, errlen, mm->fd, mm->fd == -ESRCH ? "no such process" :
+		       "cannot open maps: %s", strerror(-mm->fd));
 }
 
 /* 1 when fd's address space still has a mapping to show, 0 when it is gone. */
@@ -121,14 +174,17 @@ static int mm_lives(int fd)
 	return n > 0;
 }
 
-int ms_mm_check(struct ms_ctx *ctx, int piddir, int mm, char *err, size_t errlen)
+int ms_mm_check(struct ms_ctx *ctx, int piddir, const struct ms_mm *mm, char *err,
+		size_t errlen)
 {
 	int rc, again;
 
-	if (!ctx->live || mm < 0)
+	if (!ctx->live || mm->fd < 0)
 		return 0;
-	rc = mm_lives(mm);
-	if (rc != 0)
+	rc = mm_lives(mm->fd);
+	if (rc > 0 && mm->sig && mm_sig(piddir) != mm->sig)
+		rc = 0; /* the PID has another address space now: as if gone */
+	else if (rc != 0)
 		return rc > 0 ? 0 : ms_fail(err, errlen, rc, "cannot read maps: %s", strerror(-rc));
 	/* gone: a process that exec'd has a new address space to show */
 	again = ms_pid_openat(piddir, "maps");

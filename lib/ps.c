@@ -129,11 +129,13 @@ static int rollup(const struct ms_ctx *ctx, int piddir, struct ms_proc *p, struc
 /* The counts per class of p, from a snapshot taken with flags; none when
  * it cannot be taken now (gone, or changed under the read).  0 or
  * -ENOMEM. */
-static int read_classes(struct ms_ctx *ctx, struct ms_ps *ps, struct ms_proc *p, unsigned flags)
+static int read_classes(struct ms_ctx *ctx, int piddir, struct ms_ps *ps, struct ms_proc *p,
+			unsigned flags)
 {
+	const struct ms_take_hooks hooks = { 0 };
 	struct ms_snapshot *snap;
 	char err[256];
-	int rc = ms_snapshot_take(ctx, p->pid, flags, &snap, err, sizeof(err));
+	int rc = ms_snapshot_take_dir(ctx, piddir, p->pid, flags, &hooks, &snap, err, sizeof(err));
 
 	if (rc < 0)
 		return rc == -ENOMEM ? rc : 0;
@@ -178,9 +180,9 @@ static int read_row(struct ms_ctx *ctx, struct ms_ps *ps, int piddir, char *stat
 		return 0;
 	if (p.rc < 0 && !(p.error = ms_pool_strndup(ps->pool, s->err, strlen(s->err))))
 		return -ENOMEM;
-	if (p.rc == 0 && s->objects && ms_psobjects_add(ctx, p.pid, s->objects) < 0)
+	if (p.rc == 0 && s->objects && ms_psobjects_add(ctx, piddir, p.pid, s->objects) < 0)
 		return -ENOMEM;
-	if (p.rc == 0 && s->classes && read_classes(ctx, ps, &p, s->classes) < 0)
+	if (p.rc == 0 && s->classes && read_classes(ctx, piddir, ps, &p, s->classes) < 0)
 		return -ENOMEM;
 	return p.cmdline ? push(ps, &p) : -ENOMEM;
 }

@@ -13,11 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-int ms_psobjects_add(struct ms_ctx *ctx, pid_t pid, struct ms_psobjects *into)
+int ms_psobjects_add(struct ms_ctx *ctx, int piddir, pid_t pid, struct ms_psobjects *into)
 {
+	const struct ms_take_hooks hooks = { 0 };
 	struct ms_snapshot *snap;
 	char err[256];
-	int rc = ms_snapshot_take(ctx, pid, MS_SNAP_STREAM, &snap, err, sizeof(err));
+	int rc = ms_snapshot_take_dir(ctx, piddir, pid, MS_SNAP_STREAM, &hooks, &snap, err, sizeof(err));
 
 	if (rc < 0) /* gone since its rollup, or unreadable now: its files are not counted */
 		return rc == -ENOMEM ? rc : 0;

@@ -146,10 +146,14 @@ static int read_pages(struct ms_ctx *ctx, int piddir, struct walk *w, struct ms_
 {
 	const char *why = "not asked for";
 	/* no err: a process gone by now is one that exited while it was read */
-	int mm = snap->mm - 1, rc = snap->mm > 0 ? 0 : ms_mm_open(ctx, piddir, &mm, NULL, 0);
+	struct ms_mm mm = { snap->mm - 1, snap->mm_sig };
+	int rc = snap->mm > 0 ? 0 : ms_mm_open(ctx, piddir, true, &mm, NULL, 0);
 
 	if (rc == 0)
 		rc = same_process(ctx, piddir, snap, err, errlen);
+	/* the same process, but not the address space of its snapshot */
+	if (rc == 0 && snap->mm == 0 && snap->mm_sig && mm.sig && mm.sig != snap->mm_sig)
+		rc = ms_fail(err, errlen, -ESTALE, "the process was replaced by exec since it was read");
 	if (rc == 0) {
 		rc = w->fd = ms_pid_openat(piddir, "pagemap");
 		if (rc == -ESRCH)
@@ -165,13 +169,13 @@ static int read_pages(struct ms_ctx *ctx, int piddir, struct walk *w, struct ms_
 	if (rc == 0)
 		rc = read_all(w, snap, why);
 	/* exited mid-walk: short reads, none, or a scan the kernel refuses */
-	if (mm >= 0 && snap->res && rc != -ENOMEM && rc != -EACCES && rc != -EPERM) {
-		int gone = ms_mm_check(ctx, piddir, mm, err, errlen);
+	if (mm.fd >= 0 && snap->res && rc != -ENOMEM && rc != -EACCES && rc != -EPERM) {
+		int gone = ms_mm_check(ctx, piddir, &mm, err, errlen);
 
 		rc = gone < 0 ? gone : rc;
 	}
-	if (mm >= 0 && snap->mm == 0)
-		close(mm);
+	if (mm.fd >= 0 && snap->mm == 0)
+		close(mm.fd);
 	return rc;
 }
 

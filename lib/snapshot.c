@@ -102,14 +102,16 @@ static int take(struct ms_ctx *ctx, int piddir, unsigned flags, struct ms_classi
 	struct ms_snapshot *snap = cl->snap;
 	bool smaps = !(flags & (MS_SNAP_MAPS_ONLY | MS_SNAP_FAST));
 	uint64_t t0 = now_ns();
-	int mm, rc = ms_mm_open(ctx, piddir, &mm, err, errlen);
+	struct ms_mm mm;
+	int rc = ms_mm_open(ctx, piddir, true, &mm, err, errlen);
 
 	snap->taken_at = ms_now_real();
 	snap->have_smaps = smaps;
 	snap->fast = flags & MS_SNAP_FAST;
 	if (rc < 0)
 		return rc;
-	snap->mm = mm + 1;
+	snap->mm = mm.fd + 1;
+	snap->mm_sig = mm.sig;
 	rc = ms_procinfo_read(ctx, piddir, snap, err, errlen);
 	if (rc == 0)
 		rc = ms_classifier_init(cl, snap, piddir, ctx->page_size);
@@ -123,13 +125,13 @@ static int take(struct ms_ctx *ctx, int piddir, unsigned flags, struct ms_classi
 		rc = ms_fast_fill(ctx, piddir, snap, !(flags & MS_SNAP_PREAD), err, errlen);
 	/* a cut read can look whole, or malformed where the cut fell */
 	if (rc == 0 || rc == -EBADMSG || rc == -ESRCH) {
-		int gone = ms_mm_check(ctx, piddir, mm, err, errlen);
+		int gone = ms_mm_check(ctx, piddir, &mm, err, errlen);
 
 		if (gone < 0)
 			rc = gone;
 	}
-	if (rc == 0 && mm >= 0 && !(flags & MS_SNAP_KEEP_OPEN)) {
-		close(mm);
+	if (rc == 0 && mm.fd >= 0 && !(flags & MS_SNAP_KEEP_OPEN)) {
+		close(mm.fd);
 		snap->mm = 0;
 	}
 	snap->took_ns = now_ns() - t0;
@@ -181,7 +183,7 @@ int ms_snapshot_take_hooked(struct ms_ctx *ctx, pid_t pid, unsigned flags,
 			    const struct ms_take_hooks *hooks, struct ms_snapshot **out,
 			    char *err, size_t errlen)
 {
-	int piddir, rc, tries = 0;
+	int piddir, rc;
 
 	*out = NULL;
 	if (flags & ~SNAP_FLAGS)
@@ -192,12 +194,23 @@ int ms_snapshot_take_hooked(struct ms_ctx *ctx, pid_t pid, unsigned flags,
 	if (piddir < 0)
 		return ms_fail(err, errlen, piddir, piddir == -ESRCH ? "no such process" :
 			       "cannot open the process: %s", strerror(-piddir));
+	rc = ms_snapshot_take_dir(ctx, piddir, pid, flags, hooks, out, err, errlen);
+	close(piddir);
+	return rc;
+}
+
+int ms_snapshot_take_dir(struct ms_ctx *ctx, int piddir, pid_t pid, unsigned flags,
+			 const struct ms_take_hooks *hooks, struct ms_snapshot **out,
+			 char *err, size_t errlen)
+{
+	int rc, tries = 0;
+
+	*out = NULL;
 	do {
 		if (tries && hooks->each)
 			hooks->each(NULL, hooks->arg); /* forget the regions heard so far */
 		rc = take_once(ctx, piddir, pid, flags, hooks, out, err, errlen);
 	} while (rc == -EAGAIN && ++tries < READ_TRIES);
-	close(piddir);
 	if (rc == -ENOMEM)
 		ms_fail(err, errlen, rc, "out of memory");
 	else if (rc == -EAGAIN)
@@ -240,7 +253,9 @@ static int has_memory(struct ms_ctx *ctx, int piddir, pid_t pid, char *err, size
 static int read_rollup(struct ms_ctx *ctx, int piddir, pid_t pid, struct ms_region_vec *vec,
 		       struct ms_pool *pool, char *err, size_t errlen)
 {
-	int mm, fd, gone, rc = ms_mm_open(ctx, piddir, &mm, err, errlen);
+	struct ms_mm mm;
+	/* no figures: smaps_rollup is one file, of the address space it opens */
+	int fd, gone, rc = ms_mm_open(ctx, piddir, false, &mm, err, errlen);
 
 	if (rc < 0)
 		return rc;
@@ -254,14 +269,14 @@ static int read_rollup(struct ms_ctx *ctx, int piddir, pid_t pid, struct ms_regi
 				    &(struct ms_parse_into){ vec, pool, NULL, NULL },
 				    err, errlen);
 		/* a cut read can look whole, or malformed where the cut fell */
-		gone = ms_mm_check(ctx, piddir, mm, err, errlen);
+		gone = ms_mm_check(ctx, piddir, &mm, err, errlen);
 		rc = gone < 0 ? gone : rc;
 	}
 	if (rc == 0 && vec->n != 1)
 		rc = ms_fail(err, errlen, -EBADMSG, "smaps_rollup: expected one record, found %zu",
 			     vec->n);
-	if (mm >= 0)
-		close(mm);
+	if (mm.fd >= 0)
+		close(mm.fd);
 	return rc;
 }
 

@@ -85,9 +85,11 @@ static void table(const struct opts *o, const struct sample *x, const struct sam
 }
 
 /* One snapshot into x; an exit status (the process gone: EXIT_FAIL, quietly
- * when it had been watched before). */
+ * when it had been watched before: -1).  *start is the watched process's
+ * start time, set by the first sample: a process of another start at its
+ * PID is another process, the PID recycled after the watched one exited. */
 static int sample_once(const struct opts *o, double t0, struct sample *x,
-		       bool first)
+		       bool first, long long *start)
 {
 	struct ms_snapshot *snap = NULL;
 	char err[256];
@@ -97,6 +99,12 @@ static int sample_once(const struct opts *o, double t0, struct sample *x,
 	rc = ms_snapshot_take(o->ctx, o->pid, 0, &snap, err, sizeof(err));
 	if (rc == -ESTALE) /* it exec'd during the read: watch the new program */
 		rc = ms_snapshot_take(o->ctx, o->pid, 0, &snap, err, sizeof(err));
+	if (rc == 0 && first)
+		*start = ms_snapshot_start_ticks(snap);
+	else if (rc == 0 && ms_snapshot_start_ticks(snap) != *start) {
+		ms_snapshot_free(snap);
+		rc = -ESRCH;
+	}
 	if (rc < 0) {
 		if (first || rc != -ESRCH)
 			error("cannot inspect process '%d': %s", (int)o->pid,
@@ -135,6 +143,7 @@ int cmd_watch(const struct opts *o)
 	double t0 = now_seconds(CLOCK_MONOTONIC);
 	bool tty = isatty(STDOUT_FILENO) && !o->json;
 	struct sample x;
+	long long start = -1;
 	int status = EXIT_OK;
 
 	signal(SIGINT, on_signal);
@@ -142,7 +151,7 @@ int cmd_watch(const struct opts *o)
 	for (long k = 0; status == EXIT_OK && (!o->count || k < o->count); k++) {
 		if (k > 0 && !sleep_until(t0 + (double)k * interval, &stop))
 			break;
-		status = sample_once(o, t0, &x, k == 0);
+		status = sample_once(o, t0, &x, k == 0, &start);
 		if (status < 0) { /* it exited: the series ends here */
 			error("process '%d' exited", (int)o->pid);
 			status = EXIT_OK;
