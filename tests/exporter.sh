@@ -36,6 +36,18 @@ else skip "needs root"; skip "needs root"; fi
 printf 'groups:\n  - name: x\n    comn: [a]\n' > "$TMP/typo.yml"
 expect 2 "a config with an unknown key is bad input" "$EXPORTER" --once --config "$TMP/typo.yml"
 has "$TMP/err" "line 3: unknown key 'comn' in a group" "the message names the key and its line"
+printf 'groups:\n  - name: x\n    cmdline: "((a{255}){255}){255}"\n' > "$TMP/huge.yml"
+expect 2 "a regex glibc would take gigabytes over is bad input, at once" timeout 10 "$EXPORTER" --once --config "$TMP/huge.yml"
+has "$TMP/err" "line 3: cmdline: a regular expression too large" "the message names the key and its line"
+printf 'groups:\n  - name: x\n    cgroup: "%s"\n' "$(printf '(|(a*)+)%.0s' $(seq 25))" > "$TMP/loops.yml"
+expect 2 "a loop over what may match nothing is bad input, at once" timeout 10 "$EXPORTER" --once --config "$TMP/loops.yml"
+has "$TMP/err" "line 3: cgroup: a regular expression with a quantifier other than \{n\} after what may match nothing" "the message says why"
+printf 'groups:\n  - name: x\n    name: y\n' > "$TMP/twice.yml"
+expect 2 "a key given twice is bad input" "$EXPORTER" --once --config "$TMP/twice.yml"
+has "$TMP/err" "line 3: key 'name' given twice \(first on line 2\)" "the message names both lines"
+printf 'http_server_config:\n  headers:\n    X-Frame-Options: deny\nhttp_server_config:\n  http2: true\n' > "$TMP/webtwice.yml"
+expect 2 "a web config with a section given twice is bad input" "$EXPORTER" --once --web.config.file "$TMP/webtwice.yml"
+has "$TMP/err" "line 4: key 'http_server_config' given twice \(first on line 1\)" "the message names both lines"
 expect 0 "--once exits 0" "$EXPORTER" --once
 if command -v promtool > /dev/null; then
 	promtool check metrics < "$TMP/out" > "$TMP/lint" 2>&1
