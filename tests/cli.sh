@@ -45,7 +45,7 @@ sleeper
 # an ordinary user, a process of root's (one with memory: no kernel thread)
 unpriv= theirs=
 if [ "$(id -u)" -ne 0 ]; then
-	unpriv=env theirs=$(ps -u 0 -o pid=,vsz= | awk '$2 > 0 { print $1; exit }')
+	unpriv=env theirs=$(roots_process)
 	[ -n "$theirs" ] || unpriv=
 elif can_be_nobody; then
 	unpriv=as_nobody theirs=$SLEEPER

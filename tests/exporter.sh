@@ -235,7 +235,7 @@ if can_be_nobody; then
 	else fail "unreadable processes are not counted as errors"; grep 'layout\|errors' "$TMP/body" | sed 's/^/#   /'; fi
 elif [ "$(id -u)" -ne 0 ]; then
 	# an ordinary user: a process of root's (with memory: no kernel thread)
-	rootpid=$(ps -u 0 -o pid=,vsz= | awk '$2 > 0 { print $1; exit }')
+	rootpid=$(roots_process)
 	start_exporter user "$EXPORTER" --web.listen-address 127.0.0.1:0 --web.enable-process-api
 	status_is 403 "a process of root's is 403 to a user" "$url/api/v1/snapshot/$rootpid"
 	code "$url/metrics" > /dev/null
