@@ -101,12 +101,15 @@ int ms_read_small(int dirfd, const char *name, char **out, size_t *outlen)
  * folded into one: an exec makes a new address space and, with addresses
  * randomised, new figures.  That is how a read tells that the PID's address
  * space is no longer the one it held (a vfork child that exec'd: the one
- * held lives on in its parent).  0 when they cannot be read.
+ * held lives on in its parent).  0 when they cannot be read, or are all 0:
+ * a process exiting has let go of its address space, and the kernel hides
+ * them from a reader who may not trace the process.
  */
 static uint64_t mm_sig(int piddir)
 {
 	char buf[2048], *p;
 	int fd = ms_pid_openat(piddir, "stat"), field = 2;
+	bool shown = false; /* all 0: no address space (exiting), or hidden */
 	ssize_t n;
 	uint64_t sig = 14695981039346656037ull; /* FNV-1a */
 
@@ -125,10 +128,12 @@ static uint64_t mm_sig(int piddir)
 	for (p++; *p && field <= 51; p++) {
 		if (*p == ' ')
 			field++;
-		if ((field >= 26 && field <= 28) || (field >= 45 && field <= 51))
+		if ((field >= 26 && field <= 28) || (field >= 45 && field <= 51)) {
 			sig = (sig ^ (unsigned char)*p) * 1099511628211ull;
+			shown |= *p >= '1' && *p <= '9';
+		}
 	}
-	return sig ? sig : 1;
+	return shown ? sig | 1 : 0;
 }
 
 /*
