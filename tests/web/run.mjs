@@ -149,7 +149,11 @@ async function processes(browser) {
 	await page.fill('input.filter', String(pid));
 	await shot(page, 'processes');
 	await check('Enter on the focused row opens the process', async () => {
+		// the filter may keep other rows too (a command line holding the
+		// PID's digits): the arrow keys go down to the helper's
+		const at = Number(await page.getAttribute(`.ps-list .ps-row[data-pid="${pid}"]`, 'data-row'));
 		await page.focus('.ps-list');
+		for (let i = 0; i < at; i++) await page.keyboard.press('ArrowDown');
 		await page.keyboard.press('Enter');
 		await page.waitForFunction((p) => location.hash === `#/pid/${p}`, pid);
 		await page.locator('.sp-region').first().waitFor();
