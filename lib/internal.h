@@ -466,7 +466,9 @@ struct ms_take_hooks {
 	void (*begin)(const struct ms_snapshot *snap, void *arg);
 	void *arg;            /* of both */
 };
-/* ms_snapshot_take_each(), and begin() called on each try. */
+/* ms_snapshot_take_each(), and begin() called on each try; _dir() of the
+ * process whose directory piddir is (held open by the caller: a PID
+ * recycled since reads as gone, never as the next process). */
 MS_HIDDEN int ms_snapshot_take_dir(struct ms_ctx *ctx, int piddir, pid_t pid, unsigned flags,
 				  const struct ms_take_hooks *hooks, struct ms_snapshot **out,
 				  char *err, size_t errlen);

@@ -86,16 +86,6 @@ int ms_read_small(int dirfd, const char *name, char **out, size_t *outlen)
 }
 
 /*
- * The address space a read is of.  The kernel takes a process's mm when one
- * of its maps, smaps or pagemap files is opened, and every later read of
- * that descriptor needs the mm's users to be alive: once the process has
- * exited, or exec'd (which drops the old mm), reads end at once with a plain
- * end of file, while for a live process a read from offset 0 always finds
- * at least one mapping.  So maps, opened before anything else is read and
- * read again at the end, tells without any timing guess whether the whole
- * read was of one live address space.
- */
-/*
  * The figures stat takes from the address space (fields 26-28: start and end
  * of code, start of the stack; 45-51: data, brk, arguments, environment),
  * folded into one: an exec makes a new address space and, with addresses
