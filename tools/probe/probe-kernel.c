@@ -135,23 +135,14 @@ static uint64_t free_huge(const struct ms_kernel *k)
 	return bytes * (uint64_t)ms_kernel_page_size(k);
 }
 
-/* bytes free on the per-CPU lists (zoneinfo's pagesets); false if unknown */
+/* bytes free on the per-CPU lists: the ledger's part (zoneinfo's
+ * pagesets); false if unknown */
 static bool free_pcp(const struct ms_kernel *k, uint64_t *bytes)
 {
-	uint64_t pages = 0;
-	bool known = false;
-
-	/* a zone without pages has no pagesets: its count is unknown */
-	for (size_t i = 0; i < ms_kernel_nr_zones(k); i++) {
-		int64_t c = ms_zone_count(ms_kernel_zone(k, i), MS_ZONE_PCP);
-
-		if (c >= 0) {
-			pages += (uint64_t)c;
-			known = true;
-		}
-	}
-	*bytes = pages * (uint64_t)ms_kernel_page_size(k);
-	return known;
+	for (size_t i = 0; i < ms_kernel_nr_parts(k); i++)
+		if (strcmp(ms_kernel_part(k, i, bytes, NULL, NULL), "free_pcp") == 0)
+			return true;
+	return false;
 }
 
 static void moves_json(struct jw *w, const char *key, const char *name_key, bool known,
